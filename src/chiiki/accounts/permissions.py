@@ -1,0 +1,129 @@
+"""The one place that says who may see and do what.
+
+Every view, API route and command asks here. Rules:
+- administrator, municipal staff: everything in their municipality (restricted to their
+  life areas when any are set);
+- support-center staff and coordinators: only the life areas assigned to them; a user
+  of these roles with no areas sees nobody;
+- volunteers: only their own record, never others' and never health data;
+- prefecture viewers: aggregates for the municipalities of their prefecture, no person.
+Health data (要配慮個人情報: care level, insured number, screening answers) is shown to
+administrators, municipal staff and support-center staff only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from chiiki.accounts.models import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from chiiki.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+__all__ = [
+    "PermissionDenied",
+    "can_edit_people",
+    "can_import_population",
+    "can_view_audit",
+    "can_view_health",
+    "can_view_people",
+    "district_filter",
+    "municipality_filter",
+    "person_filter",
+    "require",
+]
+
+_PEOPLE_ROLES = {Role.ADMINISTRATOR, Role.MUNICIPAL, Role.SUPPORT_CENTER, Role.COORDINATOR}
+_HEALTH_ROLES = {Role.ADMINISTRATOR, Role.MUNICIPAL, Role.SUPPORT_CENTER}
+_EDIT_ROLES = {Role.ADMINISTRATOR, Role.MUNICIPAL, Role.SUPPORT_CENTER}
+_SCOPED_ROLES = {Role.SUPPORT_CENTER, Role.COORDINATOR}
+_NOTHING = Q(pk__in=[])
+
+
+def _active(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def _role(user: AnyUser) -> str | None:
+    return getattr(user, "role", None) if _active(user) else None
+
+
+def can_view_people(user: AnyUser) -> bool:
+    return _role(user) in _PEOPLE_ROLES
+
+
+def can_view_health(user: AnyUser) -> bool:
+    return _role(user) in _HEALTH_ROLES
+
+
+def can_edit_people(user: AnyUser) -> bool:
+    return _role(user) in _EDIT_ROLES
+
+
+def can_import_population(user: AnyUser) -> bool:
+    return _role(user) in {Role.ADMINISTRATOR, Role.MUNICIPAL}
+
+
+def can_view_audit(user: AnyUser) -> bool:
+    return _role(user) == Role.ADMINISTRATOR
+
+
+def require(allowed: bool, message: str = "この操作を行う権限がありません") -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _life_area_ids(user: User) -> list[int] | None:
+    """The user's life areas, or None for 'the whole municipality'."""
+    ids = [la.pk for la in user.life_areas.all()]
+    if ids:
+        return ids
+    return [] if user.role in _SCOPED_ROLES else None
+
+
+def municipality_filter(user: AnyUser, prefix: str = "") -> Q:
+    """Municipalities the user may see aggregates of."""
+    role = _role(user)
+    if role is None:
+        return _NOTHING
+    u: User = user  # type: ignore[assignment]
+    if role == Role.PREFECTURE:
+        return Q(**{f"{prefix}prefecture_id": u.prefecture_id}) if u.prefecture_id else _NOTHING
+    return Q(**{f"{prefix}pk": u.municipality_id}) if u.municipality_id else _NOTHING
+
+
+def district_filter(user: AnyUser, prefix: str = "") -> Q:
+    """Districts the user works in (for lists of people and, later, jobs and resources)."""
+    role = _role(user)
+    if role is None:
+        return _NOTHING
+    u: User = user  # type: ignore[assignment]
+    if role == Role.PREFECTURE:
+        return Q(**{f"{prefix}municipality__prefecture_id": u.prefecture_id}) if u.prefecture_id else _NOTHING
+    if not u.municipality_id:
+        return _NOTHING
+    q = Q(**{f"{prefix}municipality_id": u.municipality_id})
+    areas = _life_area_ids(u)
+    if areas is not None:
+        q &= Q(**{f"{prefix}life_area_id__in": areas})
+    return q
+
+
+def person_filter(user: AnyUser) -> Q:
+    """People whose records the user may open."""
+    role = _role(user)
+    if role is None:
+        return _NOTHING
+    u: User = user  # type: ignore[assignment]
+    if role == Role.VOLUNTEER:
+        return Q(pk=u.person_id) if u.person_id else _NOTHING
+    if role not in _PEOPLE_ROLES:
+        return _NOTHING
+    return district_filter(u, prefix="district__")

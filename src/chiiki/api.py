@@ -1,0 +1,28 @@
+"""The JSON API under /api/, documented at /api/openapi.json."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from chiiki.accounts.auth import api_auth
+from chiiki.areas.api import router as areas_router
+from chiiki.people.api import router as people_router
+
+api = NinjaAPI(
+    title="chiiki API",
+    version="1",
+    description="地域づくり支援 chiiki の API。セッション（ブラウザ）または Bearer トークンで認証します。",
+    auth=api_auth,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "権限がありません"}, status=403)
+
+
+api.add_router("/areas", areas_router)
+api.add_router("/people", people_router)

@@ -1,0 +1,216 @@
+"""Population tables: parse an imported file's rows and derive the figures the guide prints.
+
+Pure: no Django. The import service resolves area names to ids and stores the cells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from chiiki.core import wareki
+from chiiki.core.tabular import Table
+
+TOP_BAND = 100  # 100歳以上
+
+# Header names a municipality's file may use for each column.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "area": ("area", "地区", "地域", "区域", "地区名", "地区コード", "圏域"),
+    "date": ("date", "基準日", "年月日", "時点", "年月"),
+    "sex": ("sex", "性別", "男女"),
+    "age_band": ("age_band", "年齢", "年齢階級", "年齢区分", "年齢（5歳階級）"),
+    "count": ("count", "人数", "人口", "人口数"),
+}
+_LABELS = {"area": "地区", "date": "基準日", "sex": "性別", "age_band": "年齢階級", "count": "人数"}
+
+_SEX = {
+    "m": "M", "male": "M", "男": "M", "男性": "M", "1": "M",
+    "f": "F", "female": "F", "女": "F", "女性": "F", "2": "F",
+}
+_BAND = re.compile(r"^(\d{1,3})\s*(?:歳)?\s*[-~〜～－―ー]\s*(\d{1,3})\s*歳?$")
+_TOP = re.compile(r"^(\d{1,3})\s*(?:歳以上|歳~|~|\+|以上)$")
+
+
+@dataclass(frozen=True)
+class CellError:
+    row: int
+    column: str
+    value: str
+    expected: str
+
+    def __str__(self) -> str:
+        shown = f"「{self.value}」" if self.value else "（空欄）"
+        return f"{self.row}行目「{self.column}」列: {shown} — {self.expected}"
+
+
+@dataclass(frozen=True)
+class Cell:
+    row: int
+    area: str
+    date: dt.date
+    sex: str
+    age_from: int
+    count: int
+
+
+class PopulationFileError(ValueError):
+    def __init__(self, errors: list[CellError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors[:50]))
+
+
+def parse_age_band(text: str) -> int:
+    """'65-69', '65～69歳', '100歳以上', '100+' -> the band's lower bound (65, 100)."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    if m := _TOP.match(value):
+        low = int(m.group(1))
+        if low != TOP_BAND:
+            raise ValueError(f"上限なしの階級は{TOP_BAND}歳以上だけです")
+        return low
+    if m := _BAND.match(value):
+        low, high = int(m.group(1)), int(m.group(2))
+        if low % 5 or high != low + 4 or low >= TOP_BAND:
+            raise ValueError("5歳階級（0-4, 5-9, …, 95-99, 100歳以上）")
+        return low
+    raise ValueError("5歳階級（例: 65-69、65～69歳、100歳以上）")
+
+
+def band_label(age_from: int) -> str:
+    return f"{TOP_BAND}歳以上" if age_from >= TOP_BAND else f"{age_from}〜{age_from + 4}歳"
+
+
+def parse_sex(text: str) -> str:
+    value = unicodedata.normalize("NFKC", text).strip().lower()
+    try:
+        return _SEX[value]
+    except KeyError:
+        raise ValueError("男 または 女（M/F、1/2 も可）") from None
+
+
+def parse_count(text: str) -> int:
+    value = unicodedata.normalize("NFKC", text).strip().replace(",", "")
+    if not re.fullmatch(r"-?\d+", value):
+        raise ValueError("0以上の整数")
+    number = int(value)
+    if number < 0:
+        raise ValueError("0以上の整数（負の人数は入力できません）")
+    return number
+
+
+def parse_date(text: str) -> dt.date:
+    value = wareki.parse(text)
+    if isinstance(value, wareki.YearMonth):
+        return dt.date(value.year, value.month, 1)
+    return value
+
+
+def map_headers(headers: list[str]) -> dict[str, str]:
+    """Map our column keys to the file's header names; raise naming what is missing."""
+    folded = {unicodedata.normalize("NFKC", h).strip().lower(): h for h in headers}
+    mapping: dict[str, str] = {}
+    missing: list[CellError] = []
+    for key, names in COLUMNS.items():
+        found = next((folded[n.lower()] for n in names if n.lower() in folded), None)
+        if found is None:
+            missing.append(
+                CellError(1, _LABELS[key], "", f"見出し「{'」「'.join(names[:3])}」のいずれかの列が必要です")
+            )
+        else:
+            mapping[key] = found
+    if missing:
+        raise PopulationFileError(missing)
+    return mapping
+
+
+def parse_table(table: Table, known_areas: Iterable[str]) -> list[Cell]:
+    """Validate every row of a population file; raise with every bad cell at once."""
+    mapping = map_headers(table.headers)
+    areas = set(known_areas)
+    cells: list[Cell] = []
+    errors: list[CellError] = []
+    seen: dict[tuple[str, dt.date, str, int], int] = {}
+    for row in table:
+        v = {key: row.values[col] for key, col in mapping.items()}
+        parsed: dict[str, object] = {}
+        for key, parser in (
+            ("date", parse_date), ("sex", parse_sex), ("age_band", parse_age_band), ("count", parse_count)
+        ):
+            try:
+                parsed[key] = parser(v[key])  # type: ignore[operator]
+            except ValueError as exc:
+                errors.append(CellError(row.number, mapping[key], v[key], str(exc)))
+        area = unicodedata.normalize("NFKC", v["area"]).strip()
+        if area not in areas:
+            errors.append(
+                CellError(row.number, mapping["area"], v["area"], "登録済みの地区名・地区コード、または市町村名")
+            )
+        if len(parsed) == 4 and area in areas:
+            key = (area, parsed["date"], parsed["sex"], parsed["age_band"])
+            if key in seen:
+                errors.append(
+                    CellError(row.number, mapping["age_band"], v["age_band"], f"{seen[key]}行目と同じ区分が重複しています")
+                )
+                continue
+            seen[key] = row.number  # type: ignore[index]
+            cells.append(
+                Cell(row.number, area, parsed["date"], parsed["sex"], parsed["age_band"], parsed["count"])  # type: ignore[arg-type]
+            )
+    if not table.rows:
+        errors.append(CellError(2, "", "", "データ行がありません"))
+    if errors:
+        raise PopulationFileError(errors)
+    return cells
+
+
+@dataclass(frozen=True)
+class PopulationSummary:
+    """The derived figures of one area at one date."""
+
+    date: dt.date | None
+    total: int
+    aged_65: int
+    aged_75: int
+    by_band: Mapping[int, int]
+
+    @property
+    def aging_rate(self) -> Decimal | None:
+        return percent(self.aged_65, self.total)
+
+    @property
+    def late_aging_rate(self) -> Decimal | None:
+        return percent(self.aged_75, self.total)
+
+    def sentence(self) -> str:
+        """「総人口48,234人。うち、65歳以上高齢者人口19,977人(41.4%)、75歳以上高齢者人口10,766人(22.3%)」"""
+        if not self.total:
+            return "人口データがありません"
+        return (
+            f"総人口{self.total:,}人。うち、65歳以上高齢者人口{self.aged_65:,}人({self.aging_rate}%)、"
+            f"75歳以上高齢者人口{self.aged_75:,}人({self.late_aging_rate}%)"
+        )
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """A share in percent to one decimal place, rounded half up as published figures are."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def summarize(date: dt.date | None, counts: Iterable[tuple[int, int]]) -> PopulationSummary:
+    """Summarise (age_from, count) pairs of one area at one date."""
+    by_band: dict[int, int] = {}
+    for age_from, count in counts:
+        by_band[age_from] = by_band.get(age_from, 0) + count
+    total = sum(by_band.values())
+    return PopulationSummary(
+        date=date,
+        total=total,
+        aged_65=sum(c for a, c in by_band.items() if a >= 65),
+        aged_75=sum(c for a, c in by_band.items() if a >= 75),
+        by_band=dict(sorted(by_band.items())),
+    )

@@ -1,0 +1,94 @@
+"""Reads for areas: what a user may see, with the derived population figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+
+from chiiki.accounts import permissions
+from chiiki.areas.models import District, LifeArea, Municipality, PopulationRecord
+from chiiki.areas.population import PopulationSummary, summarize
+
+
+def municipality_list_for_user(*, user: Any) -> QuerySet[Municipality]:
+    return Municipality.objects.filter(permissions.municipality_filter(user)).select_related("prefecture")
+
+
+def municipality_get_for_user(*, user: Any, municipality_id: int | None = None) -> Municipality:
+    qs = municipality_list_for_user(user=user)
+    if municipality_id is not None:
+        qs = qs.filter(pk=municipality_id)
+    found = qs.first()
+    if found is None:
+        raise permissions.PermissionDenied("この市町村を閲覧する権限がありません")
+    return found
+
+
+def district_list_for_user(*, user: Any) -> QuerySet[District]:
+    return District.objects.filter(permissions.district_filter(user)).select_related("life_area", "municipality")
+
+
+def population_dates(*, municipality: Municipality) -> list[dt.date]:
+    return list(
+        PopulationRecord.objects.filter(municipality=municipality)
+        .order_by("-date").values_list("date", flat=True).distinct()
+    )
+
+
+@dataclass
+class AreaRow:
+    area: LifeArea | District
+    summary: PopulationSummary
+    districts: list[AreaRow] = field(default_factory=list)
+
+
+@dataclass
+class MunicipalityOverview:
+    municipality: Municipality
+    date: dt.date | None
+    summary: PopulationSummary
+    life_areas: list[AreaRow]
+    dates: list[dt.date]
+
+
+def municipality_overview(*, municipality: Municipality, date: dt.date | None = None) -> MunicipalityOverview:
+    """The municipality, its life areas and districts, each with population and aging rates.
+
+    Three queries whatever the size: districts, population cells grouped by district and
+    band, and the list of dates. Municipality totals are the sum of the district rows when
+    there are any, else the municipality-level rows.
+    """
+    dates = population_dates(municipality=municipality)
+    if date is None and dates:
+        date = dates[0]
+    districts = list(
+        # Population figures are public statistics: every user of the municipality sees all
+        # its areas here, whatever areas their person records are limited to.
+        District.objects.filter(municipality=municipality)
+        .select_related("life_area").order_by("life_area__order", "life_area__code", "order", "code")
+    )
+    cells: dict[int | None, list[tuple[int, int]]] = defaultdict(list)
+    if date is not None:
+        for row in (
+            PopulationRecord.objects.filter(municipality=municipality, date=date)
+            .values("district_id", "age_from").annotate(n=Sum("count"))
+        ):
+            cells[row["district_id"]].append((row["age_from"], row["n"]))
+    by_life_area: dict[int, AreaRow] = {}
+    for district in districts:
+        la = district.life_area
+        if la.pk not in by_life_area:
+            by_life_area[la.pk] = AreaRow(area=la, summary=summarize(date, []))
+        by_life_area[la.pk].districts.append(AreaRow(area=district, summary=summarize(date, cells.get(district.pk, []))))
+    for row in by_life_area.values():
+        row.summary = summarize(date, [c for d in row.districts for c in cells.get(d.area.pk, [])])
+    district_cells = [c for k, v in cells.items() if k is not None for c in v]
+    any_district_rows = any(k is not None for k in cells)
+    total = summarize(date, district_cells if any_district_rows else cells.get(None, []))
+    return MunicipalityOverview(
+        municipality=municipality, date=date, summary=total, life_areas=list(by_life_area.values()), dates=dates
+    )

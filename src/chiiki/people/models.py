@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.validators import RegexValidator
+from django.db import models
+
+from chiiki.areas.models import District, Municipality, Sex
+
+
+class CareLevel(models.TextChoices):
+    NONE = "none", "なし"
+    PROGRAM_ELIGIBLE = "program_eligible", "事業対象者"
+    SUPPORT_1 = "support_1", "要支援1"
+    SUPPORT_2 = "support_2", "要支援2"
+    CARE_1 = "care_1", "要介護1"
+    CARE_2 = "care_2", "要介護2"
+    CARE_3 = "care_3", "要介護3"
+    CARE_4 = "care_4", "要介護4"
+    CARE_5 = "care_5", "要介護5"
+
+
+insured_number_validator = RegexValidator(r"^\d{10}$", "被保険者番号は10桁の数字です")
+phone_validator = RegexValidator(r"^[0-9+\-() ]{0,20}$", "電話番号は数字とハイフンで入力してください")
+
+
+class Person(models.Model):
+    """A resident the system is about, with the minimum personal data the jobs need."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="people")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="people", verbose_name="地区")
+    family_name = models.CharField("姓", max_length=40)
+    given_name = models.CharField("名", max_length=40)
+    family_kana = models.CharField("姓（フリガナ）", max_length=80)
+    given_kana = models.CharField("名（フリガナ）", max_length=80)
+    sex = models.CharField("性別", max_length=1, choices=Sex.choices)
+    birth_date = models.DateField("生年月日")
+    address = models.CharField("住所", max_length=200)
+    phone = models.CharField("電話番号", max_length=20, blank=True, validators=[phone_validator])
+    lives_alone = models.BooleanField("独居", default=False)
+    care_level = models.CharField("要介護度", max_length=20, choices=CareLevel.choices, default=CareLevel.NONE)
+    insured_number = models.CharField(
+        "被保険者番号", max_length=10, null=True, blank=True, validators=[insured_number_validator]
+    )
+    # Folded name and kana (width, kana and case ignored) for search; kept by services.
+    search_text = models.CharField(max_length=400, editable=False, db_index=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["family_kana", "given_kana", "id"]
+        verbose_name = "人"
+        verbose_name_plural = "人"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "insured_number"],
+                condition=models.Q(insured_number__isnull=False),
+                name="person_insured_number_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["district", "family_kana"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return f"{self.family_name} {self.given_name}"
+
+    @property
+    def kana(self) -> str:
+        return f"{self.family_kana} {self.given_kana}"
+
+    def age_on(self, day: dt.date) -> int:
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+
+class Volunteer(models.Model):
+    """The volunteer role a person can hold."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="volunteer")
+    registered_on = models.DateField("登録日")
+    active = models.BooleanField("活動中", default=True)
+    notes = models.TextField("メモ", blank=True)
+
+    class Meta:
+        verbose_name = "ボランティア"
+        verbose_name_plural = "ボランティア"
+
+    def __str__(self) -> str:
+        return str(self.person)

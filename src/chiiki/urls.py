@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from chiiki.api import api
+from chiiki.areas import views as area_views
+
+urlpatterns = [
+    path("", area_views.dashboard, name="dashboard"),
+    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("chiiki.accounts.urls")),
+    path("areas/", include("chiiki.areas.urls")),
+    path("people/", include("chiiki.people.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

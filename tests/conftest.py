@@ -1,0 +1,104 @@
+"""Shared fixtures: a small municipality and named personas, built through services.
+
+Personas: ``admin`` (administrator), ``officer`` (municipal staff), ``nurse`` (support-center
+staff scoped to life area 北部), ``coordinator`` (scoped to 南部), ``volunteer`` (linked to
+their own person record), ``pref`` (prefecture viewer) and ``outsider`` (support-center
+staff of another municipality).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+from dataclasses import dataclass
+
+import pytest
+from faker import Faker
+
+from chiiki.accounts.models import Role, User
+from chiiki.accounts.services import user_create
+from chiiki.areas import services as area_services
+from chiiki.areas.models import District, LifeArea, Municipality
+from chiiki.people.models import Person
+from chiiki.people.services import person_create
+
+PASSWORD = "test-pass-123"
+_serial = itertools.count(1)
+
+
+@dataclass
+class Town:
+    municipality: Municipality
+    north: LifeArea
+    south: LifeArea
+    n1: District
+    n2: District
+    s1: District
+    s2: District
+
+
+@pytest.fixture
+def town(db) -> Town:
+    m = area_services.municipality_create(code="352047", name="萩市", prefecture_code="35", prefecture_name="山口県")
+    north = area_services.life_area_create(municipality=m, code="N", name="北部", order=1)
+    south = area_services.life_area_create(municipality=m, code="S", name="南部", order=2)
+    return Town(
+        municipality=m, north=north, south=south,
+        n1=area_services.district_create(life_area=north, code="N1", name="須佐", order=1),
+        n2=area_services.district_create(life_area=north, code="N2", name="田万川", order=2),
+        s1=area_services.district_create(life_area=south, code="S1", name="旭", order=3),
+        s2=area_services.district_create(life_area=south, code="S2", name="福栄", order=4),
+    )
+
+
+@pytest.fixture
+def other_town(db) -> Municipality:
+    m = area_services.municipality_create(code="442143", name="国東市", prefecture_code="44", prefecture_name="大分県")
+    la = area_services.life_area_create(municipality=m, code="1", name="安岐", order=1)
+    area_services.district_create(life_area=la, code="1", name="朝来")
+    return m
+
+
+_fake = Faker("ja_JP")
+
+
+def make_person(district: District, **fields) -> Person:
+    """A synthetic person (Faker ja_JP, seeded per call order) created through the service."""
+    n = next(_serial)
+    _fake.seed_instance(n)
+    rng = random.Random(n)
+    sex = fields.pop("sex", rng.choice("MF"))
+    family, family_kana, _ = _fake.last_name_pair()
+    given, given_kana, _ = _fake.first_name_male_pair() if sex == "M" else _fake.first_name_female_pair()
+    values = {
+        "family_name": family, "given_name": given, "family_kana": family_kana, "given_kana": given_kana,
+        "sex": sex, "birth_date": dt.date(1940, 1, 1) + dt.timedelta(days=rng.randint(0, 9000)),
+        "address": f"山口県萩市{district.name}{rng.randint(1, 999)}番地", "phone": "0838-22-0000",
+    }
+    values.update(fields)
+    return person_create(user=None, district=district, **values)
+
+
+@pytest.fixture
+def personas(town: Town, other_town: Municipality) -> dict[str, User]:
+    me = make_person(town.s1, family_name="奉仕", given_name="花子", family_kana="ホウシ", given_kana="ハナコ")
+    specs = {
+        "admin": dict(role=Role.ADMINISTRATOR, municipality=town.municipality),
+        "officer": dict(role=Role.MUNICIPAL, municipality=town.municipality),
+        "nurse": dict(role=Role.SUPPORT_CENTER, municipality=town.municipality, life_areas=[town.north]),
+        "coordinator": dict(role=Role.COORDINATOR, municipality=town.municipality, life_areas=[town.south]),
+        "volunteer": dict(role=Role.VOLUNTEER, municipality=town.municipality, person=me),
+        "pref": dict(role=Role.PREFECTURE, prefecture=town.municipality.prefecture),
+        "outsider": dict(role=Role.SUPPORT_CENTER, municipality=other_town, life_areas=list(other_town.life_areas.all())),
+    }
+    return {name: user_create(username=name, password=PASSWORD, **spec) for name, spec in specs.items()}
+
+
+@pytest.fixture
+def client_for(client):
+    def login(user: User):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return login

@@ -8,7 +8,10 @@ from ninja import NinjaAPI
 
 from chiiki.accounts.auth import api_auth
 from chiiki.areas.api import router as areas_router
+from chiiki.mutualaid.api import router as mutualaid_router
 from chiiki.people.api import router as people_router
+from chiiki.resources.api import router as resources_router
+from chiiki.surveys.api import router as surveys_router
 
 api = NinjaAPI(
     title="chiiki API",
@@ -26,3 +29,6 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 
 api.add_router("/areas", areas_router)
 api.add_router("/people", people_router)
+api.add_router("/surveys", surveys_router)
+api.add_router("/resources", resources_router)
+api.add_router("/mutualaid", mutualaid_router)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
+from importlib import import_module
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -198,12 +198,18 @@ def _build_users(municipality: Municipality, rng: random.Random) -> list[tuple[s
     return [(u[0], Role(u[1]).label) for u in users]
 
 
-# Later modules add their demo data here: functions (municipality, seed) -> None.
-EXTRA_STEPS: list[Callable[[Municipality, int], None]] = []
+# Each module adds its own demo data; every step is idempotent, so a second run of
+# `chiiki demo` on an existing database adds what a newer module brings and nothing else.
+MODULE_STEPS = ("chiiki.surveys.demo", "chiiki.resources.demo", "chiiki.mutualaid.demo")
 
 
-def exists() -> bool:
-    return Municipality.objects.filter(code=CODE).exists()
+def build_modules(municipality: Municipality, seed: int) -> None:
+    for name in MODULE_STEPS:
+        import_module(name).build(municipality, seed)
+
+
+def existing() -> Municipality | None:
+    return Municipality.objects.filter(code=CODE).first()
 
 
 @transaction.atomic
@@ -213,8 +219,6 @@ def build(seed: int = 2018) -> Municipality:
     municipality = _build_areas()
     person_bulk_create(people=make_people(municipality, seed), channel="demo")
     _build_users(municipality, rng)
-    for step in EXTRA_STEPS:
-        step(municipality, seed)
     return municipality
 
 

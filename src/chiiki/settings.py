@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "chiiki.accounts",
     "chiiki.areas",
     "chiiki.people",
+    "chiiki.surveys",
+    "chiiki.resources",
+    "chiiki.mutualaid",
 ]
 
 MIDDLEWARE = [
@@ -159,7 +162,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# plotly.min.js is served once from the plotly wheel (no CDN on municipal networks).
+import plotly as _plotly  # noqa: E402
+
+STATICFILES_DIRS = [BASE_DIR / "static", ("plotly", Path(_plotly.__file__).parent / "package_data")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

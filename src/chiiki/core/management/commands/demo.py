@@ -4,6 +4,7 @@ import time
 from typing import Any
 
 from django.core.management import call_command
+from django.db import transaction
 from django.core.management.base import BaseCommand, CommandParser
 
 from chiiki import demo
@@ -24,12 +25,15 @@ class Command(BaseCommand):
         if reset:
             self.stderr.write("データベースを初期化しています… (audit trail included)")
             call_command("flush", interactive=False, verbosity=0)
-        if demo.exists():
+        started = time.perf_counter()
+        municipality = demo.existing()
+        if municipality is not None:
             self.stdout.write("デモ市町村はすでにあります。そのまま使います。")
         else:
-            started = time.perf_counter()
-            demo.build(seed=seed)
+            municipality = demo.build(seed=seed)
             self.stdout.write(f"デモ市町村（萩市モデル）を作成しました（{time.perf_counter() - started:.1f}秒）")
+        with transaction.atomic():
+            demo.build_modules(municipality, seed)
         self.stdout.write("ログイン（ユーザー名 / パスワード / 役割）:")
         for username, password, role in demo.logins():
             self.stdout.write(f"  {username:<10} {password:<14} {role}")

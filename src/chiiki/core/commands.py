@@ -1,0 +1,51 @@
+"""The base every chiiki command builds on: common options and errors as CommandError."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from chiiki.areas.models import Municipality
+
+
+class ChiikiCommand(BaseCommand):
+    """Adds ``--municipality CODE`` (default: the only one) and helpers for output files."""
+
+    formats: tuple[str, ...] = ()
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--municipality", metavar="CODE", help="地方公共団体コード（省略時は登録されている唯一の市町村）"
+        )
+        if self.formats:
+            parser.add_argument("--format", choices=self.formats, default=self.formats[0])
+            parser.add_argument("-o", "--output", metavar="OUT", help="出力ファイル（省略時は標準出力）")
+
+    def municipality(self, code: str | None) -> Municipality:
+        qs = Municipality.objects.select_related("prefecture")
+        if code:
+            found = qs.filter(code=code).first()
+            if found is None:
+                raise CommandError(f"市町村コード {code} は登録されていません")
+            return found
+        found_all = list(qs[:2])
+        if len(found_all) != 1:
+            raise CommandError("--municipality で市町村コードを指定してください")
+        return found_all[0]
+
+    def write_output(self, data: str | bytes, output: str | None) -> None:
+        if output:
+            Path(output).write_bytes(data.encode() if isinstance(data, str) else data)
+        elif isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            self.stdout.write(data, ending="" if data.endswith("\n") else "\n")
+
+    @staticmethod
+    def to_json(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n"

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class MutualaidConfig(AppConfig):
+    name = "chiiki.mutualaid"
+    label = "mutualaid"
+    verbose_name = "助け合い"

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class SurveysConfig(AppConfig):
+    name = "chiiki.surveys"
+    label = "surveys"
+    verbose_name = "ニーズ把握"

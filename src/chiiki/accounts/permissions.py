@@ -48,7 +48,7 @@ _NOTHING = Q(pk__in=[])
 
 
 def _active(user: AnyUser) -> bool:
-    return bool(user.is_authenticated and user.is_active)
+    return bool(user is not None and user.is_authenticated and user.is_active)
 
 
 def _role(user: AnyUser) -> str | None:

@@ -104,25 +104,29 @@ def client_for(client):
     return login
 
 
-@pytest.fixture(autouse=True)
-def _audit_trail_stays_append_only(request):
+def pytest_configure(config):
     """SQLite's flush (after transactional and browser tests) deletes rows one by one, which
-    the append-only trigger refuses; PostgreSQL's TRUNCATE fires no row trigger. Keep the
-    triggers in force during every test, and lift the delete guard only for the flush."""
-    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames \
-            and "live_server" not in request.fixturenames:
-        yield
-        return
-    from django.db import connection
+    the append-only audit trigger refuses; PostgreSQL's TRUNCATE fires no row trigger. Lift
+    the delete guard for the flush alone and put it back straight after."""
+    from django.core.management.commands import flush
 
-    from chiiki.accounts.migrations import _0002 as triggers
+    original = flush.Command.handle
 
-    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            for sql in triggers.SQLITE:
-                cursor.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
-    yield
-    if transactional and connection.vendor == "sqlite":
+    def handle(self, **options):
+        from django.db import connections
+
+        from chiiki.accounts.migrations import _0002 as triggers
+
+        connection = connections[options.get("database") or "default"]
+        if connection.vendor != "sqlite":
+            return original(self, **options)
         with connection.cursor() as cursor:
             cursor.execute("DROP TRIGGER IF EXISTS accounts_auditevent_no_delete")
+        try:
+            return original(self, **options)
+        finally:
+            with connection.cursor() as cursor:
+                for sql in triggers.SQLITE:
+                    cursor.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
+
+    flush.Command.handle = handle

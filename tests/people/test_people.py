@@ -1,0 +1,104 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from chiiki.accounts.models import AuditAction, AuditEvent
+from chiiki.people import selectors, services
+from tests.conftest import make_person
+
+
+@pytest.fixture
+def sato(town):
+    return make_person(town.n1, sex="F", family_name="佐藤", given_name="花子", family_kana="さとう", given_kana="ﾊﾅｺ")
+
+
+@pytest.mark.parametrize("query", ["さとう", "サトウ", "ｻﾄｳ", "佐藤", "佐藤 花子", "さとうはなこ", "ハナコ", "ＳＡＴＯ"[:0] + "はなこ"])
+def test_search_ignores_width_and_kana_differences(personas, sato, query):
+    found = selectors.person_list_for_user(user=personas["nurse"], query=query)
+    assert list(found) == [sato]
+
+
+def test_kana_is_stored_in_full_width_katakana(sato):
+    assert (sato.family_kana, sato.given_kana) == ("サトウ", "ハナコ")
+
+
+def test_a_search_that_matches_nobody_finds_nobody(personas, sato):
+    assert not selectors.person_list_for_user(user=personas["nurse"], query="すずき").exists()
+
+
+def test_it_hides_people_outside_the_users_areas(town, personas, sato):
+    south = make_person(town.s1)
+    assert set(selectors.person_list_for_user(user=personas["nurse"])) == {sato}
+    assert south in selectors.person_list_for_user(user=personas["coordinator"])
+    assert sato not in selectors.person_list_for_user(user=personas["coordinator"])
+    assert {sato, south} <= set(selectors.person_list_for_user(user=personas["officer"]))
+
+
+@pytest.mark.parametrize("role", ["volunteer", "pref", "outsider"])
+def test_roles_without_a_caseload_cannot_list_people_of_the_town(personas, sato, role):
+    user = personas[role]
+    try:
+        people = list(selectors.person_list_for_user(user=user))
+    except PermissionDenied:
+        return
+    assert sato not in people
+
+
+def test_opening_a_record_is_written_to_the_audit_trail(personas, sato):
+    selectors.person_get_for_user(user=personas["nurse"], person_id=sato.pk)
+    event = AuditEvent.objects.filter(action=AuditAction.READ).get()
+    assert (event.username, event.object_id, event.model) == ("nurse", sato.pk, "people.person")
+
+
+def test_opening_a_record_outside_ones_areas_is_refused_and_not_logged_as_a_read(town, personas):
+    south = make_person(town.s1)
+    with pytest.raises(PermissionDenied):
+        selectors.person_get_for_user(user=personas["nurse"], person_id=south.pk)
+    assert not AuditEvent.objects.filter(action=AuditAction.READ).exists()
+
+
+def test_a_change_is_audited_with_old_and_new_values(personas, sato):
+    services.person_update(user=personas["nurse"], person=sato, lives_alone=True, address="山口県萩市須佐1番地")
+    event = AuditEvent.objects.filter(action=AuditAction.UPDATE).get()
+    assert event.changes["lives_alone"] == [False, True]
+    assert event.changes["address"][1] == "山口県萩市須佐1番地"
+
+
+def test_an_update_that_changes_nothing_writes_nothing(personas, sato):
+    services.person_update(user=personas["nurse"], person=sato, lives_alone=sato.lives_alone)
+    assert not AuditEvent.objects.filter(action=AuditAction.UPDATE).exists()
+
+
+def test_a_coordinator_cannot_change_a_record(personas, town):
+    south = make_person(town.s1)
+    with pytest.raises(PermissionDenied):
+        services.person_update(user=personas["coordinator"], person=south, lives_alone=True)
+
+
+def test_the_audit_trail_cannot_be_edited_or_deleted(personas, sato):
+    selectors.person_get_for_user(user=personas["nurse"], person_id=sato.pk)
+    event = AuditEvent.objects.get(action=AuditAction.READ)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(username="someone else")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get(pk=event.pk).username == "nurse"
+
+
+def test_a_malformed_insured_number_is_refused(town):
+    with pytest.raises(ValidationError, match="10桁"):
+        make_person(town.n1, insured_number="12345")
+
+
+def test_the_same_insured_number_twice_in_a_municipality_is_refused(town):
+    make_person(town.n1, insured_number="0000000001")
+    with pytest.raises((ValidationError, IntegrityError)):
+        make_person(town.n2, insured_number="0000000001")
+
+
+def test_age_is_counted_in_whole_years_on_a_given_day(town):
+    p = make_person(town.n1, birth_date=dt.date(1950, 4, 2))
+    assert p.age_on(dt.date(2018, 4, 1)) == 67
+    assert p.age_on(dt.date(2018, 4, 2)) == 68

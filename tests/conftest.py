@@ -40,11 +40,15 @@ class Town:
 
 @pytest.fixture
 def town(db) -> Town:
-    m = area_services.municipality_create(code="352047", name="萩市", prefecture_code="35", prefecture_name="山口県")
+    m = area_services.municipality_create(
+        code="352047", name="萩市", prefecture_code="35", prefecture_name="山口県"
+    )
     north = area_services.life_area_create(municipality=m, code="N", name="北部", order=1)
     south = area_services.life_area_create(municipality=m, code="S", name="南部", order=2)
     return Town(
-        municipality=m, north=north, south=south,
+        municipality=m,
+        north=north,
+        south=south,
         n1=area_services.district_create(life_area=north, code="N1", name="須佐", order=1),
         n2=area_services.district_create(life_area=north, code="N2", name="田万川", order=2),
         s1=area_services.district_create(life_area=south, code="S1", name="旭", order=3),
@@ -54,7 +58,9 @@ def town(db) -> Town:
 
 @pytest.fixture
 def other_town(db) -> Municipality:
-    m = area_services.municipality_create(code="442143", name="国東市", prefecture_code="44", prefecture_name="大分県")
+    m = area_services.municipality_create(
+        code="442143", name="国東市", prefecture_code="44", prefecture_name="大分県"
+    )
     la = area_services.life_area_create(municipality=m, code="1", name="安岐", order=1)
     area_services.district_create(life_area=la, code="1", name="朝来")
     return m
@@ -70,11 +76,18 @@ def make_person(district: District, **fields) -> Person:
     rng = random.Random(n)
     sex = fields.pop("sex", rng.choice("MF"))
     family, family_kana, _ = _fake.last_name_pair()
-    given, given_kana, _ = _fake.first_name_male_pair() if sex == "M" else _fake.first_name_female_pair()
+    given, given_kana, _ = (
+        _fake.first_name_male_pair() if sex == "M" else _fake.first_name_female_pair()
+    )
     values = {
-        "family_name": family, "given_name": given, "family_kana": family_kana, "given_kana": given_kana,
-        "sex": sex, "birth_date": dt.date(1940, 1, 1) + dt.timedelta(days=rng.randint(0, 9000)),
-        "address": f"山口県萩市{district.name}{rng.randint(1, 999)}番地", "phone": "0838-22-0000",
+        "family_name": family,
+        "given_name": given,
+        "family_kana": family_kana,
+        "given_kana": given_kana,
+        "sex": sex,
+        "birth_date": dt.date(1940, 1, 1) + dt.timedelta(days=rng.randint(0, 9000)),
+        "address": f"山口県萩市{district.name}{rng.randint(1, 999)}番地",
+        "phone": "0838-22-0000",
     }
     values.update(fields)
     return person_create(user=None, district=district, **values)
@@ -82,17 +95,29 @@ def make_person(district: District, **fields) -> Person:
 
 @pytest.fixture
 def personas(town: Town, other_town: Municipality) -> dict[str, User]:
-    me = make_person(town.s1, family_name="奉仕", given_name="花子", family_kana="ホウシ", given_kana="ハナコ")
+    me = make_person(
+        town.s1, family_name="奉仕", given_name="花子", family_kana="ホウシ", given_kana="ハナコ"
+    )
     specs = {
         "admin": dict(role=Role.ADMINISTRATOR, municipality=town.municipality),
         "officer": dict(role=Role.MUNICIPAL, municipality=town.municipality),
-        "nurse": dict(role=Role.SUPPORT_CENTER, municipality=town.municipality, life_areas=[town.north]),
-        "coordinator": dict(role=Role.COORDINATOR, municipality=town.municipality, life_areas=[town.south]),
+        "nurse": dict(
+            role=Role.SUPPORT_CENTER, municipality=town.municipality, life_areas=[town.north]
+        ),
+        "coordinator": dict(
+            role=Role.COORDINATOR, municipality=town.municipality, life_areas=[town.south]
+        ),
         "volunteer": dict(role=Role.VOLUNTEER, municipality=town.municipality, person=me),
         "pref": dict(role=Role.PREFECTURE, prefecture=town.municipality.prefecture),
-        "outsider": dict(role=Role.SUPPORT_CENTER, municipality=other_town, life_areas=list(other_town.life_areas.all())),
+        "outsider": dict(
+            role=Role.SUPPORT_CENTER,
+            municipality=other_town,
+            life_areas=list(other_town.life_areas.all()),
+        ),
     }
-    return {name: user_create(username=name, password=PASSWORD, **spec) for name, spec in specs.items()}
+    return {
+        name: user_create(username=name, password=PASSWORD, **spec) for name, spec in specs.items()
+    }
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from importlib import import_module
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.db import transaction
 from faker import Faker
@@ -20,7 +20,7 @@ from faker import Faker
 from chiiki.accounts.models import Role
 from chiiki.accounts.services import user_create
 from chiiki.areas import services as area_services
-from chiiki.areas.models import District, Municipality, PopulationRecord
+from chiiki.areas.models import District, LifeArea, Municipality, PopulationRecord
 from chiiki.core.allocation import largest_remainder
 from chiiki.people.models import CareLevel, Person
 from chiiki.people.services import person_bulk_create, volunteer_register
@@ -54,16 +54,45 @@ LAYOUT: dict[tuple[str, str], list[tuple[str, str, str, float, float, tuple[str,
         ("0404", "福栄", "ふくえ", 4, 1.25, ("福井下", "紫福")),
     ],
 }
-UNDER_65_BANDS = {0: 0.6, 5: 0.65, 10: 0.7, 15: 0.6, 20: 0.45, 25: 0.55, 30: 0.65, 35: 0.75, 40: 0.85,
-                  45: 0.95, 50: 1.0, 55: 1.1, 60: 1.3}
+UNDER_65_BANDS = {
+    0: 0.6,
+    5: 0.65,
+    10: 0.7,
+    15: 0.6,
+    20: 0.45,
+    25: 0.55,
+    30: 0.65,
+    35: 0.75,
+    40: 0.85,
+    45: 0.95,
+    50: 1.0,
+    55: 1.1,
+    60: 1.3,
+}
 BANDS_65_74 = {65: 1.1, 70: 0.95}
 BANDS_75 = {75: 0.85, 80: 0.8, 85: 0.6, 90: 0.3, 95: 0.08, 100: 0.012}
-MALE_SHARE = {**dict.fromkeys(UNDER_65_BANDS, 0.5), 65: 0.48, 70: 0.46, 75: 0.43, 80: 0.39, 85: 0.33,
-              90: 0.26, 95: 0.18, 100: 0.12}
+MALE_SHARE = {
+    **dict.fromkeys(UNDER_65_BANDS, 0.5),
+    65: 0.48,
+    70: 0.46,
+    75: 0.43,
+    80: 0.39,
+    85: 0.33,
+    90: 0.26,
+    95: 0.18,
+    100: 0.12,
+}
 # Care certification by age (RULES.md §7, national shape): share certified, then level.
 CERTIFIED = {65: 0.03, 70: 0.06, 75: 0.12, 80: 0.26, 85: 0.6, 90: 0.75, 95: 0.85, 100: 0.9}
-LEVELS = [(CareLevel.SUPPORT_1, 13), (CareLevel.SUPPORT_2, 13), (CareLevel.CARE_1, 21), (CareLevel.CARE_2, 17),
-          (CareLevel.CARE_3, 13), (CareLevel.CARE_4, 13), (CareLevel.CARE_5, 10)]
+LEVELS = [
+    (CareLevel.SUPPORT_1, 13),
+    (CareLevel.SUPPORT_2, 13),
+    (CareLevel.CARE_1, 21),
+    (CareLevel.CARE_2, 17),
+    (CareLevel.CARE_3, 13),
+    (CareLevel.CARE_4, 13),
+    (CareLevel.CARE_5, 10),
+]
 
 
 @dataclass(frozen=True)
@@ -90,7 +119,9 @@ def population_cells() -> list[PopulationCell]:
                 for sex, share in (("M", MALE_SHARE[age_from]), ("F", 1 - MALE_SHARE[age_from])):
                     keys.append((code, sex, age_from))
                     weights.append(weight * aging(factor) * band_weight * share)  # type: ignore[no-untyped-call]
-        for (code, sex, age_from), count in zip(keys, largest_remainder(total, weights), strict=True):
+        for (code, sex, age_from), count in zip(
+            keys, largest_remainder(total, weights), strict=True
+        ):
             cells.append(PopulationCell(code, sex, age_from, count))
     return cells
 
@@ -131,15 +162,24 @@ def make_people(municipality: Municipality, seed: int) -> list[Person]:
         for _ in range(cell.count):
             serial += 1
             family, family_kana, _ = fake.last_name_pair()
-            given, given_kana, _ = fake.first_name_male_pair() if cell.sex == "M" else fake.first_name_female_pair()
+            given, given_kana, _ = (
+                fake.first_name_male_pair() if cell.sex == "M" else fake.first_name_female_pair()
+            )
             town = rng.choice(towns[cell.district])
             people.append(
                 Person(
-                    municipality=municipality, district=district,
-                    family_name=family, given_name=given, family_kana=family_kana, given_kana=given_kana,
-                    sex=cell.sex, birth_date=_birth_date(rng, cell.age_from),
+                    municipality=municipality,
+                    district=district,
+                    family_name=family,
+                    given_name=given,
+                    family_kana=family_kana,
+                    given_kana=given_kana,
+                    sex=cell.sex,
+                    birth_date=_birth_date(rng, cell.age_from),
                     address=f"山口県萩市{town}{rng.randint(1, 999)}番地",
-                    phone=f"0838-{rng.randint(20, 29)}-{rng.randint(0, 9999):04d}" if rng.random() < 0.93 else "",
+                    phone=f"0838-{rng.randint(20, 29)}-{rng.randint(0, 9999):04d}"
+                    if rng.random() < 0.93
+                    else "",
                     lives_alone=_lives_alone(rng, cell.age_from, cell.sex),
                     care_level=_care_level(rng, cell.age_from),
                     insured_number=f"{3520470000 + serial:010d}"[-10:],
@@ -155,17 +195,27 @@ def _build_areas() -> Municipality:
     order = 0
     created: dict[str, District] = {}
     for (la_code, la_name), districts in LAYOUT.items():
-        life_area = area_services.life_area_create(municipality=municipality, code=la_code, name=la_name, order=int(la_code))
+        life_area = area_services.life_area_create(
+            municipality=municipality, code=la_code, name=la_name, order=int(la_code)
+        )
         for code, name, kana, *_ in districts:
             order += 1
-            created[code] = area_services.district_create(life_area=life_area, code=code, name=name, kana=kana, order=order)
+            created[code] = area_services.district_create(
+                life_area=life_area, code=code, name=name, kana=kana, order=order
+            )
     codes = list(created)
     for i, code in enumerate(codes):  # neighbours: the next district in the same life area
         if i + 1 < len(codes) and codes[i + 1][:2] == code[:2]:
             created[code].neighbours.add(created[codes[i + 1]])
     PopulationRecord.objects.bulk_create(
-        PopulationRecord(municipality=municipality, district=created[c.district], date=DATE,
-                         sex=c.sex, age_from=c.age_from, count=c.count)
+        PopulationRecord(
+            municipality=municipality,
+            district=created[c.district],
+            date=DATE,
+            sex=c.sex,
+            age_from=c.age_from,
+            count=c.count,
+        )
         for c in population_cells()
     )
     return municipality
@@ -174,13 +224,17 @@ def _build_areas() -> Municipality:
 def _build_users(municipality: Municipality, rng: random.Random) -> list[tuple[str, str]]:
     life_areas = {la.code: la for la in municipality.life_areas.all()}
     volunteers = list(
-        Person.objects.filter(municipality=municipality, care_level=CareLevel.NONE, birth_date__gt=dt.date(1948, 1, 1))
-        .order_by("id")[:2000]
+        Person.objects.filter(
+            municipality=municipality, care_level=CareLevel.NONE, birth_date__gt=dt.date(1948, 1, 1)
+        ).order_by("id")[:2000]
     )
     picked = rng.sample(volunteers, 60)
     for person in picked:
-        volunteer_register(person=person, registered_on=dt.date(2018, 4, 1) + dt.timedelta(days=rng.randint(0, 365)))
-    users = [
+        volunteer_register(
+            person=person,
+            registered_on=dt.date(2018, 4, 1) + dt.timedelta(days=rng.randint(0, 365)),
+        )
+    users: list[tuple[str, Role, str, list[LifeArea], Person | None]] = [
         ("admin", Role.ADMINISTRATOR, "管理者 山本", [], None),
         ("shokuin", Role.MUNICIPAL, "萩市 介護保険課 田中", [], None),
         ("hokatsu", Role.SUPPORT_CENTER, "中央包括 保健師 中村", [life_areas["01"]], None),
@@ -188,12 +242,17 @@ def _build_users(municipality: Municipality, rng: random.Random) -> list[tuple[s
         ("volunteer", Role.VOLUNTEER, f"ボランティア {picked[0].family_name}", [], picked[0]),
         ("ken", Role.PREFECTURE, "山口県 長寿社会課 加藤", [], None),
     ]
-    for username, role, name, areas, person in users:
+    for username, role, name, areas, linked in users:
         user_create(
-            username=username, password=DEMO_PASSWORD, role=role, display_name=name,
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            display_name=name,
             municipality=None if role == Role.PREFECTURE else municipality,
             prefecture=municipality.prefecture if role == Role.PREFECTURE else None,
-            life_areas=areas, person=person, is_staff=role == Role.ADMINISTRATOR,
+            life_areas=areas,
+            person=linked,
+            is_staff=role == Role.ADMINISTRATOR,
         )
     return [(u[0], Role(u[1]).label) for u in users]
 
@@ -225,5 +284,9 @@ def build(seed: int = 2018) -> Municipality:
 def logins() -> list[tuple[str, str, str]]:
     from chiiki.accounts.models import User
 
-    return [(u.username, DEMO_PASSWORD, u.role_label) for u in User.objects.filter(
-        username__in=["admin", "shokuin", "hokatsu", "sc", "volunteer", "ken"]).order_by("id")]
+    return [
+        (u.username, DEMO_PASSWORD, u.role_label)
+        for u in User.objects.filter(
+            username__in=["admin", "shokuin", "hokatsu", "sc", "volunteer", "ken"]
+        ).order_by("id")
+    ]

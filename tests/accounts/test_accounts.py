@@ -21,8 +21,11 @@ MATRIX = {
 def test_each_role_has_exactly_its_permissions(personas, name, expected):
     user = personas[name]
     got = (
-        permissions.can_view_people(user), permissions.can_view_health(user), permissions.can_edit_people(user),
-        permissions.can_import_population(user), permissions.can_view_audit(user),
+        permissions.can_view_people(user),
+        permissions.can_view_health(user),
+        permissions.can_edit_people(user),
+        permissions.can_import_population(user),
+        permissions.can_view_audit(user),
     )
     assert got == expected
 
@@ -31,7 +34,14 @@ def test_an_anonymous_user_may_do_nothing(db):
     from django.contrib.auth.models import AnonymousUser
 
     anon = AnonymousUser()
-    assert not any(f(anon) for f in (permissions.can_view_people, permissions.can_view_health, permissions.can_view_audit))
+    assert not any(
+        f(anon)
+        for f in (
+            permissions.can_view_people,
+            permissions.can_view_health,
+            permissions.can_view_audit,
+        )
+    )
 
 
 def test_a_support_center_user_without_areas_sees_nobody(town, personas):
@@ -47,7 +57,9 @@ def test_a_volunteer_sees_only_their_own_record(town, personas):
     from chiiki.people.models import Person
 
     make_person(town.s1)
-    assert list(Person.objects.filter(permissions.person_filter(personas["volunteer"]))) == [personas["volunteer"].person]
+    assert list(Person.objects.filter(permissions.person_filter(personas["volunteer"]))) == [
+        personas["volunteer"].person
+    ]
 
 
 def test_login_is_locked_after_five_failures(client, personas):
@@ -60,7 +72,9 @@ def test_login_is_locked_after_five_failures(client, personas):
 
 
 def test_a_good_login_lands_on_the_dashboard(client, personas):
-    response = client.post(reverse("login"), {"username": "officer", "password": PASSWORD}, follow=True)
+    response = client.post(
+        reverse("login"), {"username": "officer", "password": PASSWORD}, follow=True
+    )
     assert response.redirect_chain[-1][0] == reverse("dashboard")
 
 

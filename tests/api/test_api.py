@@ -18,7 +18,12 @@ def bearer(personas):
 
 def test_the_openapi_document_lists_the_routes(client, db):
     doc = client.get("/api/openapi.json").json()
-    assert {"/api/areas/municipalities", "/api/areas/population", "/api/people", "/api/people/{person_id}"} <= set(doc["paths"])
+    assert {
+        "/api/areas/municipalities",
+        "/api/areas/population",
+        "/api/people",
+        "/api/people/{person_id}",
+    } <= set(doc["paths"])
 
 
 def test_without_credentials_the_api_answers_401(client, db):
@@ -62,12 +67,16 @@ def test_a_person_outside_the_users_areas_is_403_and_a_read_inside_is_audited(cl
 def test_outsiders_get_no_people_of_the_town(client, bearer, town, role):
     make_person(town.n1)
     response = client.get("/api/people", headers=bearer(role))
-    assert response.status_code == 403 or all(p["district"] != "須佐" for p in response.json()["items"])
+    assert response.status_code == 403 or all(
+        p["district"] != "須佐" for p in response.json()["items"]
+    )
 
 
 def test_population_is_returned_with_the_derived_figures(client, bearer, town):
     text = "地区,基準日,性別,年齢階級,人数\n須佐,2018-04-01,男,65-69,60\n旭,2018-04-01,女,80-84,40\n須佐,2018-04-01,女,40-44,100\n"
-    services.population_import(municipality=town.municipality, table=read_table(text.encode(), "p.csv"))
+    services.population_import(
+        municipality=town.municipality, table=read_table(text.encode(), "p.csv")
+    )
     body = client.get("/api/areas/population", headers=bearer("pref")).json()
     assert body["figures"]["total"] == 200 and body["figures"]["aging_rate"] == "50.0"
     assert body["sentence"].startswith("総人口200人")
@@ -75,10 +84,15 @@ def test_population_is_returned_with_the_derived_figures(client, bearer, town):
 
 
 def test_an_outsider_cannot_read_this_towns_population(client, bearer, town):
-    response = client.get(f"/api/areas/population?municipality_id={town.municipality.pk}", headers=bearer("outsider"))
+    response = client.get(
+        f"/api/areas/population?municipality_id={town.municipality.pk}", headers=bearer("outsider")
+    )
     assert response.status_code == 403
 
 
 def test_districts_are_scoped_to_the_users_areas(client, bearer, town):
-    names = {d["name"] for d in client.get("/api/areas/districts", headers=bearer("nurse")).json()["items"]}
+    names = {
+        d["name"]
+        for d in client.get("/api/areas/districts", headers=bearer("nurse")).json()["items"]
+    }
     assert names == {"須佐", "田万川"}

@@ -35,7 +35,10 @@ def test_percentages_round_half_up_to_one_decimal():
     assert percent(1, 0) is None
 
 
-@pytest.mark.parametrize("text,expected", [("65-69", 65), ("６５～６９歳", 65), ("0-4", 0), ("100歳以上", 100), ("100+", 100)])
+@pytest.mark.parametrize(
+    "text,expected",
+    [("65-69", 65), ("６５～６９歳", 65), ("0-4", 0), ("100歳以上", 100), ("100+", 100)],
+)
 def test_age_bands_are_read_in_the_forms_municipal_tables_use(text, expected):
     assert parse_age_band(text) == expected
 
@@ -63,7 +66,9 @@ def test_importing_the_same_file_twice_changes_nothing(town):
 
 def test_a_changed_count_updates_only_that_cell(town):
     services.population_import(municipality=town.municipality, table=csv(GOOD))
-    result = services.population_import(municipality=town.municipality, table=csv(GOOD.replace(",120", ",121")))
+    result = services.population_import(
+        municipality=town.municipality, table=csv(GOOD.replace(",120", ",121"))
+    )
     assert (result.created, result.updated, result.unchanged) == (0, 1, 3)
 
 
@@ -89,19 +94,36 @@ def test_every_bad_cell_is_named_by_row_and_column_and_nothing_is_stored(town):
 
 def test_a_file_without_the_required_columns_names_what_is_missing(town):
     with pytest.raises(PopulationFileError, match="人数"):
-        services.population_import(municipality=town.municipality, table=csv("地区,基準日,性別,年齢階級\n須佐,2018-04,男,65-69\n"))
+        services.population_import(
+            municipality=town.municipality,
+            table=csv("地区,基準日,性別,年齢階級\n須佐,2018-04,男,65-69\n"),
+        )
 
 
 def test_the_same_cell_twice_in_one_file_is_refused(town):
-    with pytest.raises(PopulationFileError, match="3行目.*2行目と同じ区分"):
-        services.population_import(municipality=town.municipality, table=csv(GOOD.splitlines()[0] + "\n" + GOOD.splitlines()[1] + "\n" + GOOD.splitlines()[1] + "\n"))
+    with pytest.raises(PopulationFileError, match=r"3行目.*2行目と同じ区分"):
+        services.population_import(
+            municipality=town.municipality,
+            table=csv(
+                GOOD.splitlines()[0]
+                + "\n"
+                + GOOD.splitlines()[1]
+                + "\n"
+                + GOOD.splitlines()[1]
+                + "\n"
+            ),
+        )
 
 
 def test_a_wrong_municipality_code_is_refused_naming_the_expected_check_digit(db):
     with pytest.raises(ValidationError, match="検査数字は 7 です"):
-        services.municipality_create(code="352040", name="萩市", prefecture_code="35", prefecture_name="山口県")
+        services.municipality_create(
+            code="352040", name="萩市", prefecture_code="35", prefecture_name="山口県"
+        )
 
 
 def test_a_code_from_another_prefecture_is_refused(db):
     with pytest.raises(ValidationError, match="先頭2桁"):
-        services.municipality_create(code="442143", name="国東市", prefecture_code="35", prefecture_name="山口県")
+        services.municipality_create(
+            code="442143", name="国東市", prefecture_code="35", prefecture_name="山口県"
+        )

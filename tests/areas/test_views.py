@@ -9,22 +9,33 @@ from chiiki.core.tabular import read_table
 @pytest.fixture
 def population(town):
     text = "地区,基準日,性別,年齢階級,人数\n須佐,2018-04-01,男,65-69,60\n旭,2018-04-01,女,80-84,40\n須佐,2018-04-01,女,40-44,100\n"
-    services.population_import(municipality=town.municipality, table=read_table(text.encode(), "p.csv"))
+    services.population_import(
+        municipality=town.municipality, table=read_table(text.encode(), "p.csv")
+    )
 
 
-def test_the_dashboard_shows_the_guides_sentence_for_the_municipality(client_for, personas, population):
+def test_the_dashboard_shows_the_guides_sentence_for_the_municipality(
+    client_for, personas, population
+):
     page = client_for(personas["officer"]).get(reverse("dashboard")).content.decode()
-    assert "平成30年4月時点で総人口200人。うち、65歳以上高齢者人口100人(50.0%)、75歳以上高齢者人口40人(20.0%)" in page
+    assert (
+        "平成30年4月時点で総人口200人。うち、65歳以上高齢者人口100人(50.0%)、75歳以上高齢者人口40人(20.0%)"
+        in page
+    )
     assert "須佐" in page and "旭" in page
 
 
-def test_the_dashboard_runs_a_fixed_number_of_queries(client_for, personas, population, django_assert_max_num_queries):
+def test_the_dashboard_runs_a_fixed_number_of_queries(
+    client_for, personas, population, django_assert_max_num_queries
+):
     client = client_for(personas["officer"])
     with django_assert_max_num_queries(8):
         client.get(reverse("dashboard"))
 
 
-def test_a_prefecture_viewer_sees_the_municipalities_of_their_prefecture_only(client_for, personas, population):
+def test_a_prefecture_viewer_sees_the_municipalities_of_their_prefecture_only(
+    client_for, personas, population
+):
     page = client_for(personas["pref"]).get(reverse("dashboard")).content.decode()
     assert "萩市" in page and "国東市" not in page
 
@@ -39,7 +50,9 @@ def test_an_upload_with_a_bad_cell_names_it_and_stores_nothing(client_for, perso
 
     bad = "地区,基準日,性別,年齢階級,人数\n須佐,2018-04-01,男,65-69,60\n須佐,2018-04-01,男,70-74,たくさん\n"
     upload = SimpleUploadedFile("pop.csv", bad.encode("cp932"))
-    page = client_for(personas["officer"]).post(reverse("areas:population_import"), {"file": upload})
+    page = client_for(personas["officer"]).post(
+        reverse("areas:population_import"), {"file": upload}
+    )
     assert "3行目「人数」列: 「たくさん」" in page.content.decode()
     assert PopulationRecord.objects.count() == 0
 
@@ -49,7 +62,9 @@ def test_a_good_upload_reports_what_it_stored(client_for, personas, town):
 
     good = "地区,基準日,性別,年齢階級,人数\n須佐,H30.4,男,65-69,60\n"
     upload = SimpleUploadedFile("pop.csv", good.encode("utf-8-sig"))
-    page = client_for(personas["officer"]).post(reverse("areas:population_import"), {"file": upload}, follow=True)
+    page = client_for(personas["officer"]).post(
+        reverse("areas:population_import"), {"file": upload}, follow=True
+    )
     assert "追加 1" in page.content.decode()
 
 

@@ -4,9 +4,18 @@ from hypothesis import strategies as st
 
 from chiiki.core.municipality_code import MunicipalityCodeError, check_digit, is_valid, validate
 
-GUIDE_CODES = {"萩市": "352047", "国東市": "442143", "高松市": "372013", "川上村（長野県）": "203041",
-               "川上村（奈良県）": "294527", "豊明市": "232297", "生駒市": "292095", "和光市": "112291",
-               "佐々町": "423912", "北海道": "010006"}
+GUIDE_CODES = {
+    "萩市": "352047",
+    "国東市": "442143",
+    "高松市": "372013",
+    "川上村（長野県）": "203041",
+    "川上村（奈良県）": "294527",
+    "豊明市": "232297",
+    "生駒市": "292095",
+    "和光市": "112291",
+    "佐々町": "423912",
+    "北海道": "010006",
+}
 
 
 @pytest.mark.parametrize("name,code", GUIDE_CODES.items())

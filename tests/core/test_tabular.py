@@ -12,7 +12,10 @@ CSV = "地区,人数\n須佐,10\n旭,20\n"
 def test_csv_is_read_in_utf8_with_or_without_bom_and_in_shift_jis(encoding):
     table = read_table(CSV.encode(encoding), "pop.csv")
     assert table.headers == ["地区", "人数"]
-    assert [r.values for r in table] == [{"地区": "須佐", "人数": "10"}, {"地区": "旭", "人数": "20"}]
+    assert [r.values for r in table] == [
+        {"地区": "須佐", "人数": "10"},
+        {"地区": "旭", "人数": "20"},
+    ]
     assert [r.number for r in table] == [2, 3]
 
 
@@ -36,7 +39,7 @@ def test_a_duplicated_header_is_refused_with_its_column():
 
 def test_a_row_longer_than_the_header_is_refused_with_its_row():
     with pytest.raises(TableError, match="3行目"):
-        read_table("a,b\n1,2\n1,2,3\n".encode(), "x.csv")
+        read_table(b"a,b\n1,2\n1,2,3\n", "x.csv")
 
 
 def test_bytes_that_are_neither_utf8_nor_shift_jis_are_refused():

@@ -11,10 +11,29 @@ from tests.conftest import make_person
 
 @pytest.fixture
 def sato(town):
-    return make_person(town.n1, sex="F", family_name="佐藤", given_name="花子", family_kana="さとう", given_kana="ﾊﾅｺ")
+    return make_person(
+        town.n1,
+        sex="F",
+        family_name="佐藤",
+        given_name="花子",
+        family_kana="さとう",
+        given_kana="ﾊﾅｺ",
+    )
 
 
-@pytest.mark.parametrize("query", ["さとう", "サトウ", "ｻﾄｳ", "佐藤", "佐藤 花子", "さとうはなこ", "ハナコ", "ＳＡＴＯ"[:0] + "はなこ"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "さとう",
+        "サトウ",
+        "ｻﾄｳ",
+        "佐藤",
+        "佐藤 花子",
+        "さとうはなこ",
+        "ハナコ",
+        "ＳＡＴＯ"[:0] + "はなこ",
+    ],
+)
 def test_search_ignores_width_and_kana_differences(personas, sato, query):
     found = selectors.person_list_for_user(user=personas["nurse"], query=query)
     assert list(found) == [sato]
@@ -60,7 +79,9 @@ def test_opening_a_record_outside_ones_areas_is_refused_and_not_logged_as_a_read
 
 
 def test_a_change_is_audited_with_old_and_new_values(personas, sato):
-    services.person_update(user=personas["nurse"], person=sato, lives_alone=True, address="山口県萩市須佐1番地")
+    services.person_update(
+        user=personas["nurse"], person=sato, lives_alone=True, address="山口県萩市須佐1番地"
+    )
     event = AuditEvent.objects.filter(action=AuditAction.UPDATE).get()
     assert event.changes["lives_alone"] == [False, True]
     assert event.changes["address"][1] == "山口県萩市須佐1番地"

@@ -9,7 +9,9 @@ def crowd(town):
     return [make_person(town.n1 if i % 2 else town.n2) for i in range(60)]
 
 
-def test_the_person_list_pages_and_runs_a_fixed_number_of_queries(client_for, personas, crowd, django_assert_max_num_queries):
+def test_the_person_list_pages_and_runs_a_fixed_number_of_queries(
+    client_for, personas, crowd, django_assert_max_num_queries
+):
     client = client_for(personas["nurse"])
     with django_assert_max_num_queries(8):
         page = client.get(reverse("people:list"))
@@ -18,17 +20,31 @@ def test_the_person_list_pages_and_runs_a_fixed_number_of_queries(client_for, pe
 
 def test_an_htmx_search_returns_only_the_results_partial(client_for, personas, crowd):
     target = crowd[0]
-    page = client_for(personas["nurse"]).get(reverse("people:list"), {"q": target.family_kana}, headers={"HX-Request": "true"})
+    page = client_for(personas["nurse"]).get(
+        reverse("people:list"), {"q": target.family_kana}, headers={"HX-Request": "true"}
+    )
     html = page.content.decode()
-    assert html.lstrip().startswith('<div id="results">') and target.name in html and "<html" not in html
+    assert (
+        html.lstrip().startswith('<div id="results">')
+        and target.name in html
+        and "<html" not in html
+    )
 
 
-def test_the_person_page_shows_health_data_to_a_nurse_but_not_to_a_coordinator(client_for, personas, town):
+def test_the_person_page_shows_health_data_to_a_nurse_but_not_to_a_coordinator(
+    client_for, personas, town
+):
     p = make_person(town.s1, care_level="support_2", insured_number="1234567890")
     personas["nurse"].life_areas.add(town.south)
-    nurse_page = client_for(personas["nurse"]).get(reverse("people:detail", args=[p.pk])).content.decode()
+    nurse_page = (
+        client_for(personas["nurse"]).get(reverse("people:detail", args=[p.pk])).content.decode()
+    )
     assert "要支援2" in nurse_page and "1234567890" in nurse_page
-    coord_page = client_for(personas["coordinator"]).get(reverse("people:detail", args=[p.pk])).content.decode()
+    coord_page = (
+        client_for(personas["coordinator"])
+        .get(reverse("people:detail", args=[p.pk]))
+        .content.decode()
+    )
     assert p.name in coord_page and "要支援2" not in coord_page and "1234567890" not in coord_page
 
 

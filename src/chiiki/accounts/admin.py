@@ -14,8 +14,20 @@ class ChiikiUserAdmin(UserAdmin):
     list_display = ("username", "display_name", "role", "municipality", "is_active")
     list_filter = ("role", "is_active")
     fieldsets = (
-        *UserAdmin.fieldsets,
-        ("chiiki", {"fields": ("display_name", "role", "municipality", "prefecture", "life_areas", "person")}),
+        *(UserAdmin.fieldsets or ()),
+        (
+            "chiiki",
+            {
+                "fields": (
+                    "display_name",
+                    "role",
+                    "municipality",
+                    "prefecture",
+                    "life_areas",
+                    "person",
+                )
+            },
+        ),
     )
 
 

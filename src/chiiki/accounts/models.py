@@ -31,16 +31,30 @@ class User(AbstractUser):
     role = models.CharField("役割", max_length=20, choices=Role.choices, default=Role.MUNICIPAL)
     display_name = models.CharField("表示名", max_length=60, blank=True)
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
         verbose_name="市町村",
     )
     prefecture = models.ForeignKey(
-        Prefecture, on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        Prefecture,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
         verbose_name="都道府県",
     )
-    life_areas = models.ManyToManyField(LifeArea, blank=True, related_name="users", verbose_name="担当圏域")
+    life_areas = models.ManyToManyField(
+        LifeArea, blank=True, related_name="users", verbose_name="担当圏域"
+    )
     person = models.OneToOneField(
-        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="user",
+        "people.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="user",
         verbose_name="本人（ボランティア）",
     )
 
@@ -59,7 +73,9 @@ class User(AbstractUser):
 class ApiToken(models.Model):
     """A bearer token for the JSON API. Only its SHA-256 is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField("用途", max_length=60)
     prefix = models.CharField(max_length=8, db_index=True)
     digest = models.CharField(max_length=64, unique=True)
@@ -100,7 +116,11 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
     )
     username = models.CharField("ユーザー", max_length=150)
     action = models.CharField("操作", max_length=10, choices=AuditAction.choices)

@@ -106,7 +106,11 @@ def district_filter(user: AnyUser, prefix: str = "") -> Q:
         return _NOTHING
     u: User = user  # type: ignore[assignment]
     if role == Role.PREFECTURE:
-        return Q(**{f"{prefix}municipality__prefecture_id": u.prefecture_id}) if u.prefecture_id else _NOTHING
+        return (
+            Q(**{f"{prefix}municipality__prefecture_id": u.prefecture_id})
+            if u.prefecture_id
+            else _NOTHING
+        )
     if not u.municipality_id:
         return _NOTHING
     q = Q(**{f"{prefix}municipality_id": u.municipality_id})

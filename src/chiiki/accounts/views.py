@@ -12,7 +12,9 @@ from chiiki.accounts.models import AuditEvent
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     """The audit trail, newest first; administrators only, and read-only by construction."""
-    permissions.require(permissions.can_view_audit(request.user), "監査ログは管理者のみ閲覧できます")
+    permissions.require(
+        permissions.can_view_audit(request.user), "監査ログは管理者のみ閲覧できます"
+    )
     events = AuditEvent.objects.all()
     if person_id := request.GET.get("object_id", "").strip():
         if person_id.isdigit():

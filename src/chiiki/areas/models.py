@@ -34,7 +34,9 @@ class Municipality(models.Model):
         validators=[validate_municipality_code],
         help_text="JIS X 0402 の6桁（検査数字つき）。例: 萩市 352047",
     )
-    prefecture = models.ForeignKey(Prefecture, on_delete=models.PROTECT, related_name="municipalities")
+    prefecture = models.ForeignKey(
+        Prefecture, on_delete=models.PROTECT, related_name="municipalities"
+    )
     name = models.CharField("市町村名", max_length=40)
     kana = models.CharField("よみ", max_length=80, blank=True)
 
@@ -49,14 +51,18 @@ class Municipality(models.Model):
     def clean(self) -> None:
         if self.code and self.prefecture_id and self.code[:2] != self.prefecture.code:
             raise ValidationError(
-                {"code": f"コード「{self.code}」の先頭2桁が{self.prefecture.name}（{self.prefecture.code}）と一致しません"}
+                {
+                    "code": f"コード「{self.code}」の先頭2桁が{self.prefecture.name}（{self.prefecture.code}）と一致しません"
+                }
             )
 
 
 class LifeArea(models.Model):
     """日常生活圏域: the planning unit, roughly a junior-high-school district."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="life_areas")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="life_areas"
+    )
     code = models.CharField("圏域コード", max_length=20)
     name = models.CharField("圏域名", max_length=60)
     order = models.PositiveSmallIntegerField("表示順", default=0)
@@ -78,12 +84,16 @@ class District(models.Model):
     """小学校区・地区: where a coordination body and a salon live."""
 
     life_area = models.ForeignKey(LifeArea, on_delete=models.CASCADE, related_name="districts")
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="districts")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="districts"
+    )
     code = models.CharField("地区コード", max_length=20)
     name = models.CharField("地区名", max_length=60)
     kana = models.CharField("よみ", max_length=120, blank=True)
     order = models.PositiveSmallIntegerField("表示順", default=0)
-    neighbours = models.ManyToManyField("self", blank=True, symmetrical=True, verbose_name="隣接地区")
+    neighbours = models.ManyToManyField(
+        "self", blank=True, symmetrical=True, verbose_name="隣接地区"
+    )
 
     class Meta:
         ordering = ["municipality", "order", "code"]
@@ -98,7 +108,11 @@ class District(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.life_area_id and self.municipality_id and self.life_area.municipality_id != self.municipality_id:
+        if (
+            self.life_area_id
+            and self.municipality_id
+            and self.life_area.municipality_id != self.municipality_id
+        ):
             raise ValidationError({"life_area": "圏域が別の市町村のものです"})
 
 
@@ -114,7 +128,9 @@ class PopulationRecord(models.Model):
     the lower bound of the band (65 for 65–69); the top band is open (100 = 100歳以上).
     """
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="population")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="population"
+    )
     district = models.ForeignKey(
         District, on_delete=models.CASCADE, related_name="population", null=True, blank=True
     )
@@ -137,7 +153,9 @@ class PopulationRecord(models.Model):
                 condition=models.Q(district__isnull=True),
                 name="population_municipality_cell_unique",
             ),
-            models.CheckConstraint(condition=models.Q(age_from__lte=100), name="population_age_band_valid"),
+            models.CheckConstraint(
+                condition=models.Q(age_from__lte=100), name="population_age_band_valid"
+            ),
         ]
         indexes = [models.Index(fields=["municipality", "date"])]
 

@@ -28,8 +28,16 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 _LABELS = {"area": "地区", "date": "基準日", "sex": "性別", "age_band": "年齢階級", "count": "人数"}
 
 _SEX = {
-    "m": "M", "male": "M", "男": "M", "男性": "M", "1": "M",
-    "f": "F", "female": "F", "女": "F", "女性": "F", "2": "F",
+    "m": "M",
+    "male": "M",
+    "男": "M",
+    "男性": "M",
+    "1": "M",
+    "f": "F",
+    "female": "F",
+    "女": "F",
+    "女性": "F",
+    "2": "F",
 }
 _BAND = re.compile(r"^(\d{1,3})\s*(?:歳)?\s*[-~〜～－―ー]\s*(\d{1,3})\s*歳?$")
 _TOP = re.compile(r"^(\d{1,3})\s*(?:歳以上|歳~|~|\+|以上)$")
@@ -117,7 +125,12 @@ def map_headers(headers: list[str]) -> dict[str, str]:
         found = next((folded[n.lower()] for n in names if n.lower() in folded), None)
         if found is None:
             missing.append(
-                CellError(1, _LABELS[key], "", f"見出し「{'」「'.join(names[:3])}」のいずれかの列が必要です")
+                CellError(
+                    1,
+                    _LABELS[key],
+                    "",
+                    f"見出し「{'」「'.join(names[:3])}」のいずれかの列が必要です",
+                )
             )
         else:
             mapping[key] = found
@@ -135,30 +148,43 @@ def parse_table(table: Table, known_areas: Iterable[str]) -> list[Cell]:
     seen: dict[tuple[str, dt.date, str, int], int] = {}
     for row in table:
         v = {key: row.values[col] for key, col in mapping.items()}
-        parsed: dict[str, object] = {}
-        for key, parser in (
-            ("date", parse_date), ("sex", parse_sex), ("age_band", parse_age_band), ("count", parse_count)
-        ):
-            try:
-                parsed[key] = parser(v[key])  # type: ignore[operator]
-            except ValueError as exc:
-                errors.append(CellError(row.number, mapping[key], v[key], str(exc)))
+        ok = True
+
+        def bad(
+            key: str, exc: ValueError, row_number: int = row.number, values: dict[str, str] = v
+        ) -> None:
+            nonlocal ok
+            ok = False
+            errors.append(CellError(row_number, mapping[key], values[key], str(exc)))
+
+        date = sex = band = count = None
+        try:
+            date = parse_date(v["date"])
+        except ValueError as exc:
+            bad("date", exc)
+        try:
+            sex = parse_sex(v["sex"])
+        except ValueError as exc:
+            bad("sex", exc)
+        try:
+            band = parse_age_band(v["age_band"])
+        except ValueError as exc:
+            bad("age_band", exc)
+        try:
+            count = parse_count(v["count"])
+        except ValueError as exc:
+            bad("count", exc)
         area = unicodedata.normalize("NFKC", v["area"]).strip()
         if area not in areas:
-            errors.append(
-                CellError(row.number, mapping["area"], v["area"], "登録済みの地区名・地区コード、または市町村名")
-            )
-        if len(parsed) == 4 and area in areas:
-            key = (area, parsed["date"], parsed["sex"], parsed["age_band"])
-            if key in seen:
-                errors.append(
-                    CellError(row.number, mapping["age_band"], v["age_band"], f"{seen[key]}行目と同じ区分が重複しています")
-                )
-                continue
-            seen[key] = row.number  # type: ignore[index]
-            cells.append(
-                Cell(row.number, area, parsed["date"], parsed["sex"], parsed["age_band"], parsed["count"])  # type: ignore[arg-type]
-            )
+            bad("area", ValueError("登録済みの地区名・地区コード、または市町村名"))
+        if not ok or date is None or sex is None or band is None or count is None:
+            continue
+        key = (area, date, sex, band)
+        if key in seen:
+            bad("age_band", ValueError(f"{seen[key]}行目と同じ区分が重複しています"))
+            continue
+        seen[key] = row.number
+        cells.append(Cell(row.number, area, date, sex, band, count))
     if not table.rows:
         errors.append(CellError(2, "", "", "データ行がありません"))
     if errors:

@@ -15,7 +15,9 @@ from chiiki.areas.population import PopulationSummary, summarize
 
 
 def municipality_list_for_user(*, user: Any) -> QuerySet[Municipality]:
-    return Municipality.objects.filter(permissions.municipality_filter(user)).select_related("prefecture")
+    return Municipality.objects.filter(permissions.municipality_filter(user)).select_related(
+        "prefecture"
+    )
 
 
 def municipality_get_for_user(*, user: Any, municipality_id: int | None = None) -> Municipality:
@@ -29,13 +31,17 @@ def municipality_get_for_user(*, user: Any, municipality_id: int | None = None) 
 
 
 def district_list_for_user(*, user: Any) -> QuerySet[District]:
-    return District.objects.filter(permissions.district_filter(user)).select_related("life_area", "municipality")
+    return District.objects.filter(permissions.district_filter(user)).select_related(
+        "life_area", "municipality"
+    )
 
 
 def population_dates(*, municipality: Municipality) -> list[dt.date]:
     return list(
         PopulationRecord.objects.filter(municipality=municipality)
-        .order_by("-date").values_list("date", flat=True).distinct()
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .distinct()
     )
 
 
@@ -55,7 +61,9 @@ class MunicipalityOverview:
     dates: list[dt.date]
 
 
-def municipality_overview(*, municipality: Municipality, date: dt.date | None = None) -> MunicipalityOverview:
+def municipality_overview(
+    *, municipality: Municipality, date: dt.date | None = None
+) -> MunicipalityOverview:
     """The municipality, its life areas and districts, each with population and aging rates.
 
     Three queries whatever the size: districts, population cells grouped by district and
@@ -69,13 +77,15 @@ def municipality_overview(*, municipality: Municipality, date: dt.date | None = 
         # Population figures are public statistics: every user of the municipality sees all
         # its areas here, whatever areas their person records are limited to.
         District.objects.filter(municipality=municipality)
-        .select_related("life_area").order_by("life_area__order", "life_area__code", "order", "code")
+        .select_related("life_area")
+        .order_by("life_area__order", "life_area__code", "order", "code")
     )
     cells: dict[int | None, list[tuple[int, int]]] = defaultdict(list)
     if date is not None:
         for row in (
             PopulationRecord.objects.filter(municipality=municipality, date=date)
-            .values("district_id", "age_from").annotate(n=Sum("count"))
+            .values("district_id", "age_from")
+            .annotate(n=Sum("count"))
         ):
             cells[row["district_id"]].append((row["age_from"], row["n"]))
     by_life_area: dict[int, AreaRow] = {}
@@ -83,12 +93,20 @@ def municipality_overview(*, municipality: Municipality, date: dt.date | None = 
         la = district.life_area
         if la.pk not in by_life_area:
             by_life_area[la.pk] = AreaRow(area=la, summary=summarize(date, []))
-        by_life_area[la.pk].districts.append(AreaRow(area=district, summary=summarize(date, cells.get(district.pk, []))))
-    for row in by_life_area.values():
-        row.summary = summarize(date, [c for d in row.districts for c in cells.get(d.area.pk, [])])
+        by_life_area[la.pk].districts.append(
+            AreaRow(area=district, summary=summarize(date, cells.get(district.pk, [])))
+        )
+    for area_row in by_life_area.values():
+        area_row.summary = summarize(
+            date, [c for d in area_row.districts for c in cells.get(d.area.pk, [])]
+        )
     district_cells = [c for k, v in cells.items() if k is not None for c in v]
     any_district_rows = any(k is not None for k in cells)
     total = summarize(date, district_cells if any_district_rows else cells.get(None, []))
     return MunicipalityOverview(
-        municipality=municipality, date=date, summary=total, life_areas=list(by_life_area.values()), dates=dates
+        municipality=municipality,
+        date=date,
+        summary=total,
+        life_areas=list(by_life_area.values()),
+        dates=dates,
     )

@@ -14,24 +14,37 @@ from chiiki.core.tabular import Table
 
 
 @transaction.atomic
-def municipality_create(*, code: str, name: str, prefecture_code: str, prefecture_name: str, kana: str = "") -> Municipality:
-    prefecture, _ = Prefecture.objects.get_or_create(code=prefecture_code, defaults={"name": prefecture_name})
+def municipality_create(
+    *, code: str, name: str, prefecture_code: str, prefecture_name: str, kana: str = ""
+) -> Municipality:
+    prefecture, _ = Prefecture.objects.get_or_create(
+        code=prefecture_code, defaults={"name": prefecture_name}
+    )
     municipality = Municipality(code=code.strip(), name=name, kana=kana, prefecture=prefecture)
     municipality.full_clean()
     municipality.save()
     return municipality
 
 
-def life_area_create(*, municipality: Municipality, code: str, name: str, order: int = 0) -> LifeArea:
+def life_area_create(
+    *, municipality: Municipality, code: str, name: str, order: int = 0
+) -> LifeArea:
     life_area = LifeArea(municipality=municipality, code=code, name=name, order=order)
     life_area.full_clean()
     life_area.save()
     return life_area
 
 
-def district_create(*, life_area: LifeArea, code: str, name: str, kana: str = "", order: int = 0) -> District:
+def district_create(
+    *, life_area: LifeArea, code: str, name: str, kana: str = "", order: int = 0
+) -> District:
     district = District(
-        life_area=life_area, municipality=life_area.municipality, code=code, name=name, kana=kana, order=order
+        life_area=life_area,
+        municipality=life_area.municipality,
+        code=code,
+        name=name,
+        kana=kana,
+        order=order,
     )
     district.full_clean()
     district.save()
@@ -61,7 +74,9 @@ def _area_keys(municipality: Municipality) -> dict[str, District | None]:
 
 
 @transaction.atomic
-def population_import(*, municipality: Municipality, table: Table, user: Any = None) -> ImportResult:
+def population_import(
+    *, municipality: Municipality, table: Table, user: Any = None
+) -> ImportResult:
     """Import population cells: all or nothing, and the same file twice changes nothing.
 
     Every row is validated before anything is written; a cell that exists is updated only
@@ -84,8 +99,12 @@ def population_import(*, municipality: Municipality, table: Table, user: Any = N
         if record is None:
             to_create.append(
                 PopulationRecord(
-                    municipality=municipality, district=district, date=cell.date,
-                    sex=cell.sex, age_from=cell.age_from, count=cell.count,
+                    municipality=municipality,
+                    district=district,
+                    date=cell.date,
+                    sex=cell.sex,
+                    age_from=cell.age_from,
+                    count=cell.count,
                 )
             )
         elif record.count != cell.count:

@@ -12,6 +12,7 @@ from chiiki.accounts.models import Role
 from chiiki.areas import selectors, services
 from chiiki.areas.forms import PopulationImportForm
 from chiiki.areas.population import PopulationFileError
+from chiiki.core.http import HtmxHttpRequest
 from chiiki.core.tabular import TableError, read_table
 
 
@@ -24,12 +25,14 @@ def _date_param(request: HttpRequest) -> dt.date | None:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     """The area dashboard: the municipality, its life areas and districts, with aging rates."""
     user = request.user
     if getattr(user, "role", None) == Role.PREFECTURE:
         municipalities = selectors.municipality_list_for_user(user=user)
-        rows = [(m, selectors.municipality_overview(municipality=m).summary) for m in municipalities]
+        rows = [
+            (m, selectors.municipality_overview(municipality=m).summary) for m in municipalities
+        ]
         return render(request, "areas/prefecture_dashboard.html", {"rows": rows})
     municipality = selectors.municipality_get_for_user(user=user)
     overview = selectors.municipality_overview(municipality=municipality, date=_date_param(request))
@@ -39,7 +42,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def population_import(request: HttpRequest) -> HttpResponse:
-    permissions.require(permissions.can_import_population(request.user), "人口データを取り込む権限がありません")
+    permissions.require(
+        permissions.can_import_population(request.user), "人口データを取り込む権限がありません"
+    )
     municipality = selectors.municipality_get_for_user(user=request.user)
     errors: list[str] = []
     form = PopulationImportForm(request.POST or None, request.FILES or None)
@@ -47,7 +52,9 @@ def population_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             table = read_table(upload.read(), upload.name)
-            result = services.population_import(municipality=municipality, table=table, user=request.user)
+            result = services.population_import(
+                municipality=municipality, table=table, user=request.user
+            )
         except PopulationFileError as exc:
             errors = [str(e) for e in exc.errors]
         except TableError as exc:
@@ -56,7 +63,12 @@ def population_import(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"「{upload.name}」: {result.message()}")
             return redirect("areas:population_import")
     return render(
-        request, "areas/population_import.html",
-        {"form": form, "errors": errors, "municipality": municipality,
-         "dates": selectors.population_dates(municipality=municipality)},
+        request,
+        "areas/population_import.html",
+        {
+            "form": form,
+            "errors": errors,
+            "municipality": municipality,
+            "dates": selectors.population_dates(municipality=municipality),
+        },
     )

@@ -19,11 +19,15 @@ class ChiikiCommand(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--municipality", metavar="CODE", help="地方公共団体コード（省略時は登録されている唯一の市町村）"
+            "--municipality",
+            metavar="CODE",
+            help="地方公共団体コード（省略時は登録されている唯一の市町村）",
         )
         if self.formats:
             parser.add_argument("--format", choices=self.formats, default=self.formats[0])
-            parser.add_argument("-o", "--output", metavar="OUT", help="出力ファイル（省略時は標準出力）")
+            parser.add_argument(
+                "-o", "--output", metavar="OUT", help="出力ファイル（省略時は標準出力）"
+            )
 
     def municipality(self, code: str | None) -> Municipality:
         qs = Municipality.objects.select_related("prefecture")

@@ -6,10 +6,14 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-PDF_FONT_CSS = "@page { size: A4; margin: 14mm; } body { font-family: 'Noto Sans CJK JP', sans-serif; }"
+PDF_FONT_CSS = (
+    "@page { size: A4; margin: 14mm; } body { font-family: 'Noto Sans CJK JP', sans-serif; }"
+)
 
 
-def render_pdf(template_name: str, context: dict[str, Any], *, base_url: str | None = None) -> bytes:
+def render_pdf(
+    template_name: str, context: dict[str, Any], *, base_url: str | None = None
+) -> bytes:
     """Render a Django template to PDF bytes with WeasyPrint. The template should use
     ``font-family: 'Noto Sans CJK JP'`` so that the Japanese font is embedded."""
     from weasyprint import CSS, HTML

@@ -16,10 +16,17 @@ router = Router(tags=["people"])
 
 def _out(p: Person, *, health: bool, detail: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "id": p.pk, "family_name": p.family_name, "given_name": p.given_name,
-        "family_kana": p.family_kana, "given_kana": p.given_kana, "sex": p.sex,
-        "birth_date": p.birth_date, "district_id": p.district_id, "district": p.district.name,
-        "life_area": p.district.life_area.name, "lives_alone": p.lives_alone,
+        "id": p.pk,
+        "family_name": p.family_name,
+        "given_name": p.given_name,
+        "family_kana": p.family_kana,
+        "given_kana": p.given_kana,
+        "sex": p.sex,
+        "birth_date": p.birth_date,
+        "district_id": p.district_id,
+        "district": p.district.name,
+        "life_area": p.district.life_area.name,
+        "lives_alone": p.lives_alone,
         "is_volunteer": getattr(p, "is_volunteer", False),
         "care_level": p.care_level if health else None,
         "insured_number": p.insured_number if health else None,
@@ -38,9 +45,9 @@ def person_list(request: HttpRequest, q: str = "", district_id: int | None = Non
     from chiiki.people.models import Volunteer
 
     health = permissions.can_view_health(request.user)
-    qs = selectors.person_list_for_user(user=request.user, query=q, district_id=district_id).annotate(
-        is_volunteer=Exists(Volunteer.objects.filter(person=OuterRef("pk")))
-    )
+    qs = selectors.person_list_for_user(
+        user=request.user, query=q, district_id=district_id
+    ).annotate(is_volunteer=Exists(Volunteer.objects.filter(person=OuterRef("pk"))))
     return _PersonPage(qs, health)
 
 
@@ -62,7 +69,9 @@ class _PersonPage:
 
 @router.get("/{person_id}", response=PersonDetailOut)
 def person_detail(request: HttpRequest, person_id: int) -> Any:
-    person = selectors.person_get_for_user(user=request.user, person_id=person_id, request=request, channel="api")
+    person = selectors.person_get_for_user(
+        user=request.user, person_id=person_id, request=request, channel="api"
+    )
     data = _out(person, health=permissions.can_view_health(request.user), detail=True)
     data["is_volunteer"] = hasattr(person, "volunteer")
     return data

@@ -21,14 +21,18 @@ class CareLevel(models.TextChoices):
 
 
 insured_number_validator = RegexValidator(r"^\d{10}$", "被保険者番号は10桁の数字です")
-phone_validator = RegexValidator(r"^[0-9+\-() ]{0,20}$", "電話番号は数字とハイフンで入力してください")
+phone_validator = RegexValidator(
+    r"^[0-9+\-() ]{0,20}$", "電話番号は数字とハイフンで入力してください"
+)
 
 
 class Person(models.Model):
     """A resident the system is about, with the minimum personal data the jobs need."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="people")
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="people", verbose_name="地区")
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="people", verbose_name="地区"
+    )
     family_name = models.CharField("姓", max_length=40)
     given_name = models.CharField("名", max_length=40)
     family_kana = models.CharField("姓（フリガナ）", max_length=80)
@@ -38,8 +42,11 @@ class Person(models.Model):
     address = models.CharField("住所", max_length=200)
     phone = models.CharField("電話番号", max_length=20, blank=True, validators=[phone_validator])
     lives_alone = models.BooleanField("独居", default=False)
-    care_level = models.CharField("要介護度", max_length=20, choices=CareLevel.choices, default=CareLevel.NONE)
-    insured_number = models.CharField(
+    care_level = models.CharField(
+        "要介護度", max_length=20, choices=CareLevel.choices, default=CareLevel.NONE
+    )
+    # NULL, not "", for "no number", so that the partial unique constraint ignores it.
+    insured_number = models.CharField(  # noqa: DJ001
         "被保険者番号", max_length=10, null=True, blank=True, validators=[insured_number_validator]
     )
     # Folded name and kana (width, kana and case ignored) for search; kept by services.

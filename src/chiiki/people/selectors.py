@@ -13,13 +13,17 @@ from chiiki.core.text import fold
 from chiiki.people.models import Person
 
 
-def person_list_for_user(*, user: Any, query: str = "", district_id: int | None = None) -> QuerySet[Person]:
+def person_list_for_user(
+    *, user: Any, query: str = "", district_id: int | None = None
+) -> QuerySet[Person]:
     """People the user may see, matching a name or kana query in any width or kana.
 
     Listing shows names only and is not audited; opening a record is.
     """
     permissions.require(permissions.can_view_people(user), "人の一覧を閲覧する権限がありません")
-    qs = Person.objects.filter(permissions.person_filter(user)).select_related("district", "district__life_area")
+    qs = Person.objects.filter(permissions.person_filter(user)).select_related(
+        "district", "district__life_area"
+    )
     if district_id is not None:
         qs = qs.filter(district_id=district_id)
     for term in query.split():

@@ -15,15 +15,32 @@ from chiiki.core.text import fold, normalize_display, to_katakana
 from chiiki.people.models import Person, Volunteer
 
 EDITABLE_FIELDS = (
-    "district", "family_name", "given_name", "family_kana", "given_kana", "sex", "birth_date",
-    "address", "phone", "lives_alone", "care_level", "insured_number",
+    "district",
+    "family_name",
+    "given_name",
+    "family_kana",
+    "given_kana",
+    "sex",
+    "birth_date",
+    "address",
+    "phone",
+    "lives_alone",
+    "care_level",
+    "insured_number",
 )
 
 
 def _search_text(person: Person) -> str:
     return " ".join(
-        fold(v) for v in (person.family_name + person.given_name, person.family_kana + person.given_kana,
-                          person.family_name, person.given_name, person.family_kana, person.given_kana)
+        fold(v)
+        for v in (
+            person.family_name + person.given_name,
+            person.family_kana + person.given_kana,
+            person.family_name,
+            person.given_name,
+            person.family_kana,
+            person.given_kana,
+        )
     )
 
 
@@ -48,12 +65,22 @@ def _value(v: Any) -> Any:
 
 @transaction.atomic
 def person_create(
-    *, user: Any, district: District, request: Any = None, channel: str = "web", audit: bool = True, **fields: Any
+    *,
+    user: Any,
+    district: District,
+    request: Any = None,
+    channel: str = "web",
+    audit: bool = True,
+    **fields: Any,
 ) -> Person:
-    permissions.require(user is None or permissions.can_edit_people(user))  # None: the system (import, demo)
+    permissions.require(
+        user is None or permissions.can_edit_people(user)
+    )  # None: the system (import, demo)
     if user is not None:
         permissions.require(
-            District.objects.filter(permissions.district_filter(user)).filter(pk=district.pk).exists(),
+            District.objects.filter(permissions.district_filter(user))
+            .filter(pk=district.pk)
+            .exists(),
             "担当外の地区には登録できません",
         )
     person = Person(district=district, municipality_id=district.municipality_id, **fields)
@@ -62,14 +89,20 @@ def person_create(
     person.save()
     if audit:
         audit_record(
-            user=user, action=AuditAction.CREATE, obj=person, request=request, channel=channel,
+            user=user,
+            action=AuditAction.CREATE,
+            obj=person,
+            request=request,
+            channel=channel,
             changes={f: [None, _value(getattr(person, f))] for f in EDITABLE_FIELDS},
         )
     return person
 
 
 @transaction.atomic
-def person_update(*, user: Any, person: Person, request: Any = None, channel: str = "web", **fields: Any) -> Person:
+def person_update(
+    *, user: Any, person: Person, request: Any = None, channel: str = "web", **fields: Any
+) -> Person:
     """Change a person's record; the audit trail keeps each field's old and new value."""
     permissions.require(permissions.can_edit_people(user))
     permissions.require(
@@ -89,7 +122,14 @@ def person_update(*, user: Any, person: Person, request: Any = None, channel: st
     changes = {f: [before[f], after[f]] for f in EDITABLE_FIELDS if before[f] != after[f]}
     if changes:
         person.save()
-        audit_record(user=user, action=AuditAction.UPDATE, obj=person, changes=changes, request=request, channel=channel)
+        audit_record(
+            user=user,
+            action=AuditAction.UPDATE,
+            obj=person,
+            changes=changes,
+            request=request,
+            channel=channel,
+        )
     return person
 
 
@@ -110,7 +150,9 @@ def person_search_text_rebuild() -> int:
 
 
 @transaction.atomic
-def person_bulk_create(*, people: list[Person], user: Any = None, channel: str = "import") -> list[Person]:
+def person_bulk_create(
+    *, people: list[Person], user: Any = None, channel: str = "import"
+) -> list[Person]:
     """Create many people at once (an import, the demo): validated, normalised and audited.
 
     Field validation runs per record; uniqueness is left to the database constraint, which
@@ -118,14 +160,21 @@ def person_bulk_create(*, people: list[Person], user: Any = None, channel: str =
     """
     for person in people:
         _normalise(person)
-        person.full_clean(exclude=["municipality", "district"], validate_unique=False, validate_constraints=False)
+        person.full_clean(
+            exclude=["municipality", "district"], validate_unique=False, validate_constraints=False
+        )
     created = Person.objects.bulk_create(people, batch_size=2000)
     username = user.get_username() if user is not None else "(system)"
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(
-                user=user, username=username, action=AuditAction.CREATE, model="people.person",
-                object_id=p.pk, object_repr=str(p)[:200], channel=channel,
+                user=user,
+                username=username,
+                action=AuditAction.CREATE,
+                model="people.person",
+                object_id=p.pk,
+                object_repr=str(p)[:200],
+                channel=channel,
             )
             for p in created
         ],

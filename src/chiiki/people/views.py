@@ -10,11 +10,12 @@ from django.shortcuts import render
 
 from chiiki.accounts import permissions
 from chiiki.areas.selectors import district_list_for_user
+from chiiki.core.http import HtmxHttpRequest
 from chiiki.people import selectors
 
 
 @login_required
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: HtmxHttpRequest) -> HttpResponse:
     """People in the user's areas; search by name or kana in any width or kana."""
     query = request.GET.get("q", "").strip()
     district = request.GET.get("district", "")
@@ -38,6 +39,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = selectors.person_get_for_user(user=request.user, person_id=person_id, request=request)
     return render(
-        request, "people/person_detail.html",
+        request,
+        "people/person_detail.html",
         {"person": person, "show_health": permissions.can_view_health(request.user)},
     )

@@ -15,10 +15,14 @@ POSTGRES = [
        FOR EACH ROW EXECUTE FUNCTION accounts_auditevent_append_only()""",
 ]
 DROP = {
-    "sqlite": ["DROP TRIGGER IF EXISTS accounts_auditevent_no_update",
-               "DROP TRIGGER IF EXISTS accounts_auditevent_no_delete"],
-    "postgresql": ["DROP TRIGGER IF EXISTS accounts_auditevent_no_change ON accounts_auditevent",
-                   "DROP FUNCTION IF EXISTS accounts_auditevent_append_only()"],
+    "sqlite": [
+        "DROP TRIGGER IF EXISTS accounts_auditevent_no_update",
+        "DROP TRIGGER IF EXISTS accounts_auditevent_no_delete",
+    ],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS accounts_auditevent_no_change ON accounts_auditevent",
+        "DROP FUNCTION IF EXISTS accounts_auditevent_append_only()",
+    ],
 }
 
 

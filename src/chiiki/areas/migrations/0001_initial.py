@@ -6,124 +6,230 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Municipality',
+            name="Municipality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='JIS X 0402 の6桁（検査数字つき）。例: 萩市 352047', max_length=6, unique=True, validators=[chiiki.areas.models.validate_municipality_code], verbose_name='地方公共団体コード')),
-                ('name', models.CharField(max_length=40, verbose_name='市町村名')),
-                ('kana', models.CharField(blank=True, max_length=80, verbose_name='よみ')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="JIS X 0402 の6桁（検査数字つき）。例: 萩市 352047",
+                        max_length=6,
+                        unique=True,
+                        validators=[chiiki.areas.models.validate_municipality_code],
+                        verbose_name="地方公共団体コード",
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, verbose_name="市町村名")),
+                ("kana", models.CharField(blank=True, max_length=80, verbose_name="よみ")),
             ],
             options={
-                'verbose_name': '市町村',
-                'verbose_name_plural': '市町村',
-                'ordering': ['code'],
+                "verbose_name": "市町村",
+                "verbose_name_plural": "市町村",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Prefecture',
+            name="Prefecture",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=2, unique=True, verbose_name='都道府県コード')),
-                ('name', models.CharField(max_length=10, unique=True, verbose_name='都道府県名')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(max_length=2, unique=True, verbose_name="都道府県コード"),
+                ),
+                ("name", models.CharField(max_length=10, unique=True, verbose_name="都道府県名")),
             ],
             options={
-                'verbose_name': '都道府県',
-                'verbose_name_plural': '都道府県',
-                'ordering': ['code'],
+                "verbose_name": "都道府県",
+                "verbose_name_plural": "都道府県",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='LifeArea',
+            name="LifeArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='圏域コード')),
-                ('name', models.CharField(max_length=60, verbose_name='圏域名')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='表示順')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='life_areas', to='areas.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="圏域コード")),
+                ("name", models.CharField(max_length=60, verbose_name="圏域名")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="表示順")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="life_areas",
+                        to="areas.municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '日常生活圏域',
-                'verbose_name_plural': '日常生活圏域',
-                'ordering': ['municipality', 'order', 'code'],
+                "verbose_name": "日常生活圏域",
+                "verbose_name_plural": "日常生活圏域",
+                "ordering": ["municipality", "order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='District',
+            name="District",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='地区コード')),
-                ('name', models.CharField(max_length=60, verbose_name='地区名')),
-                ('kana', models.CharField(blank=True, max_length=120, verbose_name='よみ')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='表示順')),
-                ('neighbours', models.ManyToManyField(blank=True, to='areas.district', verbose_name='隣接地区')),
-                ('life_area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='districts', to='areas.lifearea')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='districts', to='areas.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="地区コード")),
+                ("name", models.CharField(max_length=60, verbose_name="地区名")),
+                ("kana", models.CharField(blank=True, max_length=120, verbose_name="よみ")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="表示順")),
+                (
+                    "neighbours",
+                    models.ManyToManyField(
+                        blank=True, to="areas.district", verbose_name="隣接地区"
+                    ),
+                ),
+                (
+                    "life_area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="districts",
+                        to="areas.lifearea",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="districts",
+                        to="areas.municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '地区',
-                'verbose_name_plural': '地区',
-                'ordering': ['municipality', 'order', 'code'],
+                "verbose_name": "地区",
+                "verbose_name_plural": "地区",
+                "ordering": ["municipality", "order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='PopulationRecord',
+            name="PopulationRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='基準日')),
-                ('sex', models.CharField(choices=[('M', '男'), ('F', '女')], max_length=1, verbose_name='性別')),
-                ('age_from', models.PositiveSmallIntegerField(verbose_name='年齢階級（下限）')),
-                ('count', models.PositiveIntegerField(verbose_name='人数')),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='population', to='areas.district')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='population', to='areas.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="基準日")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "男"), ("F", "女")], max_length=1, verbose_name="性別"
+                    ),
+                ),
+                ("age_from", models.PositiveSmallIntegerField(verbose_name="年齢階級（下限）")),
+                ("count", models.PositiveIntegerField(verbose_name="人数")),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="population",
+                        to="areas.district",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="population",
+                        to="areas.municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '人口',
-                'verbose_name_plural': '人口',
+                "verbose_name": "人口",
+                "verbose_name_plural": "人口",
             },
         ),
         migrations.AddField(
-            model_name='municipality',
-            name='prefecture',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='municipalities', to='areas.prefecture'),
+            model_name="municipality",
+            name="prefecture",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="municipalities",
+                to="areas.prefecture",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lifearea',
-            constraint=models.UniqueConstraint(fields=('municipality', 'code'), name='life_area_code_unique'),
+            model_name="lifearea",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "code"), name="life_area_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lifearea',
-            constraint=models.UniqueConstraint(fields=('municipality', 'name'), name='life_area_name_unique'),
+            model_name="lifearea",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "name"), name="life_area_name_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='district',
-            constraint=models.UniqueConstraint(fields=('municipality', 'code'), name='district_code_unique'),
+            model_name="district",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "code"), name="district_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='district',
-            constraint=models.UniqueConstraint(fields=('municipality', 'name'), name='district_name_unique'),
+            model_name="district",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "name"), name="district_name_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='populationrecord',
-            index=models.Index(fields=['municipality', 'date'], name='areas_popul_municip_c63d5e_idx'),
+            model_name="populationrecord",
+            index=models.Index(
+                fields=["municipality", "date"], name="areas_popul_municip_c63d5e_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='populationrecord',
-            constraint=models.UniqueConstraint(condition=models.Q(('district__isnull', False)), fields=('district', 'date', 'sex', 'age_from'), name='population_district_cell_unique'),
+            model_name="populationrecord",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("district__isnull", False)),
+                fields=("district", "date", "sex", "age_from"),
+                name="population_district_cell_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='populationrecord',
-            constraint=models.UniqueConstraint(condition=models.Q(('district__isnull', True)), fields=('municipality', 'date', 'sex', 'age_from'), name='population_municipality_cell_unique'),
+            model_name="populationrecord",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("district__isnull", True)),
+                fields=("municipality", "date", "sex", "age_from"),
+                name="population_municipality_cell_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='populationrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('age_from__lte', 100)), name='population_age_band_valid'),
+            model_name="populationrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("age_from__lte", 100)), name="population_age_band_valid"
+            ),
         ),
     ]

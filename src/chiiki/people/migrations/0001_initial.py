@@ -6,61 +6,149 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0001_initial'),
+        ("areas", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('family_name', models.CharField(max_length=40, verbose_name='姓')),
-                ('given_name', models.CharField(max_length=40, verbose_name='名')),
-                ('family_kana', models.CharField(max_length=80, verbose_name='姓（フリガナ）')),
-                ('given_kana', models.CharField(max_length=80, verbose_name='名（フリガナ）')),
-                ('sex', models.CharField(choices=[('M', '男'), ('F', '女')], max_length=1, verbose_name='性別')),
-                ('birth_date', models.DateField(verbose_name='生年月日')),
-                ('address', models.CharField(max_length=200, verbose_name='住所')),
-                ('phone', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator('^[0-9+\\-() ]{0,20}$', '電話番号は数字とハイフンで入力してください')], verbose_name='電話番号')),
-                ('lives_alone', models.BooleanField(default=False, verbose_name='独居')),
-                ('care_level', models.CharField(choices=[('none', 'なし'), ('program_eligible', '事業対象者'), ('support_1', '要支援1'), ('support_2', '要支援2'), ('care_1', '要介護1'), ('care_2', '要介護2'), ('care_3', '要介護3'), ('care_4', '要介護4'), ('care_5', '要介護5')], default='none', max_length=20, verbose_name='要介護度')),
-                ('insured_number', models.CharField(blank=True, max_length=10, null=True, validators=[django.core.validators.RegexValidator('^\\d{10}$', '被保険者番号は10桁の数字です')], verbose_name='被保険者番号')),
-                ('search_text', models.CharField(db_index=True, default='', editable=False, max_length=400)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='areas.district', verbose_name='地区')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='areas.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("family_name", models.CharField(max_length=40, verbose_name="姓")),
+                ("given_name", models.CharField(max_length=40, verbose_name="名")),
+                ("family_kana", models.CharField(max_length=80, verbose_name="姓（フリガナ）")),
+                ("given_kana", models.CharField(max_length=80, verbose_name="名（フリガナ）")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "男"), ("F", "女")], max_length=1, verbose_name="性別"
+                    ),
+                ),
+                ("birth_date", models.DateField(verbose_name="生年月日")),
+                ("address", models.CharField(max_length=200, verbose_name="住所")),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9+\\-() ]{0,20}$", "電話番号は数字とハイフンで入力してください"
+                            )
+                        ],
+                        verbose_name="電話番号",
+                    ),
+                ),
+                ("lives_alone", models.BooleanField(default=False, verbose_name="独居")),
+                (
+                    "care_level",
+                    models.CharField(
+                        choices=[
+                            ("none", "なし"),
+                            ("program_eligible", "事業対象者"),
+                            ("support_1", "要支援1"),
+                            ("support_2", "要支援2"),
+                            ("care_1", "要介護1"),
+                            ("care_2", "要介護2"),
+                            ("care_3", "要介護3"),
+                            ("care_4", "要介護4"),
+                            ("care_5", "要介護5"),
+                        ],
+                        default="none",
+                        max_length=20,
+                        verbose_name="要介護度",
+                    ),
+                ),
+                (
+                    "insured_number",
+                    models.CharField(
+                        blank=True,
+                        max_length=10,
+                        null=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{10}$", "被保険者番号は10桁の数字です"
+                            )
+                        ],
+                        verbose_name="被保険者番号",
+                    ),
+                ),
+                (
+                    "search_text",
+                    models.CharField(db_index=True, default="", editable=False, max_length=400),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people",
+                        to="areas.district",
+                        verbose_name="地区",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people",
+                        to="areas.municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '人',
-                'verbose_name_plural': '人',
-                'ordering': ['family_kana', 'given_kana', 'id'],
+                "verbose_name": "人",
+                "verbose_name_plural": "人",
+                "ordering": ["family_kana", "given_kana", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Volunteer',
+            name="Volunteer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('registered_on', models.DateField(verbose_name='登録日')),
-                ('active', models.BooleanField(default=True, verbose_name='活動中')),
-                ('notes', models.TextField(blank=True, verbose_name='メモ')),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='volunteer', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("registered_on", models.DateField(verbose_name="登録日")),
+                ("active", models.BooleanField(default=True, verbose_name="活動中")),
+                ("notes", models.TextField(blank=True, verbose_name="メモ")),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="volunteer",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ボランティア',
-                'verbose_name_plural': 'ボランティア',
+                "verbose_name": "ボランティア",
+                "verbose_name_plural": "ボランティア",
             },
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['district', 'family_kana'], name='people_pers_distric_1c2da0_idx'),
+            model_name="person",
+            index=models.Index(
+                fields=["district", "family_kana"], name="people_pers_distric_1c2da0_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('insured_number__isnull', False)), fields=('municipality', 'insured_number'), name='person_insured_number_unique'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("insured_number__isnull", False)),
+                fields=("municipality", "insured_number"),
+                name="person_insured_number_unique",
+            ),
         ),
     ]

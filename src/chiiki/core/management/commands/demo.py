@@ -4,8 +4,8 @@ import time
 from typing import Any
 
 from django.core.management import call_command
-from django.db import transaction
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 
 from chiiki import demo
 
@@ -17,8 +17,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--seed", type=int, default=2018, help="random seed (same seed, same data)")
-        parser.add_argument("--reset", action="store_true", help="flush the database and build again")
+        parser.add_argument(
+            "--seed", type=int, default=2018, help="random seed (same seed, same data)"
+        )
+        parser.add_argument(
+            "--reset", action="store_true", help="flush the database and build again"
+        )
 
     def handle(self, *args: Any, seed: int, reset: bool, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -31,7 +35,9 @@ class Command(BaseCommand):
             self.stdout.write("デモ市町村はすでにあります。そのまま使います。")
         else:
             municipality = demo.build(seed=seed)
-            self.stdout.write(f"デモ市町村（萩市モデル）を作成しました（{time.perf_counter() - started:.1f}秒）")
+            self.stdout.write(
+                f"デモ市町村（萩市モデル）を作成しました（{time.perf_counter() - started:.1f}秒）"
+            )
         with transaction.atomic():
             demo.build_modules(municipality, seed)
         self.stdout.write("ログイン（ユーザー名 / パスワード / 役割）:")

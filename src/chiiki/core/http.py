@@ -1,0 +1,10 @@
+"""Request types for views: django-htmx adds ``request.htmx``."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails

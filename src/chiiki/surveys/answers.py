@@ -1,0 +1,358 @@
+"""Read answer files and turn their cells into item codes, reporting every bad cell.
+
+Pure: no Django. The same code serves the web upload, the API and the CLI:
+
+1. :func:`read_frame` reads CSV (UTF-8 with or without BOM, or cp932, detected) or XLSX into
+   a frame of text columns plus ``__row``, the row number as Excel shows it;
+2. :func:`auto_mapping` maps the file's headers to items (a saved mapping first, then the
+   item id, its aliases such as 問2(1) or Q2_1, then its printed number);
+3. :func:`prepare` converts every mapped column: an answer may be the printed option number,
+   the option text, or both (「1.はい」), in full or half width. Each distinct value is parsed
+   once, so a million rows cost what their few distinct values cost.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import partial
+from pathlib import Path
+
+import polars as pl
+
+from chiiki.core.tabular import TableError, read_xlsx_bytes
+from chiiki.core.text import fold
+from chiiki.surveys.rules import Instrument, Item
+
+ROW = "__row"
+MAX_ERRORS = 500
+
+# Respondent fields that are not questionnaire items: target name → header spellings.
+META_FIELDS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "回答者id", "回答者番号", "調査票番号", "整理番号", "no"),
+    "insured_number": ("insured_number", "被保険者番号"),
+    "sex": ("sex", "性別"),
+    "age": ("age", "年齢"),
+    "district": ("district", "地区", "地区コード", "小学校区"),
+    "life_area": ("life_area", "圏域", "日常生活圏域", "圏域コード"),
+    "method": ("method", "回答方法", "回収方法"),
+}
+META_LABELS = {
+    "id": "回答者ID",
+    "insured_number": "被保険者番号",
+    "sex": "性別",
+    "age": "年齢",
+    "district": "地区",
+    "life_area": "日常生活圏域",
+    "method": "回答方法",
+}
+SEX_VALUES = {
+    "男": "M",
+    "男性": "M",
+    "m": "M",
+    "1": "M",
+    "女": "F",
+    "女性": "F",
+    "f": "F",
+    "2": "F",
+}
+METHOD_VALUES = {
+    "郵送": "mail",
+    "mail": "mail",
+    "1": "mail",
+    "訪問": "visit",
+    "visit": "visit",
+    "2": "visit",
+    "窓口": "counter",
+    "counter": "counter",
+    "3": "counter",
+}
+
+
+class AnswerError(ValueError):
+    """A cell that is not a valid answer; the message says what was expected."""
+
+
+@dataclass(frozen=True)
+class CellError:
+    row: int
+    column: str
+    value: str
+    expected: str
+
+    @property
+    def message(self) -> str:
+        where = f"{self.row}行目" if self.row > 1 else "見出し行"
+        return f"{where}「{self.column}」列: 「{self.value}」は使えません。{self.expected}"
+
+
+@dataclass
+class Prepared:
+    """Typed answers (one column per mapped target, plus ``__row``) and the bad cells."""
+
+    frame: pl.DataFrame
+    errors: list[CellError] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)
+    error_count: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+
+def read_frame(data: bytes, filename: str) -> tuple[pl.DataFrame, str]:
+    """Read a CSV or XLSX file as text columns plus ``__row``. Returns the frame and encoding."""
+    suffix = Path(filename).suffix.lower()
+    if suffix in {".xlsx", ".xlsm"} or data[:2] == b"PK":
+        table = read_xlsx_bytes(data)
+        columns = {h: [r.values[h] or None for r in table.rows] for h in table.headers}
+        frame = pl.DataFrame(
+            {**columns, ROW: [r.number for r in table.rows]},
+            schema={**dict.fromkeys(table.headers, pl.String), ROW: pl.Int64},
+        )
+        return frame, "xlsx"
+    if suffix not in {".csv", ".txt", ""}:
+        raise TableError(f"「{filename}」は CSV でも XLSX でもありません")
+    encoding = "utf-8"
+    if data.startswith(b"\xef\xbb\xbf"):
+        data, encoding = data[3:], "utf-8-sig"
+    try:
+        frame = _read_csv(data)
+    except (pl.exceptions.ComputeError, UnicodeDecodeError):
+        try:
+            text = data.decode("cp932")
+        except UnicodeDecodeError:
+            raise TableError(
+                "文字コードを判別できません（UTF-8 または Shift_JIS の CSV が必要です）"
+            ) from None
+        frame, encoding = _read_csv(text.encode("utf-8")), "cp932"
+    return frame, encoding
+
+
+def _read_csv(data: bytes) -> pl.DataFrame:
+    if not data.strip():
+        raise TableError("ファイルが空です")
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(data), infer_schema=False, encoding="utf8", truncate_ragged_lines=False
+        )
+    except pl.exceptions.DuplicateError as exc:
+        raise TableError(f"1行目: 見出しが重複しています（{exc}）") from None
+    except pl.exceptions.ShapeError as exc:
+        raise TableError(f"列の数が見出しと合わない行があります（{exc}）") from None
+    frame = frame.rename({c: c.strip() for c in frame.columns})
+    return frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+
+
+def header_key(text: str) -> str:
+    """Spellings of a question number compare equal: 問2(1), 問２（１）, Q2_1, q2-1 → q2_1."""
+    s = unicodedata.normalize("NFKC", text).strip().lower()
+    s = s.replace("問", "q").replace("(", "_").replace(")", "").replace("-", "_").replace(" ", "")
+    return fold(s)
+
+
+def auto_mapping(
+    headers: list[str], instrument: Instrument, saved: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Map headers to targets (item ids or respondent fields). Unmatched headers are left out."""
+    targets: dict[str, str] = {}
+    for name, spellings in META_FIELDS.items():
+        for s in spellings:
+            targets.setdefault(header_key(s), name)
+    for item in instrument.items:
+        targets.setdefault(header_key(item.id), item.id)
+        for alias in item.aliases:
+            targets.setdefault(header_key(alias), item.id)
+    for item in instrument.items:  # printed numbers last: KCL "1"… "25", "問1"
+        if item.number and item.kind == "choice":
+            targets.setdefault(header_key(item.number), item.id)
+            targets.setdefault(header_key(f"問{item.number}"), item.id)
+    known = set(instrument.item_ids) | set(META_FIELDS)
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for header in headers:
+        if header == ROW:
+            continue
+        target = (saved or {}).get(header)
+        if target not in known:
+            target = targets.get(header_key(header))
+        if target and target not in used:
+            mapping[header] = target
+            used.add(target)
+    return mapping
+
+
+_NUMBERED = re.compile(r"^(\d+)\s*[.．、,:：)）]?\s*(.*)$")
+
+
+def _expected_choice(item: Item) -> str:
+    options = "、".join(f"{code}.{text}" for code, text in item.options.items())
+    return f"選択肢の番号か文言（{options}）を入力してください"
+
+
+def parse_choice(raw: str | None, item: Item) -> int | None:
+    """An answer as its option code: 「1」「１」「はい」「1.はい」「１．はい」; empty is None."""
+    if raw is None:
+        return None
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if text == "":
+        return None
+    by_text = {fold(t): code for code, t in item.options.items()}
+    match = _NUMBERED.match(text)
+    if match:
+        try:
+            code = int(match.group(1))
+        except ValueError:  # e.g. a lone '٣': NFKC keeps some digits int() reads differently
+            raise AnswerError(_expected_choice(item)) from None
+        rest = fold(match.group(2))
+        if code not in item.options:
+            raise AnswerError(_expected_choice(item))
+        if rest and by_text.get(rest, code) != code:
+            raise AnswerError(f"番号と文言が一致しません。{_expected_choice(item)}")
+        return code
+    code = by_text.get(fold(text))
+    if code is None:
+        raise AnswerError(_expected_choice(item))
+    return code
+
+
+def parse_number(raw: str | None, item: Item) -> Decimal | None:
+    """A height or weight: a decimal with at most two places, inside the item's range."""
+    if raw is None:
+        return None
+    text = (
+        unicodedata.normalize("NFKC", raw)
+        .strip()
+        .lower()
+        .removesuffix("cm")
+        .removesuffix("kg")
+        .strip()
+    )
+    if text == "":
+        return None
+    expected = f"{item.min}〜{item.max} の数値（小数第2位まで）を入力してください"
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise AnswerError(expected) from None
+    if not value.is_finite() or value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise AnswerError(expected)
+    if (item.min is not None and value < item.min) or (item.max is not None and value > item.max):
+        raise AnswerError(expected)
+    return value
+
+
+def _number_of(item: Item, raw: str) -> Decimal | None:
+    return parse_number(raw, item)
+
+
+def _choice_of(item: Item, raw: str) -> int | None:
+    return parse_choice(raw, item)
+
+
+def _parse_meta(target: str, raw: str) -> str | int:
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if target == "sex":
+        if fold(text) in SEX_VALUES:
+            return SEX_VALUES[fold(text)]
+        raise AnswerError("男・女（または 1・2）を入力してください")
+    if target == "method":
+        if fold(text) in METHOD_VALUES:
+            return METHOD_VALUES[fold(text)]
+        raise AnswerError("郵送・訪問・窓口（または 1・2・3）を入力してください")
+    if target == "age":
+        if text.isdigit() and 40 <= int(text) <= 120:
+            return int(text)
+        raise AnswerError("40〜120 の整数（歳）を入力してください")
+    if target == "insured_number":
+        if re.fullmatch(r"\d{10}", text):
+            return text
+        raise AnswerError("被保険者番号は10桁の数字です")
+    return text
+
+
+def _convert(
+    frame: pl.DataFrame, header: str, parse: object, dtype: pl.DataType
+) -> tuple[pl.Expr, list[str], list[str]]:
+    """Parse each distinct value once; return the replacing expression and the bad values."""
+    values = frame.get_column(header).drop_nulls().unique().to_list()
+    good: dict[str, object] = {}
+    bad: list[str] = []
+    messages: list[str] = []
+    for value in values:
+        try:
+            parsed = parse(value)
+        except AnswerError as exc:
+            bad.append(value)
+            messages.append(str(exc))
+            continue
+        good[value] = float(parsed) if isinstance(parsed, Decimal) else parsed
+    expr = pl.col(header).replace_strict(
+        list(good), list(good.values()), default=None, return_dtype=dtype
+    )
+    return expr, bad, messages
+
+
+def prepare(
+    frame: pl.DataFrame,
+    mapping: dict[str, str],
+    instrument: Instrument,
+    required: tuple[str, ...] = ("id",),
+) -> Prepared:
+    """Convert mapped columns to typed targets and collect every bad cell (row, column, value)."""
+    errors: list[CellError] = []
+    count = 0
+    for target in required:
+        if target not in mapping.values():
+            label = META_LABELS.get(target, target)
+            errors.append(
+                CellError(
+                    1,
+                    label,
+                    "",
+                    f"列「{target}」（{label}）が見つかりません。列の対応づけを確認してください",
+                )
+            )
+            count += 1
+    exprs: list[pl.Expr] = [pl.col(ROW)]
+    items = {i.id: i for i in instrument.items}
+    for header, target in mapping.items():
+        parse: Callable[[str], object]
+        if target in items:
+            item = items[target]
+            if item.kind == "number":
+                parse, dtype = partial(_number_of, item), pl.Float64()
+            else:
+                parse, dtype = partial(_choice_of, item), pl.Int8()
+        elif target in META_FIELDS:
+            parse = partial(_parse_meta, target)
+            dtype = pl.Int16() if target == "age" else pl.String()
+        else:
+            continue
+        expr, bad, messages = _convert(frame, header, parse, dtype)
+        exprs.append(expr.alias(target))
+        if bad:
+            reason = dict(zip(bad, messages, strict=True))
+            hits = frame.filter(pl.col(header).is_in(bad)).select(ROW, header)
+            count += hits.height
+            for row, value in hits.head(MAX_ERRORS).iter_rows():
+                errors.append(CellError(row, header, value, reason[value]))
+    typed = frame.select(exprs)
+    id_header = next((h for h, t in mapping.items() if t == "id"), None)
+    if id_header is not None:
+        blank = frame.filter(pl.col(id_header).is_null()).get_column(ROW).to_list()
+        for row in blank:
+            errors.append(CellError(row, id_header, "", "回答者IDは必須です"))
+        dup = frame.filter(pl.col(id_header).is_not_null() & pl.col(id_header).is_duplicated())
+        for row, value in dup.select(ROW, id_header).head(MAX_ERRORS).iter_rows():
+            errors.append(
+                CellError(row, id_header, value, "回答者IDが重複しています（1人1行です）")
+            )
+        count += len(blank) + dup.height
+    errors.sort(key=lambda e: (e.row, e.column))
+    unused = [h for h in frame.columns if h != ROW and h not in mapping]
+    return Prepared(frame=typed, errors=errors[:MAX_ERRORS], unused=unused, error_count=count)

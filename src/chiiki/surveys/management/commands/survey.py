@@ -1,0 +1,115 @@
+"""``chiiki survey score|aggregate …``: the needs survey from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.core.management.base import CommandError, CommandParser
+
+from chiiki.core.commands import ChiikiCommand
+from chiiki.core.tabular import TableError
+from chiiki.surveys import cli
+from chiiki.surveys.aggregate import age_band_expr, aggregate
+from chiiki.surveys.rules import NEEDS_DEFAULT, RuleSet, RuleSetError, builtin_rulesets
+from chiiki.surveys.scoring import active_determinations, output_columns, score
+
+META = ["id", "insured_number", "life_area", "district", "sex", "age", "age_band", "method"]
+
+
+class Command(ChiikiCommand):
+    help = (
+        "介護予防・日常生活圏域ニーズ調査を判定・集計します。"
+        "score INPUT: 回答者ごとに各リスク 1 / 0 / -（判定不能）と IADL 得点・区分。"
+        "aggregate INPUT --by life_area,sex,age_band: 集団ごとに回答者数、リスクごとの該当率と95%信頼区間（Wilson）、"
+        "判定不能の数（分母から除く）。回答者 --suppress 人未満の集団は数値を伏せます。"
+        f"判定ルールは --rules（既定 {NEEDS_DEFAULT}: 暫定）。使えるもの: {', '.join(builtin_rulesets())}、"
+        "または YAML ファイル。すべての出力に使用した判定ルール名と版を記します（CSV は rule_set 列）。"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        s = sub.add_parser("score", help="回答者ごとに判定する")
+        s.add_argument("input", metavar="INPUT")
+        s.add_argument("--format", choices=("csv", "json", "parquet"), default="csv")
+        a = sub.add_parser("aggregate", help="圏域・性別・年齢階級などで集計する")
+        a.add_argument("input", metavar="INPUT", help="回答ファイル、または survey score の出力")
+        a.add_argument(
+            "--by",
+            default="life_area,sex,age_band",
+            help="集計する列（life_area, district, sex, age_band をカンマ区切り）",
+        )
+        a.add_argument(
+            "--suppress", type=int, default=10, help="この人数未満の集団を伏せる（既定 10）"
+        )
+        a.add_argument("--format", choices=("csv", "json", "parquet"), default="csv")
+        for p in (s, a):
+            p.add_argument(
+                "--rules", default=NEEDS_DEFAULT, help="判定ルール名または YAML ファイル"
+            )
+            p.add_argument(
+                "--mapping",
+                metavar="FILE",
+                help="列の対応づけ（YAML/JSON: 見出し: 項目、または CSV）",
+            )
+            p.add_argument("-o", "--output", metavar="OUT")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            ruleset = cli.load_ruleset(options["rules"])
+            if options["subcommand"] == "score":
+                frame, scored_cols = self._score(options, ruleset)
+                data = cli.write_frame(frame, options["format"], scored_cols)
+            else:
+                data = self._aggregate(options, ruleset)
+        except (cli.InputError, TableError, RuleSetError, OSError) as exc:
+            raise CommandError(str(exc)) from None
+        self.write_output(data, options["output"])
+
+    def _score(self, options: dict[str, Any], ruleset: RuleSet) -> tuple[pl.DataFrame, list[str]]:
+        prepared = cli.read_answers(
+            options["input"], cli.instrument_for(ruleset), cli.load_mapping(options["mapping"])
+        )
+        frame = prepared.frame
+        if "age" in frame.columns:
+            frame = frame.with_columns(age_band_expr(pl.col("age")).alias("age_band"))
+        scored = score(frame, ruleset, keep=[c for c in META if c in frame.columns])
+        outputs = output_columns(ruleset, set(frame.columns))
+        return scored.with_columns(pl.lit(ruleset.ref).alias("rule_set")), outputs
+
+    def _aggregate(self, options: dict[str, Any], ruleset: RuleSet) -> bytes:
+        by = [b.strip() for b in options["by"].split(",") if b.strip()]
+        path = Path(options["input"])
+        already = None
+        if path.suffix.lower() == ".parquet":
+            already = pl.read_parquet(path)
+        else:
+            head = (
+                pl.read_csv(path, n_rows=0, infer_schema=False).columns
+                if path.suffix.lower() == ".csv"
+                else []
+            )
+            if "rule_set" in head:  # the output of `survey score`
+                already = pl.read_csv(path, infer_schema=False, null_values=["-", ""])
+        if already is not None:
+            risks = [d for d in ruleset.determination_ids if d in already.columns]
+            scored = already.with_columns([pl.col(r).cast(pl.Int8) for r in risks])
+        else:
+            scored, _ = self._score(options, ruleset)
+            risks = active_determinations(ruleset, set(scored.columns))
+        if "age_band" in by and "age_band" not in scored.columns and "age" in scored.columns:
+            scored = scored.with_columns(
+                age_band_expr(pl.col("age").cast(pl.Int16)).alias("age_band")
+            )
+        missing = [b for b in by if b not in scored.columns]
+        if missing:
+            raise cli.InputError(
+                f"集計する列 {', '.join(missing)} がファイルにありません（列: {', '.join(scored.columns)}）"
+            )
+        result = aggregate(scored, by, risks, suppress=options["suppress"]).with_columns(
+            pl.lit(ruleset.ref).alias("rule_set")
+        )
+        if options["format"] == "parquet":
+            return cli.write_frame(result, "parquet", [])
+        return cli.write_frame(result, options["format"], [])

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from chiiki.accounts import permissions
 from chiiki.areas.selectors import district_list_for_user
@@ -41,5 +42,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "people/person_detail.html",
-        {"person": person, "show_health": permissions.can_view_health(request.user)},
+        {
+            "person": person,
+            "age": person.age_on(timezone.localdate()),
+            "show_health": permissions.can_view_health(request.user),
+        },
     )

@@ -131,3 +131,24 @@ def person_filter(user: AnyUser) -> Q:
     if role not in _PEOPLE_ROLES:
         return _NOTHING
     return district_filter(u, prefix="district__")
+
+
+# --- mutualaid: help requests, volunteers' jobs and points ---
+# Staff who run a mutual-aid service (take requests, match, confirm, record fees) see the
+# requests of their districts; volunteers see only their own jobs, through their own page.
+_MUTUALAID_STAFF_ROLES = {Role.ADMINISTRATOR, Role.MUNICIPAL, Role.SUPPORT_CENTER, Role.COORDINATOR}
+
+
+def can_manage_mutualaid(user: AnyUser) -> bool:
+    return _role(user) in _MUTUALAID_STAFF_ROLES
+
+
+def mutualaid_request_filter(user: AnyUser) -> Q:
+    """Help requests the user may see and act on as staff (by the request's district)."""
+    if not can_manage_mutualaid(user):
+        return _NOTHING
+    return district_filter(user, prefix="district__")
+
+
+def can_use_volunteer_page(user: AnyUser) -> bool:
+    return _role(user) == Role.VOLUNTEER and bool(getattr(user, "person_id", None))

@@ -10,7 +10,8 @@ SQLITE = [
 ]
 POSTGRES = [
     """CREATE OR REPLACE FUNCTION accounts_auditevent_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'audit trail is append-only'; END; $$ LANGUAGE plpgsql""",
+       BEGIN RAISE EXCEPTION 'audit trail is append-only' USING ERRCODE = 'integrity_constraint_violation';
+       END; $$ LANGUAGE plpgsql""",
     """CREATE TRIGGER accounts_auditevent_no_change BEFORE UPDATE OR DELETE ON accounts_auditevent
        FOR EACH ROW EXECUTE FUNCTION accounts_auditevent_append_only()""",
 ]

@@ -22,3 +22,15 @@ def wareki(value: dt.date | None, style: str = "long") -> str:
 @register.filter
 def percent(value: object) -> str:
     return "—" if value is None else f"{value}%"
+
+
+@register.filter
+def age(birth_date: dt.date | None) -> str:
+    """Age in whole years today (Asia/Tokyo)."""
+    if birth_date is None:
+        return ""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    years = today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    return f"{years}歳"

@@ -1,5 +1,89 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router
+from ninja.responses import Status
+
+from chiiki.accounts import permissions
+from chiiki.mutualaid import selectors, services
+from chiiki.mutualaid.models import HelpRequest
+from chiiki.mutualaid.schemas import ConfirmIn, ErrorOut, JobOut, QuoteOut, RequestOut
+from chiiki.mutualaid.tariff import TariffError, load_tariff, quote
 
 router = Router(tags=["mutualaid"])
+
+
+def _request_out(r: HelpRequest) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "service": r.service.name,
+        "week": r.week,
+        "task": r.task,
+        "task_label": r.task_label,
+        "district": r.district.name,
+        "family_name": r.person.family_name,
+        "status": r.status,
+        "preferred_slots": r.preferred_slots,
+        "volunteer": str(r.volunteer.person) if r.volunteer else None,
+        "slot": r.slot,
+        "match_reasons": r.match_reasons,
+        "fee": r.fee,
+        "paid": r.paid,
+    }
+
+
+@router.get("/quote", response={200: QuoteOut, 400: ErrorOut})
+def quote_get(request: HttpRequest, task: str, minutes: int, tariff: str = "choi-kase") -> Any:
+    """The fee of a job under a tariff, with its parts; 400 with the reason when refused."""
+    permissions.require(
+        permissions.can_manage_mutualaid(request.user)
+        or permissions.can_use_volunteer_page(request.user)
+    )
+    try:
+        return Status(200, quote(load_tariff(tariff), task, minutes).as_dict())
+    except TariffError as exc:
+        return Status(400, {"detail": str(exc)})
+
+
+@router.get("/requests", response={200: list[RequestOut], 403: ErrorOut})
+def request_list(request: HttpRequest, status: str = "", week: dt.date | None = None) -> Any:
+    """Requests in the caller's districts (newest week first, at most 500)."""
+    qs = selectors.request_list_for_user(user=request.user, status=status, week=week)
+    return [_request_out(r) for r in qs[:500]]
+
+
+@router.post(
+    "/requests/{request_id}/confirm", response={200: RequestOut, 403: ErrorOut, 409: ErrorOut}
+)
+def request_confirm(request: HttpRequest, request_id: int, payload: ConfirmIn) -> Any:
+    """Confirm a proposal. Two confirmations at once: one 200, the other 409 with why."""
+    try:
+        req = services.proposal_confirm(
+            user=request.user, request_id=request_id, volunteer_id=payload.volunteer_id
+        )
+    except services.ConflictError as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(200, _request_out(req))
+
+
+@router.get("/my/jobs", response={200: list[JobOut], 403: ErrorOut})
+def my_jobs(request: HttpRequest, week: dt.date | None = None) -> Any:
+    """The calling volunteer's jobs of the week."""
+    cards = selectors.my_jobs(user=request.user, week=week or timezone.localdate(), request=request)
+    return [
+        {
+            "id": c.id,
+            "family_name": c.family_name,
+            "address": c.address,
+            "task": c.task,
+            "date": c.date,
+            "slot": c.slot,
+            "status": c.status,
+            "phone": c.phone,
+        }
+        for c in cards
+    ]

@@ -7,4 +7,15 @@ from chiiki.mutualaid import views
 app_name = "mutualaid"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("requests/", views.request_list, name="request_list"),
+    path("requests/new/", views.request_new, name="request_new"),
+    path("requests/<int:request_id>/", views.request_detail, name="request_detail"),
+    path("requests/<int:request_id>/receipt.pdf", views.receipt, name="receipt"),
+    path("requests/<int:request_id>/<str:action>/", views.request_action, name="request_action"),
+    path("matching/", views.matching, name="matching"),
+    path("volunteers/", views.volunteer_list, name="volunteer_list"),
+    path("volunteers/<int:volunteer_id>/", views.volunteer_detail, name="volunteer_detail"),
+    path("report/", views.report, name="report"),
+    path("my/", views.my, name="my"),
+    path("my/<int:request_id>/done/", views.my_done, name="my_done"),
 ]

@@ -1,10 +1,406 @@
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from chiiki.accounts import permissions
+from chiiki.core.pdf import render_pdf
+from chiiki.mutualaid import selectors, services
+from chiiki.mutualaid.forms import AssignForm, DoneForm, RedeemForm, RequestForm
+from chiiki.mutualaid.models import SLOT_CHOICES, Status, week_start
+from chiiki.people.models import Person
+
+
+def _date(value: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+def _errors(exc: ValidationError) -> str:
+    return "\n".join(
+        m
+        for ms in (exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages])
+        for m in ms
+    )
+
+
+def _act(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
+    """Run one service call; show what happened or why it was refused."""
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return False
+    except services.ConflictError as exc:
+        messages.error(request, str(exc))
+        return False
+    messages.success(request, done)
+    return True
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "mutualaid/index.html")
+    """Staff: this week's requests by status; volunteers go to their own page."""
+    if permissions.can_use_volunteer_page(request.user):
+        return redirect("mutualaid:my")
+    permissions.require(
+        permissions.can_manage_mutualaid(request.user), "助け合いサービスを閲覧する権限がありません"
+    )
+    week = week_start(_date(request.GET.get("week"), timezone.localdate()))
+    context = {
+        "services": selectors.service_list_for_user(user=request.user),
+        "week": week,
+        "counts": selectors.status_counts(user=request.user, week=week),
+        "statuses": Status.choices,
+        "prev_week": week - dt.timedelta(days=7),
+        "next_week": week + dt.timedelta(days=7),
+    }
+    return render(request, "mutualaid/index.html", context)
+
+
+@login_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    status = status if status in Status.values else ""
+    week_raw = request.GET.get("week", "")
+    week = _date(week_raw, timezone.localdate()) if week_raw else None
+    qs = selectors.request_list_for_user(user=request.user, status=status, week=week)
+    page = Paginator(qs, settings.CHIIKI_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = "&".join(
+        f"{k}={v}" for k, v in (("status", status), ("week", week.isoformat() if week else "")) if v
+    )
+    context = {
+        "page": page,
+        "status": status,
+        "week": week,
+        "statuses": Status.choices,
+        "query_string": query,
+        "hx_target": "#results",
+    }
+    template = (
+        "mutualaid/request_list.html#results" if request.htmx else "mutualaid/request_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def request_new(request: HttpRequest) -> HttpResponse:
+    """Take a request: find the resident, then the job, the week and the time slots."""
+    svc = selectors.service_list_for_user(user=request.user)
+    query = request.GET.get("q", "").strip()
+    people = selectors.people_for_request(user=request.user, query=query)
+    if request.htmx and request.method == "GET":
+        return render(
+            request, "mutualaid/request_new.html#people", {"people": people, "query": query}
+        )
+    form = RequestForm(
+        request.POST or None, services=svc, initial={"week": week_start(timezone.localdate())}
+    )
+    chosen: Person | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = (
+            Person.objects.filter(permissions.person_filter(request.user))
+            .filter(pk=data["person"])
+            .first()
+        )
+        if chosen is None:
+            form.add_error(None, "依頼者を検索して選んでください（担当地区の人のみ）")
+        else:
+            try:
+                req = services.request_create(
+                    user=request.user,
+                    service=data["service"],
+                    person=chosen,
+                    task=data["task"],
+                    week=data["week"],
+                    preferred_slots=data["preferred_slots"],
+                    estimated_minutes=data["estimated_minutes"],
+                    address=data["address"],
+                    notes=data["notes"],
+                    request=request,
+                )
+            except ValidationError as exc:
+                form.add_error(None, _errors(exc))
+            else:
+                messages.success(request, f"依頼{req.pk}を受け付けました")
+                return redirect("mutualaid:request_detail", req.pk)
+    context = {"form": form, "people": people, "query": query, "services": svc}
+    return render(request, "mutualaid/request_new.html", context)
+
+
+@login_required
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    req = selectors.request_get_for_user(user=request.user, request_id=request_id, request=request)
+    context = {
+        "req": req,
+        "choices": selectors.volunteer_choices(request=req)
+        if req.status in (Status.REQUESTED, Status.MATCHED)
+        else [],
+        "slots": SLOT_CHOICES,
+        "show_health": False,  # the job needs no health data, whoever looks
+    }
+    return render(request, "mutualaid/request_detail.html", context)
+
+
+@login_required
+@require_POST
+def request_action(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
+    user = request.user
+    back = HttpResponseRedirect(reverse("mutualaid:request_detail", args=[request_id]))
+    if action == "confirm":
+        seen = request.POST.get("volunteer", "")
+        _act(
+            request,
+            lambda: services.proposal_confirm(
+                user=user, request_id=request_id, volunteer_id=int(seen) if seen.isdigit() else None
+            ),
+            "担当を確定しました",
+        )
+    elif action == "reject":
+        _act(
+            request,
+            lambda: services.proposal_reject(
+                user=user, request_id=request_id, note=request.POST.get("note", "")
+            ),
+            "提案を却下しました",
+        )
+    elif action == "cancel":
+        _act(
+            request,
+            lambda: services.request_cancel(
+                user=user, request_id=request_id, note=request.POST.get("note", "")
+            ),
+            "依頼を取り消しました",
+        )
+    elif action == "assign":
+        form = AssignForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "ボランティアと時間帯を選んでください")
+            return back
+        from chiiki.people.models import Volunteer
+
+        volunteer = (
+            Volunteer.objects.filter(pk=form.cleaned_data["volunteer"])
+            .select_related("person")
+            .first()
+        )
+        if volunteer is None:
+            messages.error(request, "ボランティアが見つかりません")
+            return back
+        _act(
+            request,
+            lambda: services.proposal_change(
+                user=user,
+                request_id=request_id,
+                volunteer=volunteer,
+                slot=form.cleaned_data["slot"],
+            ),
+            "担当を変更しました（提案中）",
+        )
+    elif action == "done":
+        done_form = DoneForm(request.POST)
+        if not done_form.is_valid():
+            messages.error(request, "実際の時間（分）を整数で入力してください")
+            return back
+        _act(
+            request,
+            lambda: services.request_done(
+                user=user,
+                request_id=request_id,
+                actual_minutes=done_form.cleaned_data["actual_minutes"],
+                done_on=done_form.cleaned_data["done_on"],
+            ),
+            "完了を記録しました",
+        )
+    elif action == "paid":
+        _act(
+            request,
+            lambda: services.request_paid(user=user, request_id=request_id),
+            "利用料の受領を記録しました",
+        )
+    else:
+        return HttpResponse(status=404)
+    return back
+
+
+@login_required
+def receipt(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The receipt (領収書) of a done job, as a PDF in Japanese."""
+    req = selectors.request_get_for_user(user=request.user, request_id=request_id, request=request)
+    if req.status != Status.DONE:
+        messages.error(request, "領収書は完了した依頼にのみ発行できます")
+        return redirect("mutualaid:request_detail", req.pk)
+    pdf = render_pdf("mutualaid/receipt_pdf.html", {"req": req, "issued": timezone.localdate()})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{req.pk}.pdf"'
+    return response
+
+
+@login_required
+def matching(request: HttpRequest) -> HttpResponse:
+    """Run the weekly matching and review its proposals, each with its reasons."""
+    permissions.require(
+        permissions.can_manage_mutualaid(request.user), "助け合いの依頼を扱う権限がありません"
+    )
+    week = week_start(
+        _date(request.POST.get("week") or request.GET.get("week"), timezone.localdate())
+    )
+    if request.method == "POST":
+        svc = selectors.service_list_for_user(user=request.user)
+        total = {"open": 0, "served": 0}
+        for s in svc:
+            result = services.matching_run(
+                municipality=s.municipality, week=week, user=request.user, service=s
+            )
+            total["open"] += result["open"]
+            total["served"] += result["served"]
+        messages.success(
+            request,
+            f"{week:%Y-%m-%d} の週: 受付中 {total['open']}件 のうち {total['served']}件 に担当を提案しました",
+        )
+        return redirect(f"{reverse('mutualaid:matching')}?week={week.isoformat()}")
+    proposals = selectors.request_list_for_user(user=request.user, week=week, status=Status.MATCHED)
+    waiting = selectors.request_list_for_user(user=request.user, week=week, status=Status.REQUESTED)
+    context = {
+        "week": week,
+        "proposals": proposals,
+        "waiting": waiting,
+        "prev_week": week - dt.timedelta(days=7),
+        "next_week": week + dt.timedelta(days=7),
+    }
+    return render(request, "mutualaid/matching.html", context)
+
+
+@login_required
+def volunteer_list(request: HttpRequest) -> HttpResponse:
+    profiles = selectors.volunteer_list_for_user(user=request.user)
+    return render(request, "mutualaid/volunteer_list.html", {"profiles": profiles})
+
+
+@login_required
+def volunteer_detail(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+    """A volunteer's profile and monthly statement; staff can exchange points here."""
+    profile = selectors.volunteer_get_for_user(user=request.user, volunteer_id=volunteer_id)
+    if request.method == "POST":
+        form = RedeemForm(request.POST)
+        if form.is_valid():
+            _act(
+                request,
+                lambda: services.points_redeem(
+                    user=request.user,
+                    volunteer=profile.volunteer,
+                    points=form.cleaned_data["points"],
+                    note=form.cleaned_data["note"],
+                ),
+                f"{form.cleaned_data['points']}ポイントを交換しました",
+            )
+        else:
+            messages.error(request, "交換するポイントを整数で入力してください")
+        return redirect("mutualaid:volunteer_detail", volunteer_id)
+    month = _date(
+        (request.GET.get("month") or "") + "-01" if request.GET.get("month") else None,
+        timezone.localdate(),
+    )
+    statement = selectors.volunteer_statement(volunteer=profile.volunteer, month=month)
+    tariff = profile.service.tariff
+    context = {
+        "profile": profile,
+        "statement": statement,
+        "skills": [tariff.task_label(s) for s in profile.skills],
+        "tools": [tariff.tool_label(t) for t in profile.tools],
+        "availability": [label for s, label in SLOT_CHOICES if s in profile.availability],
+        "balance": services.points_balance(profile.volunteer_id),
+        "form": RedeemForm(),
+    }
+    return render(request, "mutualaid/volunteer_detail.html", context)
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    """The yearly report (年度): jobs by task, hours, residents, volunteers; table and chart."""
+    svc = list(selectors.service_list_for_user(user=request.user))
+    if not svc:
+        return render(request, "mutualaid/report.html", {"report": None, "services": svc})
+    service_id = request.GET.get("service", "")
+    service = next((s for s in svc if str(s.pk) == service_id), svc[0])
+    year_raw = request.GET.get("year", "")
+    year = int(year_raw) if year_raw.isdigit() else selectors.fiscal_year_of(timezone.localdate())
+    data = selectors.year_report(user=request.user, service=service, fiscal_year=year)
+    chart = {
+        "data": [
+            {"type": "bar", "name": name, "x": data["months"], "y": ys}
+            for name, ys in data["monthly"].items()
+        ],
+        "layout": {
+            "barmode": "stack",
+            "title": {"text": f"{year}年度 月別・作業別の件数"},
+            "height": 420,
+            "font": {"family": "Noto Sans CJK JP, sans-serif"},
+            "yaxis": {"title": {"text": "件数"}},
+            "margin": {"t": 50, "r": 10, "b": 40, "l": 50},
+        },
+    }
+    context = {
+        "report": data,
+        "service": service,
+        "services": svc,
+        "year": year,
+        "years": range(year - 3, year + 2),
+        "chart": chart,
+    }
+    return render(request, "mutualaid/report.html", context)
+
+
+@login_required
+def my(request: HttpRequest) -> HttpResponse:
+    """The volunteer's own page: this week's jobs in large type, for a phone."""
+    permissions.require(
+        permissions.can_use_volunteer_page(request.user), "ボランティア本人のページです"
+    )
+    week = week_start(_date(request.GET.get("week"), timezone.localdate()))
+    jobs = selectors.my_jobs(user=request.user, week=week, request=request)
+    context = {
+        "jobs": jobs,
+        "week": week,
+        "prev_week": week - dt.timedelta(days=7),
+        "next_week": week + dt.timedelta(days=7),
+    }
+    return render(request, "mutualaid/my.html", context)
+
+
+@login_required
+@require_POST
+def my_done(request: HttpRequest, request_id: int) -> HttpResponse:
+    permissions.require(
+        permissions.can_use_volunteer_page(request.user), "ボランティア本人のページです"
+    )
+    form = DoneForm(request.POST)
+    if form.is_valid():
+        _act(
+            request,
+            lambda: services.request_done(
+                user=request.user,
+                request_id=request_id,
+                actual_minutes=form.cleaned_data["actual_minutes"],
+            ),
+            "おつかれさまでした。完了を記録しました",
+        )
+    else:
+        messages.error(request, "かかった時間（分）を数字で入れてください")
+    week = request.POST.get("week", "")
+    return redirect(f"{reverse('mutualaid:my')}?week={week}" if week else reverse("mutualaid:my"))

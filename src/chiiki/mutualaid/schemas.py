@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class QuotePartOut(Schema):
+    key: str
+    label: str
+    amount: int
+
+
+class QuoteOut(Schema):
+    tariff: str
+    task: str
+    task_label: str
+    minutes: int
+    fee: int
+    currency: str
+    parts: list[QuotePartOut]
+
+
+class RequestOut(Schema):
+    id: int
+    service: str
+    week: dt.date
+    task: str
+    task_label: str
+    district: str
+    family_name: str
+    status: str
+    preferred_slots: list[int]
+    volunteer: str | None = None
+    slot: int | None = None
+    match_reasons: list[str] = []
+    fee: int | None = None
+    paid: bool
+
+
+class ConfirmIn(Schema):
+    # The volunteer the confirming person saw; the confirmation fails if it has changed.
+    volunteer_id: int | None = None
+
+
+class JobOut(Schema):
+    """A volunteer's own job: no health data; the phone only once confirmed."""
+
+    id: int
+    family_name: str
+    address: str
+    task: str
+    date: dt.date | None
+    slot: str
+    status: str
+    phone: str | None = None

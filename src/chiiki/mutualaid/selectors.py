@@ -1,0 +1,277 @@
+"""Reads for mutual aid, scoped by the user: staff by district, volunteers by their own jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, Q, QuerySet, Sum
+
+from chiiki.accounts import permissions
+from chiiki.accounts.models import AuditAction
+from chiiki.accounts.services import audit_record
+from chiiki.mutualaid.models import (
+    HelpRequest,
+    PointEntry,
+    Service,
+    Status,
+    VolunteerProfile,
+    week_start,
+)
+from chiiki.people.models import Person, Volunteer
+
+
+def service_list_for_user(*, user: Any) -> QuerySet[Service]:
+    permissions.require(
+        permissions.can_manage_mutualaid(user), "助け合いサービスを閲覧する権限がありません"
+    )
+    return Service.objects.filter(
+        permissions.district_filter(user, prefix="district__")
+    ).select_related("district", "municipality")
+
+
+def service_get_for_user(*, user: Any, service_id: int) -> Service:
+    service = service_list_for_user(user=user).filter(pk=service_id).first()
+    if service is None:
+        raise permissions.PermissionDenied("このサービスを閲覧する権限がありません")
+    return service
+
+
+def request_list_for_user(
+    *, user: Any, status: str = "", week: dt.date | None = None, service_id: int | None = None
+) -> QuerySet[HelpRequest]:
+    """Requests in the user's districts, newest week first. Lists show the family name only."""
+    permissions.require(
+        permissions.can_manage_mutualaid(user), "助け合いの依頼を閲覧する権限がありません"
+    )
+    qs = HelpRequest.objects.filter(permissions.mutualaid_request_filter(user)).select_related(
+        "service", "person", "district", "volunteer__person"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if week is not None:
+        qs = qs.filter(week=week_start(week))
+    if service_id is not None:
+        qs = qs.filter(service_id=service_id)
+    return qs.order_by("-week", "status", "id")
+
+
+def status_counts(*, user: Any, week: dt.date | None = None) -> dict[str, int]:
+    qs = HelpRequest.objects.filter(permissions.mutualaid_request_filter(user))
+    if week is not None:
+        qs = qs.filter(week=week_start(week))
+    counts = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return {s.value: counts.get(s.value, 0) for s in Status}
+
+
+def request_get_for_user(
+    *, user: Any, request_id: int, request: Any = None, channel: str = "web"
+) -> HelpRequest:
+    """One request with the resident's contact details: the read is audited."""
+    req = (
+        request_list_for_user(user=user)
+        .prefetch_related("events__user")
+        .filter(pk=request_id)
+        .first()
+    )
+    if req is None:
+        raise permissions.PermissionDenied("この依頼を閲覧する権限がありません")
+    audit_record(
+        user=user,
+        action=AuditAction.READ,
+        obj=req.person,
+        request=request,
+        channel=channel,
+        changes={"via": f"mutualaid.helprequest:{req.pk}"},
+    )
+    return req
+
+
+def volunteer_choices(*, request: HelpRequest) -> list[VolunteerProfile]:
+    """Volunteers of the request's service who can do its task (for choosing by hand)."""
+    return [
+        p
+        for p in VolunteerProfile.objects.filter(service=request.service, volunteer__active=True)
+        .select_related("volunteer__person")
+        .order_by("volunteer__person__family_kana")
+        if request.task in p.skills
+    ]
+
+
+def people_for_request(*, user: Any, query: str, limit: int = 20) -> list[Person]:
+    """Residents to pick as the requester (the people search, scoped and capped)."""
+    from chiiki.people.selectors import person_list_for_user
+
+    if not query.strip():
+        return []
+    return list(person_list_for_user(user=user, query=query)[:limit])
+
+
+def volunteer_list_for_user(*, user: Any, service_id: int | None = None) -> list[VolunteerProfile]:
+    services = service_list_for_user(user=user)
+    if service_id is not None:
+        services = services.filter(pk=service_id)
+    return list(
+        VolunteerProfile.objects.filter(service__in=services)
+        .select_related("volunteer__person__district", "service")
+        .annotate(balance=Sum("volunteer__point_entries__points"))
+        .order_by("volunteer__person__family_kana", "volunteer__person__given_kana")
+    )
+
+
+def volunteer_get_for_user(*, user: Any, volunteer_id: int) -> VolunteerProfile:
+    profile = next(
+        (p for p in volunteer_list_for_user(user=user) if p.volunteer_id == volunteer_id), None
+    )
+    if profile is None:
+        raise permissions.PermissionDenied("このボランティアを閲覧する権限がありません")
+    return profile
+
+
+@dataclass(frozen=True)
+class Statement:
+    month: dt.date
+    jobs: list[HelpRequest]
+    minutes: int
+    fees: int
+    entries: list[PointEntry]
+    opening: int
+    closing: int
+
+
+def volunteer_statement(*, volunteer: Volunteer, month: dt.date) -> Statement:
+    """A volunteer's month: jobs done, minutes, fees collected, point movements, balances."""
+    start = month.replace(day=1)
+    end = start + relativedelta(months=1)
+    jobs = list(
+        HelpRequest.objects.filter(
+            volunteer=volunteer, status=Status.DONE, done_on__gte=start, done_on__lt=end
+        )
+        .select_related("service", "person")
+        .order_by("done_on", "id")
+    )
+    ledger = PointEntry.objects.filter(volunteer=volunteer)
+    opening = ledger.filter(on__lt=start).aggregate(s=Sum("points"))["s"] or 0
+    entries = list(ledger.filter(on__gte=start, on__lt=end).order_by("on", "id"))
+    return Statement(
+        month=start,
+        jobs=jobs,
+        minutes=sum(j.actual_minutes or 0 for j in jobs),
+        fees=sum(j.fee or 0 for j in jobs),
+        entries=entries,
+        opening=opening,
+        closing=opening + sum(e.points for e in entries),
+    )
+
+
+@dataclass(frozen=True)
+class JobCard:
+    """What a volunteer sees of a job: no health data, no phone until it is confirmed."""
+
+    id: int
+    family_name: str
+    address: str
+    task: str
+    date: dt.date | None
+    slot: str
+    status: str
+    status_label: str
+    phone: str | None
+    minutes: int | None
+
+
+def my_jobs(*, user: Any, week: dt.date, request: Any = None) -> list[JobCard]:
+    """The volunteer's own jobs of the week (matched, confirmed, done). Each resident shown
+    is an audited read."""
+    permissions.require(permissions.can_use_volunteer_page(user), "ボランティア本人のページです")
+    volunteer = Volunteer.objects.filter(person_id=user.person_id).first()
+    if volunteer is None:
+        return []
+    qs = (
+        HelpRequest.objects.filter(
+            volunteer=volunteer,
+            week=week_start(week),
+            status__in=[Status.MATCHED, Status.CONFIRMED, Status.DONE],
+        )
+        .select_related("service", "person")
+        .order_by("slot", "id")
+    )
+    cards = []
+    for r in qs:
+        cards.append(
+            JobCard(
+                id=r.pk,
+                family_name=r.person.family_name,
+                address=r.address,
+                task=r.task_label,
+                date=r.date,
+                slot=r.slot_label,
+                status=r.status,
+                status_label=r.get_status_display(),
+                phone=r.person.phone if r.status in (Status.CONFIRMED, Status.DONE) else None,
+                minutes=r.actual_minutes,
+            )
+        )
+        audit_record(
+            user=user,
+            action=AuditAction.READ,
+            obj=r.person,
+            request=request,
+            changes={"via": f"mutualaid.my_jobs:{r.pk}"},
+        )
+    return cards
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    """年度: April to March."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def year_report(*, user: Any, service: Service, fiscal_year: int) -> dict[str, Any]:
+    """Jobs by task, hours, residents served, volunteers active and new, for one 年度."""
+    start, end = dt.date(fiscal_year, 4, 1), dt.date(fiscal_year + 1, 4, 1)
+    done = HelpRequest.objects.filter(
+        Q(service=service) & permissions.mutualaid_request_filter(user),
+        status=Status.DONE,
+        done_on__gte=start,
+        done_on__lt=end,
+    )
+    tariff = service.tariff
+    by_task = {
+        row["task"]: row
+        for row in done.values("task").annotate(
+            jobs=Count("id"), minutes=Sum("actual_minutes"), fees=Sum("fee")
+        )
+    }
+    rows = [
+        {
+            "task": key,
+            "label": task.label,
+            "jobs": by_task.get(key, {}).get("jobs", 0),
+            "hours": round((by_task.get(key, {}).get("minutes") or 0) / 60, 1),
+            "fees": by_task.get(key, {}).get("fees") or 0,
+        }
+        for key, task in tariff.tasks.items()
+    ]
+    monthly: dict[str, Counter[int]] = defaultdict(Counter)
+    for task, on in done.values_list("task", "done_on"):
+        monthly[task][(on.year - start.year) * 12 + on.month - 4] += 1
+    active = set(done.values_list("volunteer_id", flat=True))
+    new = VolunteerProfile.objects.filter(
+        service=service, volunteer__registered_on__gte=start, volunteer__registered_on__lt=end
+    ).count()
+    return {
+        "fiscal_year": fiscal_year,
+        "rows": rows,
+        "jobs": sum(r["jobs"] for r in rows),
+        "hours": round(sum((by_task.get(k, {}).get("minutes") or 0) for k in tariff.tasks) / 60, 1),
+        "fees": sum(r["fees"] for r in rows),
+        "residents": done.values("person_id").distinct().count(),
+        "volunteers_active": len(active),
+        "volunteers_new": new,
+        "months": [f"{(start + relativedelta(months=i)).month}月" for i in range(12)],
+        "monthly": {tariff.task_label(t): [c[i] for i in range(12)] for t, c in monthly.items()},
+    }

@@ -1,0 +1,320 @@
+"""Pages and API routes: the main path, what each role sees, and refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+
+import pytest
+
+from chiiki.accounts.models import AuditEvent
+from chiiki.mutualaid import services
+from chiiki.mutualaid.models import HelpRequest, PointEntry, Status
+from tests.mutualaid.conftest import WEEK, new_request
+
+PAGES = [
+    "/mutualaid/",
+    "/mutualaid/requests/",
+    "/mutualaid/requests/new/",
+    "/mutualaid/matching/",
+    "/mutualaid/volunteers/",
+    "/mutualaid/report/",
+]
+
+
+def _confirmed(aid, user, **kw):
+    req = new_request(aid, user, **kw)
+    services.proposal_change(
+        user=user, request_id=req.pk, volunteer=aid.hanako, slot=kw.get("slots", (0,))[0]
+    )
+    services.proposal_confirm(user=user, request_id=req.pk)
+    return req
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_staff_pages_open_for_the_officer(aid, personas, client_for, url):
+    assert client_for(personas["officer"]).get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize("who", ["outsider", "pref"])
+def test_staff_pages_are_refused_to_outsiders_and_the_prefecture(
+    aid, personas, client_for, url, who
+):
+    response = client_for(personas[who]).get(url)
+    assert response.status_code == 403 or (
+        response.status_code == 200 and "旭ちょい加勢" not in response.text
+    )
+
+
+def test_an_outsider_cannot_open_or_act_on_a_request(aid, personas, client_for):
+    req = new_request(aid, personas["officer"])
+    c = client_for(personas["outsider"])
+    assert c.get(f"/mutualaid/requests/{req.pk}/").status_code == 403
+    assert c.get(f"/mutualaid/requests/{req.pk}/receipt.pdf").status_code == 403
+    assert c.post(f"/mutualaid/requests/{req.pk}/cancel/").status_code == 403
+    assert HelpRequest.objects.get(pk=req.pk).status == Status.REQUESTED
+    assert "山本" not in c.get("/mutualaid/requests/").text
+
+
+def test_a_nurse_of_another_life_area_does_not_see_the_request(aid, personas, client_for):
+    req = new_request(aid, personas["officer"])
+    c = client_for(personas["nurse"])
+    assert c.get(f"/mutualaid/requests/{req.pk}/").status_code == 403
+    assert f"依頼{req.pk}" not in c.get("/mutualaid/requests/").text
+
+
+def test_anonymous_visitors_are_sent_to_log_in(aid, client):
+    assert client.get("/mutualaid/requests/").status_code == 302
+    assert client.get("/api/mutualaid/requests").status_code == 401
+
+
+def test_the_officer_takes_a_request_through_the_form(aid, personas, client_for):
+    c = client_for(personas["officer"])
+    found = c.get("/mutualaid/requests/new/?q=ヤマモト")
+    assert "山本 ハル" in found.text
+    response = c.post(
+        "/mutualaid/requests/new/",
+        {
+            "service": aid.service.pk,
+            "person": aid.resident.pk,
+            "task": "weeding",
+            "week": "2019-06-05",
+            "preferred_slots": ["0", "2"],
+            "estimated_minutes": "30",
+            "address": "",
+            "notes": "玄関の前",
+        },
+    )
+    req = HelpRequest.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/mutualaid/requests/{req.pk}/"
+    assert req.week == WEEK and req.preferred_slots == [0, 2] and req.notes == "玄関の前"
+
+
+def test_the_request_form_refuses_a_job_over_the_maximum_with_the_reason(aid, personas, client_for):
+    c = client_for(personas["officer"])
+    response = c.post(
+        "/mutualaid/requests/new/",
+        {
+            "service": aid.service.pk,
+            "person": aid.resident.pk,
+            "task": "weeding",
+            "week": "2019-06-05",
+            "preferred_slots": ["0"],
+            "estimated_minutes": "90",
+        },
+    )
+    assert response.status_code == 200 and "上限 60分" in response.text
+    assert not HelpRequest.objects.exists()
+
+
+def test_the_request_page_shows_contact_details_but_no_health_data_and_audits_the_read(
+    aid, personas, client_for
+):
+    req = new_request(aid, personas["officer"])
+    before = AuditEvent.objects.filter(action="read", object_id=aid.resident.pk).count()
+    text = client_for(personas["officer"]).get(f"/mutualaid/requests/{req.pk}/").text
+    assert "0838-55-1234" in text and "要支援" not in text
+    assert AuditEvent.objects.filter(action="read", object_id=aid.resident.pk).count() == before + 1
+
+
+def test_matching_from_the_page_proposes_with_reasons_and_confirming_twice_tells_the_second(
+    aid, personas, client_for
+):
+    req = new_request(aid, personas["officer"], task="mowing", slots=(1,))
+    c = client_for(personas["officer"])
+    c.post("/mutualaid/matching/", {"week": "2019-06-03"})
+    page = c.get("/mutualaid/matching/?week=2019-06-03").text
+    assert "奉仕 花子" in page and "草刈機" in page
+    first = c.post(
+        f"/mutualaid/requests/{req.pk}/confirm/", {"volunteer": aid.hanako.pk}, follow=True
+    )
+    assert "担当を確定しました" in first.text
+    second = client_for(personas["coordinator"]).post(
+        f"/mutualaid/requests/{req.pk}/confirm/", {"volunteer": aid.hanako.pk}, follow=True
+    )
+    assert "他の人が先に操作しました" in second.text
+
+
+def test_done_and_paid_from_the_page_with_a_japanese_receipt_pdf(
+    aid, personas, client_for, tmp_path
+):
+    req = _confirmed(aid, personas["officer"], task="mowing")
+    c = client_for(personas["officer"])
+    refused = c.post(f"/mutualaid/requests/{req.pk}/done/", {"actual_minutes": "75"}, follow=True)
+    assert "上限 60分" in refused.text
+    c.post(f"/mutualaid/requests/{req.pk}/done/", {"actual_minutes": "45", "done_on": "2019-06-03"})
+    c.post(f"/mutualaid/requests/{req.pk}/paid/")
+    req.refresh_from_db()
+    assert (req.status, req.fee, req.paid) == (Status.DONE, 800, True)
+    pdf = c.get(f"/mutualaid/requests/{req.pk}/receipt.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    if shutil.which("pdffonts"):
+        path = tmp_path / "receipt.pdf"
+        path.write_bytes(pdf.content)
+        fonts = subprocess.run(
+            ["pdffonts", str(path)], capture_output=True, text=True, check=True
+        ).stdout
+        assert "Noto-Sans-CJK-JP" in fonts
+        assert all(
+            line.split()[-5] == "yes" for line in fonts.splitlines()[2:] if line.strip()
+        )  # emb
+
+
+def test_the_volunteer_sees_only_their_jobs_with_family_name_address_task_and_time(
+    aid, personas, client_for
+):
+    officer = personas["officer"]
+    matched = new_request(aid, officer, task="weeding", slots=(1,))
+    services.proposal_change(user=officer, request_id=matched.pk, volunteer=aid.hanako, slot=1)
+    confirmed = _confirmed(aid, officer, task="mowing", slots=(0,))
+    other = new_request(aid, officer, task="weeding", slots=(2,), person=aid.resident)
+    services.proposal_change(user=officer, request_id=other.pk, volunteer=aid.jiro, slot=2)
+    c = client_for(personas["volunteer"])
+    assert c.get("/mutualaid/").status_code == 302
+    text = c.get("/mutualaid/my/?week=2019-06-03").text
+    assert (
+        f"job-{matched.pk}" in text
+        and f"job-{confirmed.pk}" in text
+        and f"job-{other.pk}" not in text
+    )
+    assert (
+        "山本 様" in text
+        and aid.resident.address in text
+        and "草刈り" in text
+        and "月 午前" in text
+    )
+    assert "ハル" not in text and "要支援" not in text
+    assert text.count("0838-55-1234") == 2  # the confirmed job only (link and text)
+    api = c.get("/api/mutualaid/my/jobs?week=2019-06-03").json()
+    assert {j["id"]: j["phone"] for j in api} == {confirmed.pk: "0838-55-1234", matched.pk: None}
+    assert set(api[0]) == {
+        "id",
+        "family_name",
+        "address",
+        "task",
+        "date",
+        "slot",
+        "status",
+        "phone",
+    }
+
+
+def test_the_volunteer_marks_their_job_done_and_earns_points(aid, personas, client_for):
+    req = _confirmed(aid, personas["officer"], task="weeding")
+    c = client_for(personas["volunteer"])
+    response = c.post(
+        f"/mutualaid/my/{req.pk}/done/", {"actual_minutes": "40", "week": "2019-06-03"}, follow=True
+    )
+    assert "完了を記録しました" in response.text
+    req.refresh_from_db()
+    assert req.status == Status.DONE and req.fee == 600
+    assert PointEntry.objects.get(request=req).points == 2
+
+
+def test_the_volunteer_page_is_refused_to_staff_and_staff_pages_to_the_volunteer(
+    aid, personas, client_for
+):
+    assert client_for(personas["officer"]).get("/mutualaid/my/").status_code == 403
+    v = client_for(personas["volunteer"])
+    for url in PAGES[1:]:
+        assert v.get(url).status_code == 403
+    assert v.get("/api/mutualaid/requests").status_code == 403
+
+
+def test_the_volunteer_cannot_mark_someone_elses_job_done(aid, personas, client_for):
+    officer = personas["officer"]
+    req = new_request(aid, officer, task="weeding", slots=(2,))
+    services.proposal_change(user=officer, request_id=req.pk, volunteer=aid.jiro, slot=2)
+    services.proposal_confirm(user=officer, request_id=req.pk)
+    assert (
+        client_for(personas["volunteer"])
+        .post(f"/mutualaid/my/{req.pk}/done/", {"actual_minutes": "30"})
+        .status_code
+        == 403
+    )
+    assert HelpRequest.objects.get(pk=req.pk).status == Status.CONFIRMED
+
+
+def test_the_volunteer_page_shows_the_statement_and_refuses_an_overdraft(aid, personas, client_for):
+    req = _confirmed(aid, personas["officer"], task="weeding")
+    services.request_done(
+        user=personas["officer"], request_id=req.pk, actual_minutes=60, done_on=dt.date(2019, 6, 3)
+    )
+    c = client_for(personas["officer"])
+    page = c.get(f"/mutualaid/volunteers/{aid.hanako.pk}/?month=2019-06").text
+    assert "完了 1件・60分・利用料 600円" in page and "2ポイント" in page
+    refused = c.post(f"/mutualaid/volunteers/{aid.hanako.pk}/", {"points": "5"}, follow=True)
+    assert "残高 2ポイント" in refused.text
+    assert services.points_balance(aid.hanako.pk) == 2
+    assert (
+        client_for(personas["outsider"]).get(f"/mutualaid/volunteers/{aid.hanako.pk}/").status_code
+        == 403
+    )
+
+
+def test_the_yearly_report_counts_jobs_hours_residents_and_volunteers(aid, personas, client_for):
+    for slot, minutes in ((0, 30), (1, 60)):
+        req = _confirmed(aid, personas["officer"], task="weeding", slots=(slot,))
+        services.request_done(user=personas["officer"], request_id=req.pk, actual_minutes=minutes)
+    page = client_for(personas["officer"]).get("/mutualaid/report/?year=2019").text
+    assert "2019年度" in page and "plotly/plotly.min.js" in page and "cdn" not in page.lower()
+    from chiiki.mutualaid.selectors import year_report
+
+    data = year_report(user=personas["officer"], service=aid.service, fiscal_year=2019)
+    assert (
+        data["jobs"],
+        data["hours"],
+        data["residents"],
+        data["volunteers_active"],
+        data["volunteers_new"],
+    ) == (2, 1.5, 1, 1, 2)
+    assert data["monthly"]["草取り"][2] == 2  # June is the third month of the 年度
+
+
+def test_the_request_list_runs_a_fixed_number_of_queries(
+    aid, personas, client_for, django_assert_max_num_queries
+):
+    for _ in range(5):
+        new_request(aid, personas["officer"], task="weeding")
+    c = client_for(personas["officer"])
+    with django_assert_max_num_queries(12):
+        c.get("/mutualaid/requests/")
+
+
+def test_the_api_quotes_and_refuses_with_the_reason(aid, personas, client_for):
+    c = client_for(personas["officer"])
+    ok = c.get("/api/mutualaid/quote?task=mowing&minutes=45").json()
+    assert ok["fee"] == 800 and [p["amount"] for p in ok["parts"]] == [600, 200]
+    bad = c.get("/api/mutualaid/quote?task=mowing&minutes=61")
+    assert bad.status_code == 400 and "上限" in bad.json()["detail"]
+    assert (
+        client_for(personas["outsider"])
+        .get("/api/mutualaid/quote?task=mowing&minutes=45")
+        .status_code
+        == 200
+    )
+    assert (
+        client_for(personas["pref"]).get("/api/mutualaid/quote?task=mowing&minutes=45").status_code
+        == 403
+    )
+
+
+def test_the_api_confirms_once_and_answers_409_to_the_second(aid, personas, client_for):
+    req = new_request(aid, personas["officer"])
+    services.proposal_change(
+        user=personas["officer"], request_id=req.pk, volunteer=aid.hanako, slot=0
+    )
+    c = client_for(personas["officer"])
+    url = f"/api/mutualaid/requests/{req.pk}/confirm"
+    assert c.post(url, {}, content_type="application/json").status_code == 200
+    second = c.post(url, {}, content_type="application/json")
+    assert second.status_code == 409 and "確定" in second.json()["detail"]
+    listed = c.get("/api/mutualaid/requests").json()
+    assert listed[0]["status"] == "confirmed" and "phone" not in listed[0]
+    assert (
+        client_for(personas["outsider"]).post(url, {}, content_type="application/json").status_code
+        == 403
+    )
+    assert client_for(personas["outsider"]).get("/api/mutualaid/requests").json() == []

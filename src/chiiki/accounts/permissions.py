@@ -152,3 +152,28 @@ def mutualaid_request_filter(user: AnyUser) -> Q:
 
 def can_use_volunteer_page(user: AnyUser) -> bool:
     return _role(user) == Role.VOLUNTEER and bool(getattr(user, "person_id", None))
+
+
+# --- surveys (ニーズ把握): added by the surveys module -------------------------------------
+# Aggregates: everyone but volunteers (prefecture viewers get suppressed aggregates only).
+# Individual answers and screenings are health data: the health roles, within their areas.
+
+
+def can_view_survey_results(user: AnyUser) -> bool:
+    return _role(user) in _PEOPLE_ROLES | {Role.PREFECTURE}
+
+
+def can_view_survey_answers(user: AnyUser) -> bool:
+    return _role(user) in _HEALTH_ROLES
+
+
+def can_import_surveys(user: AnyUser) -> bool:
+    return _role(user) in {Role.ADMINISTRATOR, Role.MUNICIPAL}
+
+
+def can_screen_kcl(user: AnyUser) -> bool:
+    return _role(user) in _HEALTH_ROLES
+
+
+def can_manage_survey_visits(user: AnyUser) -> bool:
+    return _role(user) in _HEALTH_ROLES

@@ -1,10 +1,444 @@
 from __future__ import annotations
 
+import io
+import json
+from typing import Any
+
+import polars as pl
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from chiiki.accounts import permissions
+from chiiki.core.pdf import render_pdf
+from chiiki.core.tabular import safe_cell
+from chiiki.people import selectors as people_selectors
+from chiiki.surveys import selectors, services, suggest
+from chiiki.surveys.forms import (
+    KCL_ITEMS,
+    ImportForm,
+    KclForm,
+    MailingForm,
+    SurveyCreateForm,
+    VisitForm,
+)
+from chiiki.surveys.models import MailingEntry, Outcome
+from chiiki.surveys.rules import RuleSetError
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "surveys/index.html")
+    user = request.user
+    surveys = list(
+        selectors.survey_list_for_user(user=user)
+    )  # refuses volunteers: no survey data at all
+    form = SurveyCreateForm(request.POST or None)
+    if request.method == "POST":
+        permissions.require(permissions.can_import_surveys(user))
+        if form.is_valid():
+            try:
+                survey = services.survey_create(
+                    user=user,
+                    municipality=user.municipality,
+                    name=form.cleaned_data["name"],  # type: ignore[union-attr]
+                    fiscal_year=form.cleaned_data["fiscal_year"],
+                    instrument=form.cleaned_data["instrument"],
+                    ruleset_name=form.cleaned_data["ruleset"],
+                )
+            except RuleSetError as exc:
+                form.add_error("ruleset", str(exc))
+            else:
+                return redirect("surveys:import", survey_id=survey.pk)
+    return render(
+        request,
+        "surveys/index.html",
+        {
+            "surveys": surveys,
+            "form": form,
+            "can_import": permissions.can_import_surveys(user),
+            "can_screen": permissions.can_screen_kcl(user),
+            "can_visit": permissions.can_manage_survey_visits(user),
+            "can_answers": permissions.can_view_survey_answers(user),
+            "can_results": permissions.can_view_survey_results(user),
+        },
+    )
+
+
+def _chart(table: selectors.ResultTable) -> dict[str, Any]:
+    """Grouped bars (one trace per area) of each risk's rate; suppressed cells left out."""
+    traces = []
+    for group in table.groups:
+        ys, errs_hi, errs_lo = [], [], []
+        for risk, _label in table.risks:
+            cell = table.cells.get((group, risk)) or {}
+            rate = cell.get("rate")
+            ys.append(None if rate is None else round(rate * 100, 1))
+            errs_hi.append(None if rate is None else round((cell["ci_high"] - rate) * 100, 1))
+            errs_lo.append(None if rate is None else round((rate - cell["ci_low"]) * 100, 1))
+        traces.append(
+            {
+                "type": "bar",
+                "name": group,
+                "x": [label for _, label in table.risks],
+                "y": ys,
+                "error_y": {
+                    "type": "data",
+                    "array": errs_hi,
+                    "arrayminus": errs_lo,
+                    "visible": True,
+                },
+            }
+        )
+    layout = {
+        "barmode": "group",
+        "yaxis": {"title": {"text": "該当率（%）"}},
+        "height": 420,
+        "margin": {"t": 20, "l": 60, "r": 10, "b": 110},
+        "font": {"family": "Noto Sans CJK JP, sans-serif"},
+    }
+    return {"data": traces, "layout": layout}
+
+
+@login_required
+def results(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
+    by = request.GET.get("by", "life_area")
+    table = selectors.survey_results(user=request.user, survey=survey, by=by)
+    rows = [
+        (
+            group,
+            [table.cells.get((group, risk)) for risk, _ in table.risks],
+            (table.cells.get((group, table.risks[0][0])) or {}) if table.risks else {},
+        )
+        for group in table.groups
+    ]
+    rates, total_rate = selectors.response_rates(user=request.user, survey=survey)
+    context = {
+        "survey": survey,
+        "table": table,
+        "rows": rows,
+        "by": table.by,
+        "by_choices": selectors.BY_CHOICES,
+        "total": [table.total.get(risk) for risk, _ in table.risks],
+        "chart": _chart(table),
+        "suppress": selectors.SUPPRESS,
+        "rates": rates,
+        "total_rate": total_rate,
+        "can_import": permissions.can_import_surveys(request.user),
+        "can_visit": permissions.can_manage_survey_visits(request.user),
+        "can_answers": permissions.can_view_survey_answers(request.user),
+    }
+    template = "surveys/results.html#heat" if request.htmx else "surveys/results.html"
+    return render(request, template, context)
+
+
+@login_required
+def export(request: HttpRequest, survey_id: int, fmt: str) -> HttpResponse:
+    """CSV (UTF-8 with BOM, for Excel) or XLSX of the suppressed results, formula-safe."""
+    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
+    table = selectors.survey_results(
+        user=request.user, survey=survey, by=request.GET.get("by", "life_area")
+    )
+    frame = selectors.export_frame(table)
+    name = f"survey{survey.pk}_{table.by}"
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "結果"
+        ws.append(frame.columns)
+        for row in frame.iter_rows():
+            ws.append([safe_cell(v) for v in row])
+        buf = io.BytesIO()
+        wb.save(buf)
+        response = HttpResponse(
+            buf.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    safe = frame.with_columns(
+        [
+            pl.col(c).map_elements(safe_cell, return_dtype=pl.String)
+            for c, t in frame.schema.items()
+            if t == pl.String
+        ]
+    )
+    response = HttpResponse(
+        ("\ufeff" + safe.write_csv()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@login_required
+def import_answers(request: HttpRequest, survey_id: int) -> HttpResponse:
+    permissions.require(
+        permissions.can_import_surveys(request.user), "調査を取り込む権限がありません"
+    )
+    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
+    saved = services.column_mapping_for(
+        municipality=survey.municipality, instrument=survey.instrument
+    )
+    initial = {"mapping": "\n".join(f"{h}={t}" for h, t in saved.items())}
+    form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
+    mailing_form = MailingForm()
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        extra = form.cleaned_data["mapping"]
+        mapping = None
+        if extra:
+            from chiiki.surveys.answers import auto_mapping, read_frame
+
+            try:
+                frame, _ = read_frame(upload.read(), upload.name)
+                mapping = auto_mapping(
+                    frame.columns, services.rules.instrument(survey.instrument), {**saved, **extra}
+                )
+            except Exception:
+                mapping = None
+            upload.seek(0)
+        result = services.survey_import(
+            user=request.user,
+            survey=survey,
+            data=upload.read(),
+            filename=upload.name,
+            mapping=mapping,
+            request=request,
+        )
+        if result.ok:
+            messages.success(
+                request,
+                f"取り込みました: 新規 {result.created} 件、更新 {result.updated} 件、変更なし {result.unchanged} 件",
+            )
+            return redirect("surveys:results", survey_id=survey.pk)
+    return render(
+        request,
+        "surveys/import.html",
+        {
+            "survey": survey,
+            "form": form,
+            "result": result,
+            "mailing_form": mailing_form,
+            "saved": saved,
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_mailing(request: HttpRequest, survey_id: int) -> HttpResponse:
+    permissions.require(
+        permissions.can_import_surveys(request.user), "調査を取り込む権限がありません"
+    )
+    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
+    form = MailingForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = services.mailing_import(
+            user=request.user, survey=survey, data=upload.read(), filename=upload.name
+        )
+        if result.ok:
+            messages.success(
+                request,
+                f"発送名簿を取り込みました: 新規 {result.created} 件、登録済み {result.unchanged} 件",
+            )
+        else:
+            messages.error(
+                request,
+                "発送名簿に誤りがあります（何も取り込んでいません）:\n"
+                + "\n".join(e.message for e in result.errors[:50]),
+            )
+    return redirect("surveys:import", survey_id=survey.pk)
+
+
+@login_required
+def nonrespondents(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
+    district = request.GET.get("district", "")
+    district_id = int(district) if district.isdigit() else None
+    entries = selectors.nonrespondent_list(
+        user=request.user, survey=survey, district_id=district_id
+    )
+    summary = selectors.nonrespondent_summary(user=request.user, survey=survey)
+    rates, total_rate = selectors.response_rates(user=request.user, survey=survey)
+    return render(
+        request,
+        "surveys/nonrespondents.html",
+        {
+            "survey": survey,
+            "entries": entries[:300],
+            "count": entries.count(),
+            "summary": summary,
+            "district_id": district_id,
+            "visit_form": VisitForm(),
+            "rates": rates,
+            "total_rate": total_rate,
+            "outcomes": Outcome.choices,
+        },
+    )
+
+
+@login_required
+def visit_list_pdf(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """The printable visit list, in address order, for the user's districts."""
+    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
+    district = request.GET.get("district", "")
+    entries = selectors.nonrespondent_list(
+        user=request.user, survey=survey, district_id=int(district) if district.isdigit() else None
+    )
+    entries = entries.exclude(outcome__in=[Outcome.MOVED, Outcome.DIED, Outcome.REFUSED])
+    pdf = render_pdf(
+        "surveys/visit_list_pdf.html",
+        {
+            "survey": survey,
+            "entries": list(entries),
+            "today": selectors.today(),
+            "user": request.user,
+        },
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="visits_{survey.pk}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def visit_record(request: HttpRequest, survey_id: int, entry_id: int) -> HttpResponse:
+    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
+    entry = (
+        selectors.nonrespondent_list(user=request.user, survey=survey).filter(pk=entry_id).first()
+    )
+    if entry is None:
+        entry = get_object_or_404(
+            MailingEntry.objects.filter(
+                permissions.district_filter(request.user, prefix="district__")
+            ),
+            pk=entry_id,
+            survey=survey,
+        )
+    form = VisitForm(request.POST)
+    if form.is_valid():
+        services.visit_record(user=request.user, entry=entry, request=request, **form.cleaned_data)
+        entry.refresh_from_db()
+    context = {"e": entry, "survey": survey, "visit_form": form, "outcomes": Outcome.choices}
+    if request.htmx:
+        return render(request, "surveys/nonrespondents.html#entry", context)
+    return redirect("surveys:nonrespondents", survey_id=survey.pk)
+
+
+@login_required
+def followup(request: HttpRequest) -> HttpResponse:
+    survey_id = request.GET.get("survey", "")
+    survey = (
+        selectors.latest_survey(user=request.user)
+        if not survey_id.isdigit()
+        else selectors.survey_get_for_user(user=request.user, survey_id=int(survey_id))
+    )
+    groups = selectors.followup_list(user=request.user, survey=survey)
+    return render(
+        request,
+        "surveys/followup.html",
+        {
+            "groups": groups,
+            "survey": survey,
+            "count": sum(len(v) for v in groups.values()),
+            "surveys": selectors.survey_list_for_user(user=request.user).filter(instrument="needs"),
+        },
+    )
+
+
+@login_required
+def kcl_search(request: HttpRequest) -> HttpResponse:
+    permissions.require(
+        permissions.can_screen_kcl(request.user), "基本チェックリストを記録する権限がありません"
+    )
+    query = request.GET.get("q", "").strip()
+    people = (
+        people_selectors.person_list_for_user(user=request.user, query=query)[:30] if query else []
+    )
+    return render(request, "surveys/kcl_search.html", {"people": people, "query": query})
+
+
+def _kcl_result(form: KclForm) -> dict[str, Any] | None:
+    if not form.is_valid():
+        return None
+    result = services.kcl_evaluate(
+        answers_by_item=form.answers(),
+        height_cm=form.cleaned_data.get("height_cm"),
+        weight_kg=form.cleaned_data.get("weight_kg"),
+    )
+    flagged = [c for c in ("c1", "c2", "c3", "c4", "c5", "c6", "c7") if result[c] == 1]
+    result["criteria"] = [
+        (c, services.rules.builtin_ruleset("kcl_mhlw").determination(c).label, result[c])
+        for c in ("c1", "c2", "c3", "c4", "c5", "c6", "c7")
+    ]
+    result["answered"] = sum(1 for v in form.answers().values() if v is not None)
+    return result | {"flagged": flagged}
+
+
+@login_required
+def kcl_counter(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The checklist at the counter: the result updates as the nurse answers (HTMX)."""
+    permissions.require(
+        permissions.can_screen_kcl(request.user), "基本チェックリストを記録する権限がありません"
+    )
+    person = people_selectors.person_get_for_user(
+        user=request.user, person_id=person_id, request=request
+    )
+    form = KclForm(request.POST or None)
+    result = _kcl_result(form) if request.method == "POST" else None
+    if request.method == "POST" and request.POST.get("save") and result is not None:
+        services.screening_create(
+            user=request.user,
+            person=person,
+            answers_by_item=form.answers(),
+            height_cm=form.cleaned_data.get("height_cm"),
+            weight_kg=form.cleaned_data.get("weight_kg"),
+            screened_on=form.cleaned_data["screened_on"],
+            request=request,
+        )
+        messages.success(
+            request,
+            f"{person.name} さんの基本チェックリストを保存しました（{form.cleaned_data['screened_on']}）",
+        )
+        return redirect("surveys:kcl_counter", person_id=person.pk)
+    suggestions = (
+        suggest.with_directory(suggest.suggestions(result["flagged"]), person.municipality_id)
+        if result
+        else []
+    )
+    context = {
+        "person": person,
+        "form": form,
+        "result": result,
+        "suggestions": suggestions,
+        "first_items": form.item_fields()[:11],
+        "rest_items": form.item_fields()[11:],
+        "history": selectors.screening_list_for_person(user=request.user, person=person),
+        "items": KCL_ITEMS,
+    }
+    if request.htmx:
+        return render(request, "surveys/kcl_counter.html#result", context)
+    return render(request, "surveys/kcl_counter.html", context)
+
+
+@login_required
+def screening_detail(request: HttpRequest, screening_id: int) -> HttpResponse:
+    screening = selectors.screening_get_for_user(
+        user=request.user, screening_id=screening_id, request=request
+    )
+    answers = [(item, screening.answers.get(item.id)) for item in KCL_ITEMS]
+    return render(
+        request,
+        "surveys/screening_detail.html",
+        {
+            "s": screening,
+            "answers": answers,
+            "results_json": json.dumps(screening.results, ensure_ascii=False),
+        },
+    )

@@ -1,0 +1,561 @@
+"""Writes for surveys: create, import (all or nothing, idempotent), mailing, visits, screenings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+
+from chiiki.accounts import permissions
+from chiiki.accounts.models import AuditAction, AuditEvent
+from chiiki.accounts.services import audit_record
+from chiiki.areas.models import District, LifeArea, Municipality
+from chiiki.core.tabular import TableError
+from chiiki.core.text import fold
+from chiiki.people.models import CareLevel, Person
+from chiiki.surveys import answers, rules, scoring
+from chiiki.surveys.models import (
+    ColumnMapping,
+    DistrictOwner,
+    MailingEntry,
+    MunicipalRuleSet,
+    Outcome,
+    Respondent,
+    Screening,
+    ServiceEnrolment,
+    Survey,
+    Visit,
+)
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or the bad cells that stopped it (then nothing was written)."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[answers.CellError] = field(default_factory=list)
+    error_count: int = 0
+    mapping: dict[str, str] = field(default_factory=dict)
+    unused: list[str] = field(default_factory=list)
+    encoding: str = ""
+    unlinked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+
+def ruleset_yaml(*, municipality: Municipality | None, name: str) -> str:
+    """The YAML of a rule set: the municipality's own edited one first, then the shipped one."""
+    if municipality is not None:
+        own = MunicipalRuleSet.objects.filter(municipality=municipality, name=name).first()
+        if own is not None:
+            return own.yaml
+    path = rules.RULESET_DIR / f"{name}.yaml"
+    if not path.exists():
+        raise rules.RuleSetError(f"判定ルール {name!r} はありません")
+    return path.read_text(encoding="utf-8")
+
+
+def survey_ruleset(survey: Survey) -> rules.RuleSet:
+    return rules.ruleset_from_yaml(survey.ruleset_yaml)
+
+
+@transaction.atomic
+def municipal_ruleset_save(
+    *, user: Any, municipality: Municipality, yaml_text: str
+) -> MunicipalRuleSet:
+    """Keep a municipality's edited rule set (checked first: a broken one is refused)."""
+    permissions.require(user is None or permissions.can_import_surveys(user))
+    ruleset = rules.ruleset_from_yaml(yaml_text)
+    obj, _ = MunicipalRuleSet.objects.update_or_create(
+        municipality=municipality, name=ruleset.name, defaults={"yaml": yaml_text}
+    )
+    return obj
+
+
+@transaction.atomic
+def survey_create(
+    *,
+    user: Any,
+    municipality: Municipality,
+    name: str,
+    fiscal_year: int,
+    instrument: str = "needs",
+    ruleset_name: str = rules.NEEDS_DEFAULT,
+    mailed_on: dt.date | None = None,
+) -> Survey:
+    permissions.require(user is None or permissions.can_import_surveys(user))
+    if user is not None:
+        permissions.require(
+            user.municipality_id == municipality.pk, "他の市町村の調査は作成できません"
+        )
+    text = ruleset_yaml(municipality=municipality, name=ruleset_name)
+    ruleset = rules.ruleset_from_yaml(text)
+    if ruleset.instrument != instrument:
+        raise rules.RuleSetError(f"判定ルール {ruleset.name} は調査票 {ruleset.instrument} 用です")
+    survey = Survey(
+        municipality=municipality,
+        name=name,
+        fiscal_year=fiscal_year,
+        instrument=instrument,
+        mailed_on=mailed_on,
+        ruleset_name=ruleset.name,
+        ruleset_version=ruleset.version,
+        ruleset_status=ruleset.status,
+        ruleset_yaml=text,
+    )
+    survey.full_clean()
+    survey.save()
+    return survey
+
+
+def column_mapping_for(*, municipality: Municipality, instrument: str) -> dict[str, str]:
+    found = ColumnMapping.objects.filter(municipality=municipality, instrument=instrument).first()
+    return dict(found.mapping) if found else {}
+
+
+def column_mapping_save(
+    *, municipality: Municipality, instrument: str, mapping: dict[str, str]
+) -> None:
+    """Remember the headers → items of a successful import, on top of what was known before."""
+    merged = {**column_mapping_for(municipality=municipality, instrument=instrument), **mapping}
+    ColumnMapping.objects.update_or_create(
+        municipality=municipality, instrument=instrument, defaults={"mapping": merged}
+    )
+
+
+class _AreaIndex:
+    """Districts and life areas of a municipality by code or name (width and kana folded)."""
+
+    def __init__(self, municipality: Municipality) -> None:
+        self.districts: dict[str, District] = {}
+        self.life_areas: dict[str, LifeArea] = {}
+        for d in District.objects.filter(municipality=municipality).select_related("life_area"):
+            self.districts[fold(d.code)] = self.districts[fold(d.name)] = d
+        for la in LifeArea.objects.filter(municipality=municipality):
+            self.life_areas[fold(la.code)] = self.life_areas[fold(la.name)] = la
+
+    def district_names(self) -> str:
+        return "、".join(sorted({d.name for d in self.districts.values()}))
+
+    def life_area_names(self) -> str:
+        return "、".join(sorted({la.name for la in self.life_areas.values()}))
+
+
+def _digest(values: dict[str, Any]) -> str:
+    return hashlib.sha256(
+        json.dumps(values, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
+
+
+def _check_import_rights(user: Any, survey: Survey) -> None:
+    permissions.require(
+        user is None or permissions.can_import_surveys(user), "調査を取り込む権限がありません"
+    )
+    if user is not None:
+        permissions.require(
+            user.municipality_id == survey.municipality_id, "他の市町村の調査には取り込めません"
+        )
+
+
+def survey_import(
+    *,
+    user: Any,
+    survey: Survey,
+    data: bytes,
+    filename: str,
+    mapping: dict[str, str] | None = None,
+    channel: str = "web",
+    request: Any = None,
+) -> ImportResult:
+    """Import returned questionnaires: every bad cell reported, nothing written unless all are good.
+
+    A row is matched to the survey's earlier import by its respondent ID: the same row again
+    changes nothing, a corrected row is updated. A respondent is linked to a person by
+    insured number when the file has one that the municipality knows.
+    """
+    _check_import_rights(user, survey)
+    inst = rules.instrument(survey.instrument)
+    result = ImportResult()
+    try:
+        frame, result.encoding = answers.read_frame(data, filename)
+    except TableError as exc:
+        result.errors = [answers.CellError(1, "ファイル", filename, str(exc))]
+        result.error_count = 1
+        return result
+    saved = column_mapping_for(municipality=survey.municipality, instrument=survey.instrument)
+    result.mapping = (
+        mapping if mapping is not None else answers.auto_mapping(frame.columns, inst, saved)
+    )
+    prepared = answers.prepare(frame, result.mapping, inst)
+    result.unused = prepared.unused
+    errors = list(prepared.errors)
+    result.error_count = prepared.error_count
+    header_of = {t: h for h, t in result.mapping.items()}
+    index = _AreaIndex(survey.municipality)
+    typed = prepared.frame
+    insured = (
+        typed.get_column("insured_number").drop_nulls().to_list()
+        if "insured_number" in typed.columns
+        else []
+    )
+    people = {
+        p.insured_number: p
+        for p in Person.objects.filter(
+            municipality=survey.municipality, insured_number__in=insured
+        ).select_related("district__life_area")
+    }
+    rows = typed.to_dicts()
+    placed: list[tuple[Person | None, District | None, LifeArea | None]] = []
+    for row in rows:
+        person = people.get(row.get("insured_number") or "")
+        district = person.district if person else None
+        life_area = district.life_area if district else None
+        if row.get("district") and district is None:
+            district = index.districts.get(fold(row["district"]))
+            if district is None:
+                errors.append(
+                    answers.CellError(
+                        row[answers.ROW],
+                        header_of["district"],
+                        row["district"],
+                        f"地区コードか地区名（{index.district_names()}）を入力してください",
+                    )
+                )
+                result.error_count += 1
+            else:
+                life_area = district.life_area
+        if row.get("life_area") and life_area is None:
+            life_area = index.life_areas.get(fold(row["life_area"]))
+            if life_area is None:
+                errors.append(
+                    answers.CellError(
+                        row[answers.ROW],
+                        header_of["life_area"],
+                        row["life_area"],
+                        f"圏域コードか圏域名（{index.life_area_names()}）を入力してください",
+                    )
+                )
+                result.error_count += 1
+        if row.get("insured_number") and person is None:
+            result.unlinked += 1
+        placed.append((person, district, life_area))
+    if result.error_count:
+        result.errors = sorted(errors, key=lambda e: (e.row, e.column))[: answers.MAX_ERRORS]
+        return result
+    ruleset = survey_ruleset(survey)
+    scored = scoring.score(typed, ruleset, keep=[answers.ROW])
+    dets = scoring.active_determinations(ruleset, set(typed.columns))
+    item_ids = [i for i in inst.item_ids if i in typed.columns]
+    extra = [c for s in ruleset.scores for c in (s.id, s.band_name) if c]
+    _write_respondents(
+        survey, rows, placed, scored.to_dicts(), item_ids, dets, extra, result, user, channel
+    )
+    column_mapping_save(
+        municipality=survey.municipality, instrument=survey.instrument, mapping=result.mapping
+    )
+    return result
+
+
+@transaction.atomic
+def _write_respondents(
+    survey: Survey,
+    rows: list[dict[str, Any]],
+    placed: list[tuple[Person | None, District | None, LifeArea | None]],
+    scored: list[dict[str, Any]],
+    item_ids: list[str],
+    dets: list[str],
+    extra: list[str],
+    result: ImportResult,
+    user: Any,
+    channel: str,
+) -> None:
+    existing = {r.key: r for r in Respondent.objects.filter(survey=survey)}
+    new: list[Respondent] = []
+    changed: list[Respondent] = []
+    for row, (person, district, life_area), res in zip(rows, placed, scored, strict=True):
+        answers_json = {i: row[i] for i in item_ids if row.get(i) is not None}
+        results = {d: res[d] for d in dets} | {e: res[e] for e in extra if e in res}
+        values = {
+            "person_id": person.pk if person else None,
+            "district_id": district.pk if district else None,
+            "life_area_id": life_area.pk if life_area else None,
+            "sex": row.get("sex") or "",
+            "age": row.get("age"),
+            "method": row.get("method") or "mail",
+            "answers": answers_json,
+            "results": results,
+            "risk_count": sum(1 for d in dets if res[d] == 1),
+        }
+        digest = _digest(values)
+        key = str(row["id"])
+        old = existing.get(key)
+        if old is None:
+            new.append(Respondent(survey=survey, key=key, digest=digest, **values))
+        elif old.digest != digest:
+            for name, value in values.items():
+                setattr(old, name, value)
+            old.digest = digest
+            changed.append(old)
+        else:
+            result.unchanged += 1
+    for r in new[:1] + changed[:1]:
+        r.full_clean(exclude=["survey", "person", "district", "life_area"], validate_unique=False)
+    Respondent.objects.bulk_create(new, batch_size=2000)
+    Respondent.objects.bulk_update(
+        changed,
+        [
+            "person_id",
+            "district_id",
+            "life_area_id",
+            "sex",
+            "age",
+            "method",
+            "answers",
+            "results",
+            "risk_count",
+            "digest",
+        ],
+        batch_size=2000,
+    )
+    result.created, result.updated = len(new), len(changed)
+    # Health answers are 要配慮個人情報: every stored or changed answer sheet is in the trail.
+    username = user.get_username() if user is not None else "(system)"
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                user=user,
+                username=username,
+                action=action,
+                model="surveys.respondent",
+                object_id=r.pk,
+                object_repr=f"{survey.name} {r.key}"[:200],
+                channel=channel,
+                changes={"survey": survey.name, "person_id": r.person_id},
+            )
+            for action, group in ((AuditAction.CREATE, new), (AuditAction.UPDATE, changed))
+            for r in group
+        ],
+        batch_size=2000,
+    )
+
+
+@transaction.atomic
+def mailing_from_register(*, survey: Survey, on: dt.date) -> int:
+    """Mail to every resident aged 65+ without a care certification (事業対象者 included)."""
+    limit = on.replace(year=on.year - 65)
+    people = Person.objects.filter(
+        municipality=survey.municipality,
+        birth_date__lte=limit,
+        care_level__in=[CareLevel.NONE, CareLevel.PROGRAM_ELIGIBLE],
+    ).exclude(survey_mailings__survey=survey)
+    entries = [
+        MailingEntry(survey=survey, person_id=pk, district_id=d)
+        for pk, d in people.values_list("pk", "district_id")
+    ]
+    MailingEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)
+
+
+def mailing_import(*, user: Any, survey: Survey, data: bytes, filename: str) -> ImportResult:
+    """The mailing list as a file with an insured-number column (被保険者番号); all or nothing."""
+    _check_import_rights(user, survey)
+    result = ImportResult()
+    try:
+        frame, result.encoding = answers.read_frame(data, filename)
+    except TableError as exc:
+        result.errors, result.error_count = (
+            [answers.CellError(1, "ファイル", filename, str(exc))],
+            1,
+        )
+        return result
+    header = next(
+        (h for h in frame.columns if answers.header_key(h) in {"被保険者番号", "insured_number"}),
+        None,
+    )
+    if header is None:
+        result.errors = [answers.CellError(1, "被保険者番号", "", "列「被保険者番号」が必要です")]
+        result.error_count = 1
+        return result
+    numbers = frame.select(answers.ROW, pl.col(header).str.strip_chars()).rows()
+    people = {
+        p.insured_number: p
+        for p in Person.objects.filter(
+            municipality=survey.municipality, insured_number__in=[n for _, n in numbers if n]
+        )
+    }
+    for row, number in numbers:
+        if not number or number not in people:
+            result.errors.append(
+                answers.CellError(
+                    row,
+                    header,
+                    number or "",
+                    "この市町村に登録された被保険者番号を入力してください",
+                )
+            )
+    result.error_count = len(result.errors)
+    result.errors = result.errors[: answers.MAX_ERRORS]
+    if result.error_count:
+        return result
+    with transaction.atomic():
+        known = set(MailingEntry.objects.filter(survey=survey).values_list("person_id", flat=True))
+        new = [
+            MailingEntry(survey=survey, person=p, district_id=p.district_id)
+            for p in people.values()
+            if p.pk not in known
+        ]
+        MailingEntry.objects.bulk_create(new)
+    result.created, result.unchanged = len(new), len(people) - len(new)
+    return result
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    user: Any,
+    entry: MailingEntry,
+    outcome: str,
+    visited_on: dt.date,
+    note: str = "",
+    request: Any = None,
+) -> Visit:
+    """Record a visit to a non-respondent; the entry keeps the latest outcome."""
+    permissions.require(
+        permissions.can_manage_survey_visits(user), "訪問を記録する権限がありません"
+    )
+    permissions.require(
+        Person.objects.filter(permissions.person_filter(user)).filter(pk=entry.person_id).exists(),
+        "担当外の人の訪問は記録できません",
+    )
+    visit = Visit(entry=entry, outcome=outcome, visited_on=visited_on, staff=user, note=note)
+    visit.full_clean(exclude=["entry", "staff"])
+    visit.save()
+    entry.outcome = outcome
+    entry.save(update_fields=["outcome"])
+    audit_record(
+        user=user,
+        action=AuditAction.UPDATE,
+        obj=entry.person,
+        request=request,
+        changes={"survey_visit": [None, f"{entry.survey.name}: {Outcome(outcome).label}"]},
+    )
+    return visit
+
+
+def district_owner_set(*, district: District, staff: Any) -> DistrictOwner:
+    owner, _ = DistrictOwner.objects.update_or_create(district=district, defaults={"staff": staff})
+    return owner
+
+
+def kcl_evaluate(
+    *, answers_by_item: dict[str, int | None], height_cm: Decimal | None, weight_kg: Decimal | None
+) -> dict[str, Any]:
+    """Score one checklist with the same engine as a whole file."""
+    ruleset = rules.builtin_ruleset(rules.KCL)
+    items = [f"q{i}" for i in range(1, 26) if i != 12]
+    row = {i: answers_by_item.get(i) for i in items}
+    frame = pl.DataFrame(
+        [
+            {
+                "id": "1",
+                **row,
+                "height_cm": float(height_cm) if height_cm is not None else None,
+                "weight_kg": float(weight_kg) if weight_kg is not None else None,
+            }
+        ],
+        schema={
+            "id": pl.String,
+            **dict.fromkeys(items, pl.Int8),
+            "height_cm": pl.Float64,
+            "weight_kg": pl.Float64,
+        },
+    )
+    out = scoring.kcl_score(frame, ruleset).row(0, named=True)
+    bmi = None
+    if height_cm and weight_kg:
+        bmi = (weight_kg / ((height_cm / 100) ** 2)).quantize(Decimal("0.1"))
+    return {**out, "bmi": bmi, "ruleset": ruleset.ref}
+
+
+@transaction.atomic
+def screening_create(
+    *,
+    user: Any,
+    person: Person,
+    answers_by_item: dict[str, int | None],
+    height_cm: Decimal | None,
+    weight_kg: Decimal | None,
+    screened_on: dt.date,
+    request: Any = None,
+    channel: str = "web",
+) -> Screening:
+    """Save a counter checklist to the person's record (audited: health data)."""
+    permissions.require(
+        user is None or permissions.can_screen_kcl(user),
+        "基本チェックリストを記録する権限がありません",
+    )
+    if user is not None:
+        permissions.require(
+            Person.objects.filter(permissions.person_filter(user)).filter(pk=person.pk).exists(),
+            "担当外の人の記録には保存できません",
+        )
+    result = kcl_evaluate(answers_by_item=answers_by_item, height_cm=height_cm, weight_kg=weight_kg)
+    results = {
+        k: result[k]
+        for k in (
+            "total_1_20",
+            "total_25",
+            "band",
+            "c1",
+            "c2",
+            "c3",
+            "c4",
+            "c5",
+            "c6",
+            "c7",
+            "eligible",
+            "missing",
+        )
+    }
+    screening = Screening(
+        person=person,
+        screened_on=screened_on,
+        answers={k: v for k, v in answers_by_item.items() if v is not None},
+        height_cm=height_cm,
+        weight_kg=weight_kg,
+        results=results,
+        eligible=None if result["eligible"] is None else bool(result["eligible"]),
+        ruleset_ref=result["ruleset"],
+        staff=user if user is not None and user.is_authenticated else None,
+    )
+    screening.full_clean(exclude=["person", "staff"])
+    screening.save()
+    if user is not None:
+        audit_record(
+            user=user,
+            action=AuditAction.CREATE,
+            obj=person,
+            request=request,
+            channel=channel,
+            changes={"screening": [None, f"基本チェックリスト {screened_on.isoformat()}"]},
+        )
+    return screening
+
+
+def enrolment_create(
+    *, person: Person, kind: str, started_on: dt.date, name: str = ""
+) -> ServiceEnrolment:
+    enrolment = ServiceEnrolment(person=person, kind=kind, name=name, started_on=started_on)
+    enrolment.full_clean(exclude=["person"])
+    enrolment.save()
+    return enrolment

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def pct(value: float | None, digits: int = 1) -> str:
+    """A fraction as a percentage: 0.1234 → 12.3%."""
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+@register.filter
+def flag(value: int | None) -> str:
+    return {1: "該当", 0: "非該当"}.get(value, "判定不能") if value is not None else "判定不能"  # type: ignore[arg-type]
+
+
+@register.filter
+def get(mapping: dict[Any, Any] | None, key: Any) -> Any:
+    return (mapping or {}).get(key)

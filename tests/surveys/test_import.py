@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import pytest
+
+from chiiki.accounts.models import AuditEvent
+from chiiki.people.models import Person
+from chiiki.surveys import services
+from chiiki.surveys.models import ColumnMapping, Respondent
+
+from .conftest import HEADER, needs_csv, needs_rows
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_cp932_file_imports_and_the_same_file_twice_changes_nothing(survey, personas):
+    data = needs_csv(needs_rows(30, ["須佐", "旭"]), "cp932")
+    first = services.survey_import(
+        user=personas["officer"], survey=survey, data=data, filename="回答.csv"
+    )
+    assert first.ok and first.created == 30 and first.encoding == "cp932"
+    results_before = list(
+        Respondent.objects.order_by("key").values_list("key", "results", "digest")
+    )
+    second = services.survey_import(
+        user=personas["officer"], survey=survey, data=data, filename="回答.csv"
+    )
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 30)
+    assert (
+        list(Respondent.objects.order_by("key").values_list("key", "results", "digest"))
+        == results_before
+    )
+
+
+def test_every_bad_cell_is_reported_with_row_column_value_and_expectation_and_nothing_is_written(
+    survey, personas
+):
+    rows = needs_rows(5, ["須佐"])
+    rows[1] = rows[1].replace(",須佐,", ",どこか,")
+    cells = rows[3].split(",")
+    cells[5] = "7"  # 問2(1) has options 1–3
+    rows[3] = ",".join(cells)
+    result = services.survey_import(
+        user=personas["officer"], survey=survey, data=needs_csv(rows), filename="a.csv"
+    )
+    assert not result.ok and result.error_count == 2
+    messages = [e.message for e in result.errors]
+    assert any("3行目「地区」列: 「どこか」" in m for m in messages)
+    assert any("5行目「問2(1)」列: 「7」" in m and "1.できるし、している" in m for m in messages)
+    assert Respondent.objects.count() == 0
+
+
+def test_answers_are_accepted_as_number_text_or_both_in_any_width(survey, personas):
+    row = needs_rows(1, ["須佐"])[0].split(",")
+    row[5], row[6], row[7] = "できない", "３", "3.できない"
+    result = services.survey_import(
+        user=personas["officer"], survey=survey, data=needs_csv([",".join(row)]), filename="a.csv"
+    )
+    assert result.ok
+    assert Respondent.objects.get().answers["stairs"] == 3
+    assert Respondent.objects.get().answers["chair_stand"] == 3
+
+
+def test_a_respondent_links_to_a_person_by_insured_number(survey, personas, town):
+    from tests.conftest import make_person
+
+    person = make_person(town.n1, insured_number="3520470001")
+    row = needs_rows(1, ["旭"])[0].split(",")
+    row[1] = "3520470001"
+    result = services.survey_import(
+        user=personas["officer"], survey=survey, data=needs_csv([",".join(row)]), filename="a.csv"
+    )
+    assert result.ok
+    r = Respondent.objects.get()
+    assert r.person == person and r.district == town.n1  # the register's district wins
+    assert AuditEvent.objects.filter(model="surveys.respondent", object_id=r.pk).exists()
+
+
+def test_the_saved_mapping_lets_next_years_file_with_other_headers_map_itself(survey, personas):
+    header = HEADER.replace("問2(1)", "階段昇降")
+    data = ("\n".join([header, *needs_rows(3, ["須佐"])]) + "\n").encode()
+    result = services.survey_import(
+        user=personas["officer"], survey=survey, data=data, filename="a.csv"
+    )
+    assert result.ok and "階段昇降" in result.unused
+    mapping = services.answers.auto_mapping(header.split(","), services.rules.instrument("needs"))
+    mapping["階段昇降"] = "stairs"
+    result = services.survey_import(
+        user=personas["officer"], survey=survey, data=data, filename="a.csv", mapping=mapping
+    )
+    assert result.ok and result.updated == 3
+    assert ColumnMapping.objects.get().mapping["階段昇降"] == "stairs"
+    again = services.answers.auto_mapping(
+        header.split(","),
+        services.rules.instrument("needs"),
+        services.column_mapping_for(municipality=survey.municipality, instrument="needs"),
+    )
+    assert again["階段昇降"] == "stairs"
+
+
+def test_q_style_headers_map_to_the_same_items():
+    mapping = services.answers.auto_mapping(
+        ["Q2_1", "問２（２）", "q2-3"], services.rules.instrument("needs")
+    )
+    assert mapping == {"Q2_1": "stairs", "問２（２）": "chair_stand", "q2-3": "walk_15min"}
+
+
+def test_an_xlsx_file_imports_like_a_csv(survey, personas):
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER.split(","))
+    for row in needs_rows(4, ["旭"]):
+        ws.append(row.split(","))
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = services.survey_import(
+        user=personas["officer"], survey=survey, data=buf.getvalue(), filename="a.xlsx"
+    )
+    assert result.ok and result.created == 4
+
+
+def test_only_municipal_staff_of_the_same_municipality_may_import(survey, personas):
+    data = needs_csv(needs_rows(2, ["旭"]))
+    for name in ("nurse", "coordinator", "volunteer", "pref", "outsider"):
+        with pytest.raises(services.permissions.PermissionDenied):
+            services.survey_import(user=personas[name], survey=survey, data=data, filename="a.csv")
+
+
+def test_the_mailing_list_imports_by_insured_number_all_or_nothing(survey, personas, town):
+    from tests.conftest import make_person
+
+    make_person(town.n1, insured_number="3520470011")
+    bad = services.mailing_import(
+        user=personas["officer"],
+        survey=survey,
+        data="被保険者番号\n3520470011\n9999999999\n".encode(),
+        filename="m.csv",
+    )
+    assert not bad.ok and "3行目" in bad.errors[0].message
+    assert survey.mailing.count() == 0
+    good = services.mailing_import(
+        user=personas["officer"],
+        survey=survey,
+        data="被保険者番号\n3520470011\n".encode(),
+        filename="m.csv",
+    )
+    assert good.ok and good.created == 1
+    again = services.mailing_import(
+        user=personas["officer"],
+        survey=survey,
+        data="被保険者番号\n3520470011\n".encode(),
+        filename="m.csv",
+    )
+    assert again.created == 0 and Person.objects.count() >= 1

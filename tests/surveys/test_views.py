@@ -1,0 +1,265 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from chiiki.accounts.models import AuditEvent
+from chiiki.surveys import services
+from chiiki.surveys.models import MailingEntry, Outcome, Respondent, Screening
+from tests.conftest import make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_results_page_shows_rates_with_intervals_and_names_the_rule_set(
+    filled_survey, personas, client_for
+):
+    response = client_for(personas["officer"]).get(
+        reverse("surveys:results", args=[filled_survey.pk])
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "needs_default 2026.1（provisional）" in body
+    assert "運動器機能の低下" in body and "北部" in body and "plotly.min.js" in body
+
+
+def test_groups_under_ten_respondents_are_suppressed(filled_survey, personas, client_for):
+    client = client_for(personas["officer"])
+    body = client.get(
+        reverse("surveys:results", args=[filled_survey.pk]) + "?by=age_band"
+    ).content.decode()
+    assert "＊" in body  # 60 respondents over 7 age bands: some bands have fewer than 10
+
+
+def test_exports_are_suppressed_and_formula_safe(filled_survey, personas, client_for):
+    client = client_for(personas["coordinator"])
+    csv = client.get(
+        reverse("surveys:export", args=[filled_survey.pk, "csv"]) + "?by=district"
+    ).content.decode("utf-8-sig")
+    assert "該当率(%)" in csv.splitlines()[0] and "needs_default" in csv
+    xlsx = client.get(reverse("surveys:export", args=[filled_survey.pk, "xlsx"]))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+@pytest.mark.parametrize("name", ["officer", "admin", "nurse", "coordinator", "pref"])
+def test_every_role_but_volunteers_sees_the_aggregates(filled_survey, personas, client_for, name):
+    assert (
+        client_for(personas[name])
+        .get(reverse("surveys:results", args=[filled_survey.pk]))
+        .status_code
+        == 200
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["surveys:results", "surveys:import", "surveys:nonrespondents", "surveys:visit_list_pdf"]
+)
+def test_outsiders_and_volunteers_are_refused_every_survey_page(
+    filled_survey, personas, client_for, url
+):
+    for name in ("outsider", "volunteer"):
+        response = client_for(personas[name]).get(reverse(url, args=[filled_survey.pk]))
+        assert response.status_code == 403, (name, url)
+
+
+def test_outsiders_cannot_export(filled_survey, personas, client_for):
+    assert (
+        client_for(personas["outsider"])
+        .get(reverse("surveys:export", args=[filled_survey.pk, "csv"]))
+        .status_code
+        == 403
+    )
+
+
+def test_volunteers_get_nothing_from_the_survey_index(personas, client_for):
+    assert client_for(personas["volunteer"]).get(reverse("surveys:index")).status_code == 403
+    assert client_for(personas["officer"]).get(reverse("surveys:index")).status_code == 200
+
+
+def test_coordinators_and_prefecture_see_aggregates_but_not_individual_answers(
+    filled_survey, personas, client_for
+):
+    for name in ("coordinator", "pref"):
+        client = client_for(personas[name])
+        assert (
+            client.get(reverse("surveys:nonrespondents", args=[filled_survey.pk])).status_code
+            == 403
+        )
+        assert client.get(reverse("surveys:followup")).status_code == 403
+        assert client.get(reverse("surveys:kcl_search")).status_code == 403
+
+
+def test_the_import_page_reports_bad_cells_and_imports_a_good_file(survey, personas, client_for):
+    from .conftest import needs_csv, needs_rows
+
+    client = client_for(personas["officer"])
+    rows = needs_rows(3, ["須佐"])
+    bad = rows[0].replace(",須佐,", ",火星,")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        reverse("surveys:import", args=[survey.pk]),
+        {"file": SimpleUploadedFile("a.csv", needs_csv([bad, *rows[1:]], "cp932"))},
+    )
+    assert "2行目「地区」列: 「火星」" in response.content.decode()
+    response = client.post(
+        reverse("surveys:import", args=[survey.pk]),
+        {"file": SimpleUploadedFile("a.csv", needs_csv(rows, "cp932"))},
+    )
+    assert response.status_code == 302 and Respondent.objects.count() == 3
+
+
+def test_non_respondents_are_listed_by_district_within_the_nurses_areas_and_visits_are_recorded(
+    survey, personas, town, client_for
+):
+    north = make_person(town.n1, insured_number="3520470101", birth_date=dt.date(1940, 1, 1))
+    south = make_person(town.s1, insured_number="3520470102", birth_date=dt.date(1940, 1, 1))
+    assert services.mailing_from_register(survey=survey, on=dt.date(2025, 11, 1)) >= 2
+    services.district_owner_set(district=town.n1, staff=personas["nurse"])
+    client = client_for(personas["nurse"])
+    body = client.get(reverse("surveys:nonrespondents", args=[survey.pk])).content.decode()
+    assert north.name in body and south.name not in body
+    entry = MailingEntry.objects.get(person=north)
+    response = client.post(
+        reverse("surveys:visit_record", args=[survey.pk, entry.pk]),
+        {"outcome": "absent", "visited_on": "2025-12-01"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200 and "不在" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.outcome == Outcome.ABSENT
+    other = MailingEntry.objects.get(person=south)
+    assert client.post(
+        reverse("surveys:visit_record", args=[survey.pk, other.pk]),
+        {"outcome": "absent", "visited_on": "2025-12-01"},
+    ).status_code in (403, 404)
+    pdf = client.get(reverse("surveys:visit_list_pdf", args=[survey.pk]))
+    assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
+
+
+def test_the_counter_checklist_shows_the_result_as_it_goes_and_saves_it_audited(
+    personas, town, client_for
+):
+    person = make_person(town.n1)
+    client = client_for(personas["nurse"])
+    url = reverse("surveys:kcl_counter", args=[person.pk])
+    assert client.get(url).status_code == 200
+    answers = {f"q{i}": "0" for i in range(1, 26) if i != 12} | {
+        "q16": "1",
+        "screened_on": "2025-12-01",
+        "height_cm": "160",
+        "weight_kg": "47.36",
+    }
+    partial = client.post(url, answers, HTTP_HX_REQUEST="true").content.decode()
+    assert (
+        "事業対象者に該当" in partial
+        and "⑤ 閉じこもり" in partial
+        and "通いの場・サロン" in partial
+    )
+    assert client.post(url, answers | {"save": "1"}).status_code == 302
+    s = Screening.objects.get()
+    assert s.eligible is True and s.results["c5"] == 1 and s.results["c3"] == 0
+    assert AuditEvent.objects.filter(
+        object_id=person.pk, action="create", changes__has_key="screening"
+    ).exists()
+    detail = client.get(reverse("surveys:screening_detail", args=[s.pk]))
+    assert detail.status_code == 200
+    assert AuditEvent.objects.filter(
+        object_id=person.pk, action="read", changes__has_key="screening"
+    ).exists()
+
+
+def test_the_counter_checklist_is_refused_outside_the_nurses_areas(personas, town, client_for):
+    person = make_person(town.s1)
+    client = client_for(personas["nurse"])
+    assert client.get(reverse("surveys:kcl_counter", args=[person.pk])).status_code == 403
+    s = services.screening_create(
+        user=None,
+        person=person,
+        answers_by_item={},
+        height_cm=None,
+        weight_kg=None,
+        screened_on=dt.date(2025, 1, 1),
+    )
+    assert client.get(reverse("surveys:screening_detail", args=[s.pk])).status_code == 403
+    assert (
+        client_for(personas["outsider"])
+        .get(reverse("surveys:screening_detail", args=[s.pk]))
+        .status_code
+        == 403
+    )
+
+
+def test_follow_up_lists_high_risk_people_not_yet_in_a_service(survey, personas, town, client_for):
+    flagged = make_person(town.n1)
+    served = make_person(town.n1)
+    for p in (flagged, served):
+        services.screening_create(
+            user=None,
+            person=p,
+            answers_by_item={"q16": 1},
+            height_cm=None,
+            weight_kg=None,
+            screened_on=dt.date(2025, 6, 1),
+        )
+    services.enrolment_create(person=served, kind="通所型サービスC", started_on=dt.date(2025, 7, 1))
+    body = client_for(personas["nurse"]).get(reverse("surveys:followup")).content.decode()
+    assert flagged.name in body and served.name not in body and "事業対象者" in body
+
+
+def test_the_api_lists_aggregates_and_refuses_outsiders(filled_survey, personas, client_for):
+    client = client_for(personas["pref"])
+    data = client.get(f"/api/surveys/{filled_survey.pk}/aggregate?by=district").json()
+    assert data["rule_set"].startswith("needs_default") and data["suppress_below"] == 10
+    assert all(r["rate"] is None for r in data["rows"] if r["suppressed"])
+    assert (
+        client_for(personas["outsider"])
+        .get(f"/api/surveys/{filled_survey.pk}/aggregate")
+        .status_code
+        == 403
+    )
+    assert client_for(personas["volunteer"]).get("/api/surveys").status_code == 403
+    assert [s["id"] for s in client_for(personas["officer"]).get("/api/surveys").json()] == [
+        filled_survey.pk
+    ]
+
+
+def test_the_api_imports_the_same_files_and_reports_bad_cells(survey, personas, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .conftest import needs_csv, needs_rows
+
+    client = client_for(personas["officer"])
+    rows = needs_rows(2, ["旭"])
+    bad = client.post(
+        f"/api/surveys/{survey.pk}/import",
+        {"file": SimpleUploadedFile("a.csv", needs_csv([rows[0].replace(",旭,", ",X,"), rows[1]]))},
+    )
+    assert bad.status_code == 400 and bad.json()["errors"][0]["row"] == 2
+    ok = client.post(
+        f"/api/surveys/{survey.pk}/import", {"file": SimpleUploadedFile("a.csv", needs_csv(rows))}
+    )
+    assert ok.status_code == 200 and ok.json()["created"] == 2
+    denied = client_for(personas["outsider"]).post(
+        f"/api/surveys/{survey.pk}/import", {"file": SimpleUploadedFile("a.csv", needs_csv(rows))}
+    )
+    assert denied.status_code == 403
+
+
+def test_the_api_scores_a_kcl_file_for_health_roles_only(personas, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    header = "id," + ",".join(f"q{i}" for i in range(1, 26) if i != 12) + ",height_cm,weight_kg"
+    line = "A," + ",".join(["0"] * 14 + ["1"] + ["0"] * 9) + ",160,60"
+    data = f"{header}\n{line}\n".encode()
+    ok = client_for(personas["nurse"]).post(
+        "/api/surveys/kcl/score", {"file": SimpleUploadedFile("k.csv", data)}
+    )
+    assert ok.status_code == 200 and ok.json()[0]["c5"] == 1
+    for name in ("coordinator", "volunteer", "pref"):
+        denied = client_for(personas[name]).post(
+            "/api/surveys/kcl/score", {"file": SimpleUploadedFile("k.csv", data)}
+        )
+        assert denied.status_code == 403, name

@@ -318,3 +318,14 @@ def test_the_api_confirms_once_and_answers_409_to_the_second(aid, personas, clie
         == 403
     )
     assert client_for(personas["outsider"]).get("/api/mutualaid/requests").json() == []
+
+
+def test_an_empty_week_on_the_volunteer_page_points_to_the_nearest_week_with_jobs(
+    aid, personas, client_for
+):
+    req = new_request(aid, personas["officer"], task="weeding", slots=(0,))
+    services.proposal_change(
+        user=personas["officer"], request_id=req.pk, volunteer=aid.hanako, slot=0
+    )
+    text = client_for(personas["volunteer"]).get("/mutualaid/my/?week=2019-09-02").text
+    assert "この週の活動はありません" in text and "?week=2019-06-03" in text

@@ -225,6 +225,17 @@ def my_jobs(*, user: Any, week: dt.date, request: Any = None) -> list[JobCard]:
     return cards
 
 
+def my_nearest_active_week(*, user: Any, week: dt.date) -> dt.date | None:
+    """The week nearest to ``week`` in which the volunteer has a job still to do."""
+    permissions.require(permissions.can_use_volunteer_page(user), "ボランティア本人のページです")
+    weeks = set(
+        HelpRequest.objects.filter(
+            volunteer__person_id=user.person_id, status__in=[Status.MATCHED, Status.CONFIRMED]
+        ).values_list("week", flat=True)
+    )
+    return min(weeks, key=lambda w: (abs((w - week).days), w)) if weeks else None
+
+
 def fiscal_year_of(day: dt.date) -> int:
     """年度: April to March."""
     return day.year if day.month >= 4 else day.year - 1

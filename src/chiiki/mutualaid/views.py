@@ -374,9 +374,11 @@ def my(request: HttpRequest) -> HttpResponse:
     )
     week = week_start(_date(request.GET.get("week"), timezone.localdate()))
     jobs = selectors.my_jobs(user=request.user, week=week, request=request)
+    nearest = None if jobs else selectors.my_nearest_active_week(user=request.user, week=week)
     context = {
         "jobs": jobs,
         "week": week,
+        "nearest": nearest,
         "prev_week": week - dt.timedelta(days=7),
         "next_week": week + dt.timedelta(days=7),
     }

@@ -275,11 +275,51 @@ def _parse_meta(target: str, raw: str) -> str | int:
     return text
 
 
+_PLAIN_NUMBER = r"^\d{1,3}(\.\d{1,2})?$"
+
+
+def _fast(column: pl.Series, target: str, item: Item | None) -> pl.Series | None:
+    """Cells already in canonical form, converted in bulk (null where the slow path must look).
+
+    Most cells of a real file are plain half-width option numbers; only the rest (text,
+    full width, 「1.はい」, mistakes) go through the per-value parser.
+    """
+    if item is not None and item.kind == "choice":
+        as_int = column.cast(pl.Int64, strict=False)
+        ok = as_int.is_in(list(item.options)).fill_null(False)
+        return pl.select(pl.when(ok).then(as_int).otherwise(None).cast(pl.Int8)).to_series()
+    if item is not None and item.kind == "number":
+        plain = column.str.contains(_PLAIN_NUMBER).fill_null(False)
+        value = column.cast(pl.Float64, strict=False)
+        ok = plain & value.is_between(float(item.min or 0), float(item.max or 1e9)).fill_null(False)
+        return pl.select(pl.when(ok).then(value).otherwise(None)).to_series()
+    if target in ("id", "district", "life_area"):
+        return column.str.strip_chars()
+    if target == "age":
+        value = column.cast(pl.Int16, strict=False)
+        return pl.select(
+            pl.when(value.is_between(40, 120).fill_null(False)).then(value).otherwise(None)
+        ).to_series()
+    return None
+
+
 def _convert(
-    frame: pl.DataFrame, header: str, parse: object, dtype: pl.DataType
-) -> tuple[pl.Expr, list[str], list[str]]:
-    """Parse each distinct value once; return the replacing expression and the bad values."""
-    values = frame.get_column(header).drop_nulls().unique().to_list()
+    frame: pl.DataFrame,
+    header: str,
+    target: str,
+    item: Item | None,
+    parse: Callable[[str], object],
+    dtype: pl.DataType,
+) -> tuple[pl.Series, list[str], list[str]]:
+    """Convert a column: the bulk fast path, then each remaining distinct value parsed once."""
+    column = frame.get_column(header)
+    fast = _fast(column, target, item)
+    if fast is None:
+        rest_mask = column.is_not_null()
+        fast = pl.Series(header, [None] * len(column), dtype=dtype)
+    else:
+        rest_mask = column.is_not_null() & fast.is_null()
+    values = column.filter(rest_mask).unique().to_list()
     good: dict[str, object] = {}
     bad: list[str] = []
     messages: list[str] = []
@@ -291,10 +331,14 @@ def _convert(
             messages.append(str(exc))
             continue
         good[value] = float(parsed) if isinstance(parsed, Decimal) else parsed
-    expr = pl.col(header).replace_strict(
-        list(good), list(good.values()), default=None, return_dtype=dtype
-    )
-    return expr, bad, messages
+    if good:
+        slow = column.replace_strict(
+            list(good), list(good.values()), default=None, return_dtype=dtype
+        )
+        out = pl.select(pl.when(rest_mask).then(slow).otherwise(fast.cast(dtype))).to_series()
+    else:
+        out = fast.cast(dtype)
+    return out.alias(target), bad, messages
 
 
 def prepare(
@@ -318,12 +362,12 @@ def prepare(
                 )
             )
             count += 1
-    exprs: list[pl.Expr] = [pl.col(ROW)]
+    columns: list[pl.Series] = [frame.get_column(ROW)]
     items = {i.id: i for i in instrument.items}
     for header, target in mapping.items():
         parse: Callable[[str], object]
-        if target in items:
-            item = items[target]
+        item = items.get(target)
+        if item is not None:
             if item.kind == "number":
                 parse, dtype = partial(_number_of, item), pl.Float64()
             else:
@@ -333,15 +377,15 @@ def prepare(
             dtype = pl.Int16() if target == "age" else pl.String()
         else:
             continue
-        expr, bad, messages = _convert(frame, header, parse, dtype)
-        exprs.append(expr.alias(target))
+        series, bad, messages = _convert(frame, header, target, item, parse, dtype)
+        columns.append(series)
         if bad:
             reason = dict(zip(bad, messages, strict=True))
             hits = frame.filter(pl.col(header).is_in(bad)).select(ROW, header)
             count += hits.height
             for row, value in hits.head(MAX_ERRORS).iter_rows():
                 errors.append(CellError(row, header, value, reason[value]))
-    typed = frame.select(exprs)
+    typed = pl.DataFrame(columns)
     id_header = next((h for h, t in mapping.items() if t == "id"), None)
     if id_header is not None:
         blank = frame.filter(pl.col(id_header).is_null()).get_column(ROW).to_list()

@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 from django.db import transaction
+from django.utils.timezone import now as timezone_now
 
 from chiiki.accounts import permissions
 from chiiki.accounts.models import AuditAction, AuditEvent
@@ -248,6 +249,10 @@ def survey_import(
                 result.error_count += 1
         if row.get("insured_number") and person is None:
             result.unlinked += 1
+        if person is not None:  # the register fills what the sheet did not ask
+            row["sex"] = row.get("sex") or person.sex
+            if row.get("age") is None:
+                row["age"] = person.age_on(survey.mailed_on or timezone_now().date())
         placed.append((person, district, life_area))
     if result.error_count:
         result.errors = sorted(errors, key=lambda e: (e.row, e.column))[: answers.MAX_ERRORS]

@@ -177,3 +177,33 @@ def can_screen_kcl(user: AnyUser) -> bool:
 
 def can_manage_survey_visits(user: AnyUser) -> bool:
     return _role(user) in _HEALTH_ROLES
+
+
+# --- resources (community resource directory) ---------------------------------------------
+# The directory is public information: every user of a municipality, volunteers included,
+# may read its services (scope with ``municipality_filter(user, "municipality__")``).
+# Coverage gaps show counts of people living alone, so only the people roles see them,
+# each for their own districts; the resource sheet is written by those who work there.
+
+_RESOURCE_SHEET_ROLES = {Role.ADMINISTRATOR, Role.MUNICIPAL, Role.SUPPORT_CENTER, Role.COORDINATOR}
+
+
+def can_view_resources(user: AnyUser) -> bool:
+    return _role(user) is not None
+
+
+def can_view_resource_gaps(user: AnyUser) -> bool:
+    return _role(user) in _PEOPLE_ROLES
+
+
+def can_edit_resource_sheet(user: AnyUser, district: object) -> bool:
+    """May write a district's good points and problems (わがまちこんなとこシート)."""
+    from chiiki.areas.models import District
+
+    if _role(user) not in _RESOURCE_SHEET_ROLES or not isinstance(district, District):
+        return False
+    return District.objects.filter(district_filter(user), pk=district.pk).exists()
+
+
+def can_import_resources(user: AnyUser) -> bool:
+    return _role(user) in {Role.ADMINISTRATOR, Role.MUNICIPAL}

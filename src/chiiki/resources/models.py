@@ -1,1 +1,269 @@
+"""The community resource directory, shaped after Open Referral HSDS 3.0.
+
+Tables follow HSDS (organization, service, location, service_at_location, schedule,
+contact, phone, cost_option, service_area) with a ``uuid`` that is the HSDS id; the integer
+primary key is for URLs, the command line and the full-text index (FTS5 needs a rowid).
+Categories, provider kinds and 総合事業 types are codes of the versioned vocabulary in
+``rules/`` (HSDS taxonomy terms and attributes in exports).
+"""
+
 from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from chiiki.areas.models import District, Municipality
+from chiiki.resources import taxonomy
+
+
+class Organization(models.Model):
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="resource_organizations"
+    )
+    name = models.CharField("名称", max_length=200)
+    description = models.TextField("説明", blank=True)
+    provider_kind = models.CharField(
+        "提供主体", max_length=20, choices=taxonomy.provider_kinds().choices()
+    )
+    email = models.EmailField("メール", blank=True)
+    website = models.URLField("ウェブサイト", blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = "提供団体"
+        verbose_name_plural = "提供団体"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="resource_services"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="services", verbose_name="提供団体"
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resource_services",
+        verbose_name="地区",
+    )
+    name = models.CharField("名称", max_length=200)
+    alternate_name = models.CharField("別名", max_length=200, blank=True)
+    description = models.TextField("内容", blank=True)
+    status = models.CharField("状態", max_length=20, default="active")
+    url = models.URLField("URL", blank=True)
+    email = models.EmailField("メール", blank=True)
+    # Vocabulary codes as "|kayoi|taiso|", so that one category is a plain substring filter
+    # on SQLite and PostgreSQL alike.
+    category_codes = models.CharField("種類", max_length=300, blank=True, db_index=True)
+    sogo_type = models.CharField(
+        "総合事業の類型", max_length=20, blank=True, choices=taxonomy.sogo_types().choices()
+    )
+    capacity = models.PositiveIntegerField("定員", null=True, blank=True)
+    eligibility_description = models.CharField("利用できる人", max_length=300, blank=True)
+    fees_description = models.CharField("利用料", max_length=300, blank=True)
+    free = models.BooleanField("無料", default=False)
+    pickup = models.BooleanField("送迎あり", default=False)
+    pickup_note = models.CharField("送迎について", max_length=300, blank=True)
+    closed_on_holidays = models.BooleanField("祝日は休み", default=True)
+    closed_year_end = models.BooleanField("年末年始（12/29〜1/3）は休み", default=False)
+    # Folded (width, kana, case) text for search; ``name_folded`` ranks name matches first.
+    search_text = models.TextField(editable=False, default="")
+    name_folded = models.CharField(max_length=200, editable=False, default="")
+    last_modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = "地域資源"
+        verbose_name_plural = "地域資源"
+        indexes = [models.Index(fields=["municipality", "district"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def categories(self) -> list[str]:
+        return [c for c in self.category_codes.split("|") if c]
+
+    @property
+    def category_names(self) -> list[str]:
+        cats = taxonomy.categories()
+        return [t.name for c in self.categories if (t := cats.get(c))]
+
+
+class Location(models.Model):
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="resource_locations"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="locations"
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField("場所", max_length=200)
+    description = models.TextField(blank=True)
+    address_1 = models.CharField("住所", max_length=200, blank=True)
+    city = models.CharField("市区町村", max_length=60, blank=True)
+    state_province = models.CharField("都道府県", max_length=20, blank=True)
+    postal_code = models.CharField("郵便番号", max_length=10, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = "場所"
+        verbose_name_plural = "場所"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceAtLocation(models.Model):
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="at_locations")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="at_services")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "location"], name="service_location_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id}@{self.location_id}"
+
+
+class ScheduleKind(models.TextChoices):
+    OPEN = "open", "開所"
+    EVENT = "event", "催し"
+    CLOSED = "closed", "休業"
+
+
+class Schedule(models.Model):
+    """One HSDS schedule: a recurrence (FREQ/BYDAY/BYMONTHDAY) or a single date.
+
+    ``kind`` says what it is: opening hours, an event on top (``description`` is its
+    title) or a closure from ``valid_from`` to ``valid_to`` (``description`` is the reason).
+    """
+
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="schedules")
+    kind = models.CharField(max_length=10, choices=ScheduleKind.choices, default=ScheduleKind.OPEN)
+    freq = models.CharField(max_length=10, blank=True)  # WEEKLY, MONTHLY or "" (one date)
+    interval = models.PositiveSmallIntegerField(default=1)
+    byday = models.CharField(max_length=60, blank=True)  # "TU,WE" or "2TU,4TU"
+    bymonthday = models.CharField(max_length=60, blank=True)
+    dtstart = models.DateField(null=True, blank=True)
+    until = models.DateField(null=True, blank=True)
+    count = models.PositiveIntegerField(null=True, blank=True)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    opens_at = models.TimeField(null=True, blank=True)
+    closes_at = models.TimeField(null=True, blank=True)
+    description = models.CharField(max_length=200, blank=True)
+    notes = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["service", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.freq} {self.byday} {self.description}".strip()
+
+
+class Contact(models.Model):
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField("担当者", max_length=100, blank=True)
+    title = models.CharField("役職", max_length=100, blank=True)
+    department = models.CharField("部署", max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name or self.department
+
+
+class Phone(models.Model):
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+    )
+    number = models.CharField("電話番号", max_length=30)
+    type = models.CharField(max_length=20, blank=True, default="voice")
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CostOption(models.Model):
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="cost_options")
+    option = models.CharField("区分", max_length=200, blank=True)
+    amount = models.PositiveIntegerField("金額（円）", null=True, blank=True)
+    amount_description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.option} {self.amount}"
+
+
+class ServiceArea(models.Model):
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_areas")
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=100)
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DistrictProfile(models.Model):
+    """わがまちこんなとこシート: a district's good points and problems, as the coordinator
+    and the coordination body (地域のええとこ・いかんとこ) write them."""
+
+    district = models.OneToOneField(
+        District, on_delete=models.CASCADE, related_name="resource_profile"
+    )
+    good_points = models.TextField("地域のええとこ（良いところ）", blank=True)
+    problems = models.TextField("地域のいかんとこ（困りごと・課題）", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "地区の資源シート"
+        verbose_name_plural = "地区の資源シート"
+
+    def __str__(self) -> str:
+        return f"{self.district_id}"

@@ -1,0 +1,413 @@
+"""Reads for the resource directory, scoped by the user's municipality."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Length
+
+from chiiki.accounts import permissions
+from chiiki.areas.models import District
+from chiiki.areas.selectors import municipality_overview
+from chiiki.core.text import fold
+from chiiki.people.models import Person
+from chiiki.people.selectors import person_get_for_user
+from chiiki.resources import calendar, gaps, hsds, taxonomy
+from chiiki.resources.models import (
+    DistrictProfile,
+    Schedule,
+    ScheduleKind,
+    Service,
+    ServiceArea,
+)
+
+FTS_MIN = 3  # the trigram tokenizer finds nothing in queries shorter than this
+
+
+def service_list_for_user(*, user: Any) -> QuerySet[Service]:
+    permissions.require(permissions.can_view_resources(user), "地域資源を閲覧する権限がありません")
+    return Service.objects.filter(
+        permissions.municipality_filter(user, "municipality__")
+    ).select_related("organization", "district")
+
+
+def _term_filter(term: str) -> Q:
+    """Substring match of one folded term: FTS5 trigram on SQLite for 3+ characters, else a
+    substring scan (``LIKE``, which pg_trgm's GIN index serves on PostgreSQL)."""
+    if connection.vendor == "sqlite" and len(term) >= FTS_MIN:
+        phrase = '"' + term.replace('"', '""') + '"'
+        return Q(
+            pk__in=RawSQL(
+                "SELECT rowid FROM resources_service_fts WHERE resources_service_fts MATCH %s",
+                [phrase],
+            )
+        )
+    return Q(search_text__contains=term)
+
+
+def service_search(*, user: Any, **filters: Any) -> QuerySet[Service]:
+    """The user's services filtered and ranked by ``service_filter``."""
+    return service_filter(service_list_for_user(user=user), **filters)
+
+
+def service_filter(
+    qs: QuerySet[Service],
+    *,
+    query: str = "",
+    category: str = "",
+    district_id: int | None = None,
+    weekday: str = "",
+    time: dt.time | None = None,
+    pickup: bool = False,
+    free: bool = False,
+) -> QuerySet[Service]:
+    """Services matching every word of ``query`` (width, kana and case ignored) and the
+    filters, best match first: the whole name, a name that starts with the query, the
+    name containing it, then matches in descriptions and addresses; shorter names first."""
+    terms = [t for t in (fold(w) for w in query.split()) if t]
+    for term in terms:
+        qs = qs.filter(_term_filter(term))
+    if category:
+        qs = qs.filter(category_codes__contains=f"|{category}|")
+    if district_id:
+        served = ServiceArea.objects.filter(service=OuterRef("pk"), district_id=district_id)
+        qs = qs.filter(Q(district_id=district_id) | Q(Exists(served)))
+    if weekday or time:
+        slots = Schedule.objects.filter(service=OuterRef("pk"), kind=ScheduleKind.OPEN)
+        if weekday:
+            slots = slots.filter(byday__contains=weekday.upper())
+        if time:
+            slots = slots.filter(opens_at__lte=time, closes_at__gt=time)
+        qs = qs.filter(Exists(slots))
+    if pickup:
+        qs = qs.filter(pickup=True)
+    if free:
+        qs = qs.filter(free=True)
+    if terms:
+        first = terms[0]
+        return qs.annotate(
+            rank=Case(
+                When(name_folded=first, then=Value(0)),
+                When(name_folded__startswith=first, then=Value(1)),
+                When(name_folded__contains=first, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        ).order_by("rank", Length("name_folded"), "id")
+    return qs.order_by("district__order", "name", "id")
+
+
+def service_get_for_user(*, user: Any, service_id: int) -> Service:
+    found = (
+        service_list_for_user(user=user)
+        .select_related("district__life_area")
+        .prefetch_related(
+            "schedules",
+            "contacts__phones",
+            "phones",
+            "cost_options",
+            "service_areas",
+            "at_locations__location",
+        )
+        .filter(pk=service_id)
+        .first()
+    )
+    if found is None:
+        raise permissions.PermissionDenied("この地域資源を閲覧する権限がありません")
+    return found
+
+
+def service_timetable(service: Service) -> calendar.Timetable:
+    return hsds.timetable(
+        list(service.schedules.all()),
+        closed_on_holidays=service.closed_on_holidays,
+        closed_year_end=service.closed_year_end,
+    )
+
+
+def service_month(*, service: Service, year: int, month: int) -> list[calendar.Day]:
+    return calendar.month_days(service_timetable(service), year, month)
+
+
+@dataclass(frozen=True)
+class DistrictDay:
+    date: dt.date
+    entries: tuple[tuple[Service, calendar.Day], ...]
+
+
+def district_get_for_user(*, user: Any, district_id: int) -> District:
+    permissions.require(permissions.can_view_resources(user), "地域資源を閲覧する権限がありません")
+    found = (
+        District.objects.filter(permissions.municipality_filter(user, "municipality__"))
+        .select_related("life_area", "municipality")
+        .filter(pk=district_id)
+        .first()
+    )
+    if found is None:
+        raise permissions.PermissionDenied("この地区を閲覧する権限がありません")
+    return found
+
+
+def district_services(*, user: Any, district: District) -> QuerySet[Service]:
+    return (
+        service_list_for_user(user=user)
+        .filter(Q(district=district) | Q(service_areas__district=district))
+        .distinct()
+        .prefetch_related("schedules", "contacts__phones", "phones", "at_locations__location")
+        .order_by("name", "id")
+    )
+
+
+def district_days(
+    *, services: list[Service], start: dt.date, end: dt.date
+) -> dict[dt.date, list[tuple[Service, calendar.Day]]]:
+    """For each date, the services open (with their hours and events)."""
+    found: dict[dt.date, list[tuple[Service, calendar.Day]]] = defaultdict(list)
+    for service in services:
+        for day in calendar.days_between(service_timetable(service), start, end):
+            if day.open:
+                found[day.date].append((service, day))
+    return found
+
+
+@dataclass(frozen=True)
+class NearbyService:
+    service: Service
+    days: tuple[calendar.Day, ...]
+
+
+def services_near_person(
+    *, user: Any, person_id: int, today: dt.date, request: Any = None
+) -> tuple[Person, list[NearbyService]]:
+    """What is open in the person's district and the neighbouring ones in the next 7 days.
+
+    Opening the person goes through ``person_get_for_user``, which checks the user's areas
+    and records the read in the audit trail.
+    """
+    person = person_get_for_user(user=user, person_id=person_id, request=request)
+    district_ids = [person.district_id, *person.district.neighbours.values_list("pk", flat=True)]
+    services = list(
+        service_list_for_user(user=user)
+        .filter(Q(district_id__in=district_ids) | Q(service_areas__district_id__in=district_ids))
+        .distinct()
+        .prefetch_related("schedules")
+        .order_by("name", "id")
+    )
+    end = today + dt.timedelta(days=6)
+    nearby: list[NearbyService] = []
+    for s in services:
+        days = tuple(d for d in calendar.days_between(service_timetable(s), today, end) if d.open)
+        if days:
+            nearby.append(NearbyService(s, days))
+    nearby.sort(key=lambda n: (n.service.district_id != person.district_id, n.days[0].date))
+    return person, nearby
+
+
+def coverage_for_user(*, user: Any) -> tuple[list[gaps.CoverageRow], list[taxonomy.Term]]:
+    """Districts × categories with resource counts and population, for the user's areas."""
+    permissions.require(
+        permissions.can_view_resource_gaps(user), "地域資源の不足状況を閲覧する権限がありません"
+    )
+    districts = list(
+        District.objects.filter(permissions.district_filter(user))
+        .select_related("life_area", "municipality")
+        .order_by("life_area__order", "order", "code")
+    )
+    terms = list(taxonomy.categories().terms)
+    if not districts:
+        return [], terms
+    municipality = districts[0].municipality
+    overview = municipality_overview(municipality=municipality)
+    population = {row.area.pk: row.summary for la in overview.life_areas for row in la.districts}
+    alone = dict(
+        Person.objects.filter(district__in=districts, lives_alone=True)
+        .values_list("district_id")
+        .annotate(n=Count("id"))
+        .values_list("district_id", "n")
+    )
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    served: dict[int, set[int]] = defaultdict(set)
+    services = Service.objects.filter(municipality=municipality).prefetch_related("service_areas")
+    for s in services:
+        if s.district_id:
+            served[s.pk].add(s.district_id)
+        served[s.pk].update(a.district_id for a in s.service_areas.all() if a.district_id)
+        for district_id in served[s.pk]:
+            for code in s.categories:
+                counts[(district_id, code)] += 1
+    figures = [
+        gaps.DistrictFigures(
+            id=d.pk,
+            name=d.name,
+            life_area=d.life_area.name,
+            aged_65=population[d.pk].aged_65 if d.pk in population else 0,
+            aged_75=population[d.pk].aged_75 if d.pk in population else 0,
+            living_alone=alone.get(d.pk, 0),
+        )
+        for d in districts
+    ]
+    return gaps.coverage(figures, [t.code for t in terms], counts), terms
+
+
+@dataclass(frozen=True)
+class SheetCategory:
+    term: taxonomy.Term
+    services: list[Service]
+
+
+def district_sheet(*, user: Any, district_id: int) -> dict[str, Any]:
+    """Everything the わがまちこんなとこシート of one district prints."""
+    district = district_get_for_user(user=user, district_id=district_id)
+    overview = municipality_overview(municipality=district.municipality)
+    summary = next(
+        (
+            row.summary
+            for la in overview.life_areas
+            for row in la.districts
+            if row.area.pk == district.pk
+        ),
+        None,
+    )
+    profile = DistrictProfile.objects.filter(district=district).first()
+    services = list(district_services(user=user, district=district))
+    by_category = []
+    for term in taxonomy.categories().terms:
+        found = [s for s in services if term.code in s.categories]
+        if found:
+            by_category.append(SheetCategory(term, found))
+    return {
+        "district": district,
+        "summary": summary,
+        "date": overview.date,
+        "profile": profile,
+        "categories": by_category,
+        "service_count": len(services),
+        "can_edit": permissions.can_edit_resource_sheet(user, district),
+    }
+
+
+def service_records(*, municipality_ids: list[int]) -> list[hsds.ServiceRecord]:
+    """The directory of the municipalities as HSDS records (for export and the API)."""
+    qs = (
+        Service.objects.filter(municipality_id__in=municipality_ids)
+        .select_related("organization", "district")
+        .prefetch_related(
+            "schedules",
+            "contacts__phones",
+            "phones",
+            "cost_options",
+            "service_areas__district",
+            "at_locations__location__district",
+        )
+        .order_by("id")
+    )
+    return [service_record(s) for s in qs]
+
+
+def service_record(s: Service) -> hsds.ServiceRecord:
+    o = s.organization
+    return hsds.ServiceRecord(
+        uuid=str(s.uuid),
+        name=s.name,
+        organization=hsds.OrganizationRecord(
+            uuid=str(o.uuid),
+            name=o.name,
+            description=o.description,
+            provider_kind=o.provider_kind,
+            email=o.email,
+            website=o.website,
+        ),
+        alternate_name=s.alternate_name,
+        description=s.description,
+        status=s.status,
+        url=s.url,
+        email=s.email,
+        district_code=s.district.code if s.district else "",
+        categories=tuple(s.categories),
+        sogo_type=s.sogo_type,
+        capacity=s.capacity,
+        eligibility_description=s.eligibility_description,
+        fees_description=s.fees_description,
+        pickup=s.pickup,
+        pickup_note=s.pickup_note,
+        closed_on_holidays=s.closed_on_holidays,
+        closed_year_end=s.closed_year_end,
+        locations=tuple(
+            hsds.LocationRecord(
+                uuid=str(at.location.uuid),
+                at_uuid=str(at.uuid),
+                name=at.location.name,
+                description=at.location.description,
+                address_1=at.location.address_1,
+                city=at.location.city,
+                state_province=at.location.state_province,
+                postal_code=at.location.postal_code,
+                latitude=at.location.latitude,
+                longitude=at.location.longitude,
+                district_code=at.location.district.code if at.location.district else "",
+            )
+            for at in s.at_locations.all()
+        ),
+        schedules=tuple(
+            hsds.ScheduleRecord(
+                uuid=str(x.uuid),
+                kind=x.kind,
+                freq=x.freq,
+                interval=x.interval,
+                byday=x.byday,
+                bymonthday=x.bymonthday,
+                dtstart=x.dtstart,
+                until=x.until,
+                count=x.count,
+                valid_from=x.valid_from,
+                valid_to=x.valid_to,
+                opens_at=x.opens_at,
+                closes_at=x.closes_at,
+                description=x.description,
+                notes=x.notes,
+            )
+            for x in s.schedules.all()
+        ),
+        contacts=tuple(
+            hsds.ContactRecord(
+                uuid=str(c.uuid),
+                name=c.name,
+                title=c.title,
+                department=c.department,
+                email=c.email,
+                phones=tuple(_phone(p) for p in c.phones.all()),
+            )
+            for c in s.contacts.all()
+        ),
+        phones=tuple(_phone(p) for p in s.phones.all()),
+        cost_options=tuple(
+            hsds.CostRecord(
+                uuid=str(c.uuid),
+                option=c.option,
+                amount=c.amount,
+                amount_description=c.amount_description,
+            )
+            for c in s.cost_options.all()
+        ),
+        areas=tuple(
+            hsds.AreaRecord(
+                uuid=str(a.uuid),
+                name=a.name,
+                district_code=a.district.code if a.district else "",
+                description=a.description,
+            )
+            for a in s.service_areas.all()
+        ),
+    )
+
+
+def _phone(p: Any) -> hsds.PhoneRecord:
+    return hsds.PhoneRecord(
+        uuid=str(p.uuid), number=p.number, type=p.type, description=p.description
+    )

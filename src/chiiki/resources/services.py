@@ -1,0 +1,261 @@
+"""Writes to the resource directory: import (HSDS or demo records), search text, sheets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from chiiki.accounts import permissions
+from chiiki.areas.models import District, Municipality
+from chiiki.core.text import fold
+from chiiki.resources import hsds, taxonomy
+from chiiki.resources.models import (
+    Contact,
+    CostOption,
+    DistrictProfile,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+)
+
+
+def search_text_of(
+    *,
+    name: str,
+    alternate_name: str,
+    description: str,
+    organization: str,
+    categories: list[str],
+    places: list[str],
+) -> tuple[str, str]:
+    """The folded search column and folded name. Fields are joined by "|" so that a match
+    never straddles two of them (fold drops spaces)."""
+    cats = taxonomy.categories()
+    names = [t.name for c in categories if (t := cats.get(c))]
+    parts = [name, alternate_name, description, organization, *names, *places]
+    return "|".join(fold(p) for p in parts if p), fold(name)
+
+
+def service_reindex(*, service: Service) -> None:
+    places: list[str] = []
+    for at in service.at_locations.select_related("location"):
+        places += [at.location.name, at.location.address_1]
+    if service.district_id:
+        places.append(service.district.name if service.district else "")
+    service.search_text, service.name_folded = search_text_of(
+        name=service.name,
+        alternate_name=service.alternate_name,
+        description=service.description,
+        organization=service.organization.name,
+        categories=service.categories,
+        places=places,
+    )
+    Service.objects.filter(pk=service.pk).update(
+        search_text=service.search_text, name_folded=service.name_folded
+    )
+
+
+def _saved(obj: Any, *, exclude: list[str] | None = None) -> Any:
+    obj.full_clean(exclude=exclude, validate_unique=False)
+    obj.save()
+    return obj
+
+
+class DirectoryImportError(ValueError):
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(errors[:50]))
+
+
+@transaction.atomic
+def directory_import(*, municipality: Municipality, records: list[hsds.ServiceRecord]) -> int:
+    """Store services (and their organizations, places, schedules …) by HSDS id.
+
+    Idempotent: a second import of the same records changes nothing; a record whose id is
+    known replaces that service's schedules, contacts, phones, costs and areas. All or
+    nothing: any fault rolls the whole import back and is reported with its record.
+    """
+    districts = {d.code: d for d in District.objects.filter(municipality=municipality)}
+    errors: list[str] = []
+    for i, r in enumerate(records):
+        for code in {r.district_code, *(a.district_code for a in r.areas)} - {""}:
+            if code not in districts:
+                errors.append(
+                    f"{i + 1}件目のサービス「{r.name}」（id {r.uuid}）の service_areas.extent: "
+                    f"地区コード「{code}」は{municipality.name}に登録されていません"
+                )
+    foreign = set(
+        Service.objects.filter(uuid__in=[r.uuid for r in records])
+        .exclude(municipality=municipality)
+        .values_list("uuid", flat=True)
+    )
+    for r in records:
+        if r.uuid in {str(u) for u in foreign}:
+            errors.append(f"サービス「{r.name}」の id: {r.uuid} は別の市町村のサービスです")
+    if errors:
+        raise DirectoryImportError(errors)
+    current = 0
+    try:
+        for current in range(len(records)):
+            _import_one(municipality, records[current], districts)
+    except ValidationError as exc:
+        i, record = current, records[current]
+        raise DirectoryImportError(
+            [
+                f"{i + 1}件目のサービス「{record.name}」（id {record.uuid}）の {f}: {'、'.join(m)}"
+                for f, m in exc.message_dict.items()
+            ]
+        ) from exc
+    return len(records)
+
+
+def _import_one(municipality: Municipality, r: hsds.ServiceRecord, districts: dict) -> Service:
+    o = r.organization
+    org = Organization.objects.filter(uuid=o.uuid).first() or Organization(
+        uuid=o.uuid, municipality=municipality
+    )
+    org.name, org.description, org.provider_kind = o.name, o.description, o.provider_kind
+    org.email, org.website = o.email, o.website
+    _saved(org)
+    service = Service.objects.filter(uuid=r.uuid).first() or Service(
+        uuid=r.uuid, municipality=municipality
+    )
+    for name in (
+        "name",
+        "alternate_name",
+        "description",
+        "status",
+        "url",
+        "email",
+        "sogo_type",
+        "capacity",
+        "eligibility_description",
+        "fees_description",
+        "pickup",
+        "pickup_note",
+        "closed_on_holidays",
+        "closed_year_end",
+    ):
+        setattr(service, name, getattr(r, name))
+    service.organization = org
+    service.district = districts.get(r.district_code)
+    service.category_codes = "|" + "|".join(r.categories) + "|" if r.categories else ""
+    service.free = r.free
+    _saved(service, exclude=["search_text", "name_folded"])
+    for related in (
+        service.schedules,
+        service.contacts,
+        service.phones,
+        service.cost_options,
+        service.service_areas,
+        service.at_locations,
+    ):
+        related.all().delete()
+    for n, s in enumerate(r.schedules):
+        _saved(
+            Schedule(
+                uuid=s.uuid,
+                service=service,
+                kind=s.kind,
+                freq=s.freq,
+                interval=s.interval,
+                byday=s.byday,
+                bymonthday=s.bymonthday,
+                dtstart=s.dtstart,
+                until=s.until,
+                count=s.count,
+                valid_from=s.valid_from,
+                valid_to=s.valid_to,
+                opens_at=s.opens_at,
+                closes_at=s.closes_at,
+                description=s.description,
+                notes=s.notes,
+                order=n,
+            )
+        )
+    for c in r.contacts:
+        contact = _saved(
+            Contact(
+                uuid=c.uuid,
+                service=service,
+                name=c.name,
+                title=c.title,
+                department=c.department,
+                email=c.email,
+            )
+        )
+        for p in c.phones:
+            _saved(
+                Phone(
+                    uuid=p.uuid,
+                    contact=contact,
+                    number=p.number,
+                    type=p.type,
+                    description=p.description,
+                )
+            )
+    for p in r.phones:
+        _saved(
+            Phone(
+                uuid=p.uuid,
+                service=service,
+                number=p.number,
+                type=p.type,
+                description=p.description,
+            )
+        )
+    for c in r.cost_options:
+        _saved(
+            CostOption(
+                uuid=c.uuid,
+                service=service,
+                option=c.option,
+                amount=c.amount,
+                amount_description=c.amount_description,
+            )
+        )
+    for a in r.areas:
+        _saved(
+            ServiceArea(
+                uuid=a.uuid,
+                service=service,
+                district=districts.get(a.district_code),
+                name=a.name,
+                description=a.description,
+            )
+        )
+    for loc in r.locations:
+        location = Location.objects.filter(uuid=loc.uuid).first() or Location(
+            uuid=loc.uuid, municipality=municipality
+        )
+        for name in ("name", "description", "address_1", "city", "state_province", "postal_code"):
+            setattr(location, name, getattr(loc, name))
+        location.latitude, location.longitude = loc.latitude, loc.longitude
+        location.organization = org
+        location.district = districts.get(loc.district_code)
+        _saved(location)
+        _saved(ServiceAtLocation(uuid=loc.at_uuid, service=service, location=location))
+    service_reindex(service=service)
+    return service
+
+
+@transaction.atomic
+def district_profile_update(
+    *, user: Any, district: District, good_points: str, problems: str
+) -> DistrictProfile:
+    """The coordinator writes the sheet's good points and problems for one district."""
+    permissions.require(
+        permissions.can_edit_resource_sheet(user, district),
+        "この地区の資源シートを編集する権限がありません",
+    )
+    profile = DistrictProfile.objects.filter(district=district).first() or DistrictProfile(
+        district=district
+    )
+    profile.good_points, profile.problems, profile.updated_by = good_points, problems, user
+    return _saved(profile)

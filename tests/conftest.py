@@ -130,9 +130,7 @@ def client_for(client):
 
 
 def pytest_configure(config):
-    """SQLite's flush (after transactional and browser tests) deletes rows one by one, which
-    the append-only audit trigger refuses; PostgreSQL's TRUNCATE fires no row trigger. Lift
-    the delete guard for the flush alone and put it back straight after."""
+    """Flushes between transactional tests lift the audit trail's delete guard for the flush alone."""
     from django.core.management.commands import flush
 
     original = flush.Command.handle
@@ -140,18 +138,9 @@ def pytest_configure(config):
     def handle(self, **options):
         from django.db import connections
 
-        from chiiki.accounts.migrations import _0002 as triggers
+        from chiiki.accounts.audit_guard import lifted_for_flush
 
-        connection = connections[options.get("database") or "default"]
-        if connection.vendor != "sqlite":
+        with lifted_for_flush(connections[options.get("database") or "default"]):
             return original(self, **options)
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER IF EXISTS accounts_auditevent_no_delete")
-        try:
-            return original(self, **options)
-        finally:
-            with connection.cursor() as cursor:
-                for sql in triggers.SQLITE:
-                    cursor.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
 
     flush.Command.handle = handle

@@ -9,10 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import plotly
 from django.contrib.staticfiles.finders import BaseFinder
 from django.core.files.storage import FileSystemStorage
-
-import plotly
 
 _DIR = Path(plotly.__file__).parent / "package_data"
 _FILES = {"plotly/plotly.min.js": "plotly.min.js"}

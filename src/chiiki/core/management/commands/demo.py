@@ -5,9 +5,10 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 
 from chiiki import demo
+from chiiki.accounts.audit_guard import lifted_for_flush
 
 
 class Command(BaseCommand):
@@ -27,8 +28,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, seed: int, reset: bool, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         if reset:
-            self.stderr.write("データベースを初期化しています… (audit trail included)")
-            call_command("flush", interactive=False, verbosity=0)
+            self.stderr.write(
+                "データベースを初期化しています（監査ログを含むすべてのデータを消去します）"
+            )
+            with lifted_for_flush(connection):
+                call_command("flush", interactive=False, verbosity=0)
         started = time.perf_counter()
         municipality = demo.existing()
         if municipality is not None:
@@ -38,8 +42,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"デモ市町村（萩市モデル）を作成しました（{time.perf_counter() - started:.1f}秒）"
             )
+        started = time.perf_counter()
         with transaction.atomic():
             demo.build_modules(municipality, seed)
+        self.stdout.write(
+            f"各機能のデモデータを確認しました（{time.perf_counter() - started:.1f}秒）"
+        )
         self.stdout.write("ログイン（ユーザー名 / パスワード / 役割）:")
         for username, password, role in demo.logins():
             self.stdout.write(f"  {username:<10} {password:<14} {role}")

@@ -1,0 +1,31 @@
+"""The append-only guard on the audit trail, and the one way to lift it: a full flush.
+
+SQLite's flush deletes rows one by one, which the delete trigger refuses; PostgreSQL's
+TRUNCATE fires no row trigger. Only wiping the whole database (``chiiki demo --reset``, and
+the test runner between transactional tests) may lift the guard, for the flush alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import import_module
+from typing import Any
+
+_triggers = import_module("chiiki.accounts.migrations.0002_audit_append_only")
+SQLITE: list[str] = _triggers.SQLITE
+
+
+@contextmanager
+def lifted_for_flush(connection: Any) -> Iterator[None]:
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS accounts_auditevent_no_delete")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for sql in SQLITE:
+                cursor.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))

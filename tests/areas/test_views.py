@@ -71,3 +71,25 @@ def test_a_good_upload_reports_what_it_stored(client_for, personas, town):
 @pytest.mark.parametrize("role", ["nurse", "coordinator", "volunteer", "pref"])
 def test_roles_other_than_municipal_staff_cannot_import_population(client_for, personas, role):
     assert client_for(personas[role]).get(reverse("areas:population_import")).status_code == 403
+
+
+def test_each_role_sees_only_the_modules_it_may_use_in_the_navigation(
+    client_for, personas, population
+):
+    def nav(name):
+        client = client_for(personas[name])
+        response = client.get(reverse("dashboard"), follow=True)
+        return {label for _, label, _ in response.context["nav"]}
+
+    assert {"人", "ニーズ把握", "地域資源", "助け合い", "人口データ", "監査ログ"} <= nav("admin")
+    assert "監査ログ" not in nav("officer")
+    assert "人口データ" not in nav("nurse")
+    assert {"ニーズ把握", "地域資源"} <= nav("pref") and not {"人", "助け合い"} & nav("pref")
+    assert "わたしの活動" in nav("volunteer") and not {"人", "ニーズ把握", "助け合い"} & nav(
+        "volunteer"
+    )
+
+
+def test_a_volunteer_lands_on_their_own_jobs(client_for, personas):
+    response = client_for(personas["volunteer"]).get(reverse("dashboard"))
+    assert response.status_code == 302 and response["Location"] == reverse("mutualaid:my")

@@ -28,6 +28,8 @@ def _date_param(request: HttpRequest) -> dt.date | None:
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     """The area dashboard: the municipality, its life areas and districts, with aging rates."""
     user = request.user
+    if permissions.can_use_volunteer_page(user):
+        return redirect("mutualaid:my")  # a volunteer's home is their own jobs, in large type
     if getattr(user, "role", None) == Role.PREFECTURE:
         municipalities = selectors.municipality_list_for_user(user=user)
         rows = [

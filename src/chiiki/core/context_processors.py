@@ -17,9 +17,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[tuple[str, str, str]] = [("dashboard", _("地域の概況"), reverse("dashboard"))]
     if permissions.can_view_people(user):
         items.append(("people", _("人"), reverse("people:list")))
-    items.append(("surveys", _("ニーズ把握"), reverse("surveys:index")))
+    if permissions.can_view_survey_results(user):
+        items.append(("surveys", _("ニーズ把握"), reverse("surveys:index")))
     items.append(("resources", _("地域資源"), reverse("resources:index")))
-    items.append(("mutualaid", _("助け合い"), reverse("mutualaid:index")))
+    if permissions.can_manage_mutualaid(user):
+        items.append(("mutualaid", _("助け合い"), reverse("mutualaid:index")))
+    elif permissions.can_use_volunteer_page(user):
+        items.append(("mutualaid", _("わたしの活動"), reverse("mutualaid:my")))
     if permissions.can_import_population(user):
         items.append(("population", _("人口データ"), reverse("areas:population_import")))
     if permissions.can_view_audit(user):

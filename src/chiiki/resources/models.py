@@ -182,6 +182,29 @@ class Schedule(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.freq} {self.byday} {self.description}".strip()
 
+    def describe(self) -> str:
+        """「毎週 火・水・金・土 08:00〜12:00」「休業 1/2〜1/5 年始休業」 for pages and sheets."""
+        from chiiki.resources.calendar import ScheduleError
+        from chiiki.resources.hsds import schedule_rule
+
+        if self.kind == ScheduleKind.CLOSED:
+            first, last = self.valid_from or self.dtstart, self.valid_to or self.valid_from
+            span = f"{first:%-m/%-d}" if first else ""
+            if last and last != first:
+                span += f"〜{last:%-m/%-d}"
+            return f"休業 {span} {self.description}".strip()
+        try:
+            text = schedule_rule(self).describe()
+        except ScheduleError:
+            return self.description
+        if self.opens_at:
+            text += f" {self.opens_at:%H:%M}〜" + (
+                f"{self.closes_at:%H:%M}" if self.closes_at else ""
+            )
+        if self.kind == ScheduleKind.EVENT:
+            text += f" {self.description}"
+        return text
+
 
 class Contact(models.Model):
     uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)

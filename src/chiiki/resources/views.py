@@ -1,10 +1,229 @@
+"""Pages of the resource directory: search, service, calendars, .ics feeds, area sheet,
+coverage gaps, and the "open near this person" partial for the person's page."""
+
 from __future__ import annotations
 
+import datetime as dt
+import json
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from chiiki.accounts import permissions
+from chiiki.areas.models import District
+from chiiki.core.http import HtmxHttpRequest
+from chiiki.core.pdf import render_pdf
+from chiiki.resources import calendar, ics, selectors, services
+from chiiki.resources.forms import DistrictProfileForm, SearchForm
+
+
+def _districts(request: HttpRequest) -> list[District]:
+    return list(
+        District.objects.filter(permissions.municipality_filter(request.user, "municipality__"))
+        .select_related("life_area")
+        .order_by("life_area__order", "order", "code")
+    )
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "resources/index.html")
+def index(request: HtmxHttpRequest) -> HttpResponse:
+    """Search the directory: keyword (any width or kana), category, district, day, time."""
+    permissions.require(permissions.can_view_resources(request.user))
+    districts = _districts(request)
+    form = SearchForm(request.GET or None, districts=districts)
+    filters = form.cleaned_data if form.is_valid() else {}
+    results = selectors.service_search(
+        user=request.user,
+        query=filters.get("q") or "",
+        category=filters.get("category") or "",
+        district_id=filters.get("district"),
+        weekday=filters.get("weekday") or "",
+        time=filters.get("time"),
+        pickup=bool(filters.get("pickup")),
+        free=bool(filters.get("free")),
+    )
+    page = Paginator(results, settings.CHIIKI_PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    context = {
+        "form": form,
+        "page": page,
+        "districts": districts,
+        "query_string": urlencode(
+            [(k, v) for k, v in request.GET.items() if k != "page" and v], doseq=False
+        ),
+        "hx_target": "#results",
+        "today": today,
+        "can_view_gaps": permissions.can_view_resource_gaps(request.user),
+    }
+    template = "resources/index.html#results" if request.htmx else "resources/index.html"
+    return render(request, template, context)
+
+
+@login_required
+def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
+    service = selectors.service_get_for_user(user=request.user, service_id=service_id)
+    schedules = list(service.schedules.all())
+    rules = []
+    for s in schedules:
+        try:
+            rule = selectors.hsds.schedule_rule(s)
+        except calendar.ScheduleError:
+            continue
+        rules.append((s, rule.describe()))
+    today = timezone.localdate()
+    return render(
+        request,
+        "resources/service_detail.html",
+        {"service": service, "rules": rules, "today": today},
+    )
+
+
+def _month_context(year: int, month: int) -> dict[str, object]:
+    first = dt.date(year, month, 1)
+    prev = (first - dt.timedelta(days=1)).replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    return {
+        "year": year,
+        "month": month,
+        "weeks": calendar.month_grid(year, month),
+        "weekday_labels": calendar.WEEKDAY_LABELS,
+        "prev": prev,
+        "next": nxt,
+    }
+
+
+@login_required
+def service_calendar(request: HttpRequest, service_id: int, year: int, month: int) -> HttpResponse:
+    """A printable month of one service, laid out as the guide's café calendar."""
+    if not 1 <= month <= 12:
+        raise Http404
+    service = selectors.service_get_for_user(user=request.user, service_id=service_id)
+    weeks = calendar.month_grid(year, month)
+    days = {
+        d.date: d
+        for d in calendar.days_between(
+            selectors.service_timetable(service), weeks[0][0], weeks[-1][-1]
+        )
+    }
+    context = _month_context(year, month) | {
+        "service": service,
+        "title": f"{service.name} {year}年{month}月",
+        "cells": [[(d, days[d]) for d in week] for week in weeks],
+    }
+    return render(request, "resources/calendar.html", context)
+
+
+@login_required
+def district_calendar(
+    request: HttpRequest, district_id: int, year: int, month: int
+) -> HttpResponse:
+    """A printable month of every service of one district."""
+    if not 1 <= month <= 12:
+        raise Http404
+    district = selectors.district_get_for_user(user=request.user, district_id=district_id)
+    services_ = list(selectors.district_services(user=request.user, district=district))
+    weeks = calendar.month_grid(year, month)
+    found = selectors.district_days(services=services_, start=weeks[0][0], end=weeks[-1][-1])
+    context = _month_context(year, month) | {
+        "district": district,
+        "title": f"{district.name}地区の地域資源 {year}年{month}月",
+        "district_cells": [[(d, found.get(d, [])) for d in week] for week in weeks],
+        "holidays": calendar.holidays_between(weeks[0][0], weeks[-1][-1]),
+    }
+    return render(request, "resources/calendar.html", context)
+
+
+@login_required
+def service_ics(request: HttpRequest, service_id: int) -> HttpResponse:
+    service = selectors.service_get_for_user(user=request.user, service_id=service_id)
+    body = ics.feed(f"{service.name}（chiiki）", [service], today=timezone.localdate())
+    return _ics_response(body, f"service-{service.pk}.ics")
+
+
+@login_required
+def district_ics(request: HttpRequest, district_id: int) -> HttpResponse:
+    district = selectors.district_get_for_user(user=request.user, district_id=district_id)
+    services_ = list(selectors.district_services(user=request.user, district=district))
+    body = ics.feed(
+        f"{district.name}地区の地域資源（chiiki）", services_, today=timezone.localdate()
+    )
+    return _ics_response(body, f"district-{district.pk}.ics")
+
+
+def _ics_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def district_sheet(request: HttpRequest, district_id: int) -> HttpResponse:
+    """わがまちこんなとこシート: the page, with the coordinator's form for good points and
+    problems."""
+    context = selectors.district_sheet(user=request.user, district_id=district_id)
+    profile = context["profile"]
+    if request.method == "POST":
+        form = DistrictProfileForm(request.POST)
+        if form.is_valid():
+            services.district_profile_update(
+                user=request.user,
+                district=context["district"],
+                good_points=form.cleaned_data["good_points"],
+                problems=form.cleaned_data["problems"],
+            )
+            messages.success(request, "資源シートを保存しました")
+            return redirect("resources:district_sheet", district_id=district_id)
+    else:
+        form = DistrictProfileForm(
+            initial={
+                "good_points": profile.good_points if profile else "",
+                "problems": profile.problems if profile else "",
+            }
+        )
+    return render(
+        request,
+        "resources/sheet.html",
+        context | {"form": form, "today": timezone.localdate()},
+    )
+
+
+@login_required
+def district_sheet_pdf(request: HttpRequest, district_id: int) -> HttpResponse:
+    context = selectors.district_sheet(user=request.user, district_id=district_id)
+    context["printed_on"] = timezone.localdate()
+    pdf = render_pdf("resources/sheet_pdf.html", context)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="sheet-{context["district"].code}.pdf"'
+    return response
+
+
+@login_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    """Districts × categories: how many resources, how many older people, what is missing."""
+    rows, terms = selectors.coverage_for_user(user=request.user)
+    heat = {
+        "z": [[c.count for c in r.cells] for r in rows],
+        "x": [t.name for t in terms],
+        "y": [r.district.name for r in rows],
+        "gaps": [[c.gap for c in r.cells] for r in rows],
+    }
+    return render(
+        request,
+        "resources/coverage.html",
+        {"rows": rows, "terms": terms, "heat": json.dumps(heat, ensure_ascii=False)},
+    )
+
+
+@login_required
+def near_person(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Partial for the person's page: what is open near this person in the next 7 days."""
+    person, nearby = selectors.services_near_person(
+        user=request.user, person_id=person_id, today=timezone.localdate(), request=request
+    )
+    return render(request, "resources/near.html", {"person": person, "nearby": nearby})

@@ -27,6 +27,10 @@ class Aid:
 
 @pytest.fixture
 def aid(town, personas) -> Aid:
+    return build_aid(town, personas)
+
+
+def build_aid(town, personas) -> Aid:
     town.s1.neighbours.add(town.s2)
     service = services.service_create(
         municipality=town.municipality,

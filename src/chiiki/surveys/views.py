@@ -77,6 +77,8 @@ def _chart(table: selectors.ResultTable) -> dict[str, Any]:
             ys.append(None if rate is None else round(rate * 100, 1))
             errs_hi.append(None if rate is None else round((cell["ci_high"] - rate) * 100, 1))
             errs_lo.append(None if rate is None else round((rate - cell["ci_low"]) * 100, 1))
+        if all(y is None for y in ys):
+            continue  # a group suppressed everywhere has nothing to draw
         traces.append(
             {
                 "type": "bar",
@@ -93,10 +95,10 @@ def _chart(table: selectors.ResultTable) -> dict[str, Any]:
         )
     layout = {
         "barmode": "group",
-        "yaxis": {"title": {"text": "該当率（%）"}},
-        "height": 420,
-        "margin": {"t": 20, "l": 60, "r": 10, "b": 110},
-        "font": {"family": "Noto Sans CJK JP, sans-serif"},
+        "height": 440,
+        "yaxis": {"title": {"text": "該当率（%）"}, "rangemode": "tozero"},
+        "legend": {"orientation": "h", "y": 1.12, "x": 0},
+        "margin": {"t": 40, "l": 60, "r": 10, "b": 90},
     }
     return {"data": traces, "layout": layout}
 
@@ -185,7 +187,7 @@ def import_answers(request: HttpRequest, survey_id: int) -> HttpResponse:
     )
     initial = {"mapping": "\n".join(f"{h}={t}" for h, t in saved.items())}
     form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
-    mailing_form = MailingForm()
+    mailing_form = MailingForm(prefix="mailing")
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -236,7 +238,7 @@ def import_mailing(request: HttpRequest, survey_id: int) -> HttpResponse:
         permissions.can_import_surveys(request.user), "調査を取り込む権限がありません"
     )
     survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
-    form = MailingForm(request.POST, request.FILES)
+    form = MailingForm(request.POST, request.FILES, prefix="mailing")
     if form.is_valid():
         upload = form.cleaned_data["file"]
         result = services.mailing_import(

@@ -329,3 +329,30 @@ def test_an_empty_week_on_the_volunteer_page_points_to_the_nearest_week_with_job
     )
     text = client_for(personas["volunteer"]).get("/mutualaid/my/?week=2019-09-02").text
     assert "この週の活動はありません" in text and "?week=2019-06-03" in text
+
+
+def test_the_request_list_answers_htmx_with_the_results_partial_only(aid, personas, client_for):
+    new_request(aid, personas["officer"], task="weeding")
+    response = client_for(personas["officer"]).get(
+        "/mutualaid/requests/?status=requested", HTTP_HX_REQUEST="true"
+    )
+    assert response.text.lstrip().startswith('<div id="results">') and "<html" not in response.text
+    assert "山本様" in response.text
+
+
+def test_the_volunteer_list_and_matching_pages_run_a_fixed_number_of_queries(
+    aid, personas, client_for, django_assert_max_num_queries
+):
+    for slot in (0, 1, 2):
+        req = new_request(aid, personas["officer"], task="weeding", slots=(slot,))
+        services.proposal_change(
+            user=personas["officer"],
+            request_id=req.pk,
+            volunteer=aid.jiro if slot != 1 else aid.hanako,
+            slot=slot,
+        )
+    c = client_for(personas["officer"])
+    with django_assert_max_num_queries(12):
+        c.get("/mutualaid/volunteers/")
+    with django_assert_max_num_queries(14):
+        c.get("/mutualaid/matching/?week=2019-06-03")

@@ -258,7 +258,12 @@ def build(municipality: Municipality, seed: int) -> None:
     entries = []
     earned: dict[int, int] = {}
     for r in requests:
-        if r.status == Status.DONE and r.volunteer_id is not None and r.actual_minutes:
+        if (
+            r.status == Status.DONE
+            and r.volunteer_id is not None
+            and r.actual_minutes
+            and r.done_on
+        ):
             pts = tariff.points.points_for(r.actual_minutes)
             earned[r.volunteer_id] = earned.get(r.volunteer_id, 0) + pts
             entries.append(

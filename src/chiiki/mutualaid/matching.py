@@ -162,8 +162,9 @@ def _edges(
             else:
                 relation, base = OTHER, weights.other
             if r.location is not None and v.location is not None:
-                travel: float | None = math.dist(r.location, v.location)
-                base += weights.per_km * travel
+                km = math.dist(r.location, v.location)
+                travel: float | None = km
+                base += weights.per_km * km
             else:
                 hops = hop_cache.get(v.home)
                 if hops is None:

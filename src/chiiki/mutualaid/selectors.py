@@ -269,6 +269,8 @@ def year_report(*, user: Any, service: Service, fiscal_year: int) -> dict[str, A
     ]
     monthly: dict[str, Counter[int]] = defaultdict(Counter)
     for task, on in done.values_list("task", "done_on"):
+        if on is None:  # a done job always has a date; keeps the type checker honest
+            continue
         monthly[task][(on.year - start.year) * 12 + on.month - 4] += 1
     active = set(done.values_list("volunteer_id", flat=True))
     new = VolunteerProfile.objects.filter(

@@ -332,7 +332,8 @@ def _week_jobs(
         qs = qs.exclude(pk=exclude)
     out: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for vid, slot, pk in qs.values_list("volunteer_id", "slot", "pk"):
-        out[vid].append((slot, pk))
+        if vid is not None and slot is not None:
+            out[vid].append((slot, pk))
     return out
 
 

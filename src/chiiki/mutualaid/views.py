@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from chiiki.accounts import permissions
+from chiiki.core.http import HtmxHttpRequest
 from chiiki.core.pdf import render_pdf
 from chiiki.mutualaid import selectors, services
 from chiiki.mutualaid.forms import AssignForm, DoneForm, RedeemForm, RequestForm
@@ -73,7 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: HtmxHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in Status.values else ""
     week_raw = request.GET.get("week", "")
@@ -98,7 +99,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def request_new(request: HttpRequest) -> HttpResponse:
+def request_new(request: HtmxHttpRequest) -> HttpResponse:
     """Take a request: find the resident, then the job, the week and the time slots."""
     svc = selectors.service_list_for_user(user=request.user)
     query = request.GET.get("q", "").strip()

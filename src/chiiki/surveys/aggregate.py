@@ -31,7 +31,10 @@ def wilson(positive: int, n: int, z: float = Z95) -> tuple[float, float]:
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # At 0/n and n/n the bounds are exactly 0 and 1; float rounding must not move them.
+    low = 0.0 if positive == 0 else max(0.0, centre - half)
+    high = 1.0 if positive == n else min(1.0, centre + half)
+    return low, high
 
 
 def wilson_exprs(positive: pl.Expr, n: pl.Expr, z: float = Z95) -> tuple[pl.Expr, pl.Expr]:
@@ -41,8 +44,18 @@ def wilson_exprs(positive: pl.Expr, n: pl.Expr, z: float = Z95) -> tuple[pl.Expr
     centre = (p + z * z / (2 * nf)) / denom
     half = z * ((p * (1 - p) / nf + z * z / (4 * nf * nf)).sqrt()) / denom
     valid = n > 0
-    low = pl.when(valid).then(pl.max_horizontal(centre - half, pl.lit(0.0)))
-    high = pl.when(valid).then(pl.min_horizontal(centre + half, pl.lit(1.0)))
+    low = (
+        pl.when(valid & (positive == 0))
+        .then(0.0)
+        .when(valid)
+        .then(pl.max_horizontal(centre - half, pl.lit(0.0)))
+    )
+    high = (
+        pl.when(valid & (positive == n))
+        .then(1.0)
+        .when(valid)
+        .then(pl.min_horizontal(centre + half, pl.lit(1.0)))
+    )
     return low, high
 
 

@@ -160,7 +160,115 @@ def run(
         raise SystemExit("FAIL: the optimiser served fewer requests than greedy")
 
 
+def db_week(url: str) -> None:
+    """End to end in the database: 500 volunteer profiles and 2,000 open requests, then
+    ``matching_run`` (load, optimise, store each proposal with a conditional UPDATE)."""
+    import datetime as dt
+    import os
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "chiiki.settings"
+    os.environ["CHIIKI_DATABASE_URL"] = url
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from chiiki.areas import services as area_services
+    from chiiki.mutualaid.models import HelpRequest, Service, VolunteerProfile
+    from chiiki.mutualaid.services import matching_run
+    from chiiki.people.models import Person, Volunteer
+
+    m = area_services.municipality_create(
+        code="352047", name="萩市", prefecture_code="35", prefecture_name="山口県"
+    )
+    la = area_services.life_area_create(municipality=m, code="A", name="全域", order=1)
+    districts = [
+        area_services.district_create(life_area=la, code=f"D{d:02d}", name=f"地区{d}", order=d)
+        for d in range(DISTRICTS)
+    ]
+    for d, near in neighbours().items():
+        districts[d].neighbours.add(*(districts[n] for n in near))
+    service = Service.objects.create(
+        municipality=m, district=districts[0], name="bench", started_on=dt.date(2019, 4, 1)
+    )
+    requests, volunteers = instance(2000, 500, seed=2018)
+
+    def person(i: int, d: int) -> Person:
+        return Person(
+            municipality=m,
+            district=districts[d],
+            family_name="試験",
+            given_name=f"{i}",
+            family_kana="シケン",
+            given_kana="イチ",
+            sex="F",
+            birth_date=dt.date(1945, 1, 1),
+            address=f"地区{d} {i}番地",
+        )
+
+    people = Person.objects.bulk_create([person(i, v.home) for i, v in enumerate(volunteers)])
+    vols = Volunteer.objects.bulk_create(
+        [Volunteer(person=p, registered_on=dt.date(2019, 4, 1)) for p in people]
+    )
+    profiles = VolunteerProfile.objects.bulk_create(
+        [
+            VolunteerProfile(
+                volunteer=vo,
+                service=service,
+                skills=sorted(v.skills),
+                tools=sorted(v.tools),
+                availability=sorted(v.slots),
+                max_jobs_per_week=v.max_jobs,
+            )
+            for vo, v in zip(vols, volunteers, strict=True)
+        ]
+    )
+    through = VolunteerProfile.districts.through
+    through.objects.bulk_create(
+        [
+            through(volunteerprofile_id=p.pk, district_id=districts[d].pk)
+            for p, v in zip(profiles, volunteers, strict=True)
+            for d in v.districts
+        ]
+    )
+    residents = Person.objects.bulk_create(
+        [person(10_000 + i, r.district) for i, r in enumerate(requests)]
+    )
+    week = dt.date(2019, 6, 3)
+    HelpRequest.objects.bulk_create(
+        [
+            HelpRequest(
+                service=service,
+                person=p,
+                task=r.task,
+                district=p.district,
+                address=p.address,
+                week=week,
+                preferred_slots=sorted(r.slots),
+                estimated_minutes=30,
+            )
+            for p, r in zip(residents, requests, strict=True)
+        ]
+    )
+    t0 = time.perf_counter()
+    result = matching_run(municipality=m, week=week, service=service)
+    t = time.perf_counter() - t0
+    vendor = url.split(":", 1)[0]
+    print(
+        f"-- database ({vendor}): matching_run over {result['open']:,} requests × 500 volunteers: "
+        f"{t:.2f} s, {result['served']:,} proposals stored"
+    )
+
+
 def main() -> None:
+    import os
+    import subprocess
+    import tempfile
+
+    if len(sys.argv) == 3 and sys.argv[1] == "--db":
+        db_week(sys.argv[2])
+        return
     nb = neighbours()
     requests, volunteers = instance(2000, 500, seed=2018)
     run("week (random)", requests, volunteers, nb)
@@ -173,6 +281,15 @@ def main() -> None:
     )
     requests, volunteers = constrained()
     run("constrained (scarce mowers)", requests, volunteers, {0: frozenset({1}), 1: frozenset({0})})
+    # The database runs in child processes: Django is configured once per process.
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.sqlite3"
+        subprocess.run([sys.executable, __file__, "--db", url], check=True)
+    pg = os.environ.get("CHIIKI_BENCH_POSTGRES_URL")
+    if pg:
+        subprocess.run([sys.executable, __file__, "--db", pg], check=True)
+    else:
+        print("-- database (postgres): skipped, CHIIKI_BENCH_POSTGRES_URL is not set")
 
 
 if __name__ == "__main__":

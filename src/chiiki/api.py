@@ -32,3 +32,7 @@ api.add_router("/people", people_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/resources", resources_router)
 api.add_router("/mutualaid", mutualaid_router)
+
+from chiiki.resources.api import hsds_router  # noqa: E402
+
+api.add_router("/hsds", hsds_router)

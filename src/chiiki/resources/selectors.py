@@ -292,11 +292,15 @@ def district_sheet(*, user: Any, district_id: int) -> dict[str, Any]:
     }
 
 
-def service_records(*, municipality_ids: list[int]) -> list[hsds.ServiceRecord]:
+def service_records(
+    *, municipality_ids: list[int], service_ids: list[int] | None = None
+) -> list[hsds.ServiceRecord]:
     """The directory of the municipalities as HSDS records (for export and the API)."""
+    qs = Service.objects.filter(municipality_id__in=municipality_ids)
+    if service_ids is not None:
+        qs = qs.filter(pk__in=service_ids)
     qs = (
-        Service.objects.filter(municipality_id__in=municipality_ids)
-        .select_related("organization", "district")
+        qs.select_related("organization", "district")
         .prefetch_related(
             "schedules",
             "contacts__phones",

@@ -263,3 +263,66 @@ def test_the_api_scores_a_kcl_file_for_health_roles_only(personas, client_for):
             "/api/surveys/kcl/score", {"file": SimpleUploadedFile("k.csv", data)}
         )
         assert denied.status_code == 403, name
+
+
+def test_a_municipality_edits_a_rule_set_and_rescores_a_survey_which_then_names_it(
+    filled_survey, personas, client_for
+):
+    client = client_for(personas["officer"])
+    text = client.get(reverse("surveys:rulesets") + "?from=needs_default").content.decode()
+    assert "needs_default" in text
+    yaml_text = (
+        services.ruleset_yaml(municipality=None, name="needs_default")
+        .replace("name: needs_default", "name: hagi_2025")
+        .replace("at_least: 3}}", "at_least: 2}}", 1)
+    )
+    bad = client.post(
+        reverse("surveys:rulesets"), {"yaml": yaml_text.replace("[stairs,", "[stares,")}
+    )
+    assert "stares" in bad.content.decode()
+    assert client.post(reverse("surveys:rulesets"), {"yaml": yaml_text}).status_code == 302
+    before = sum(r.results["motor"] or 0 for r in Respondent.objects.all())
+    assert (
+        client.post(
+            reverse("surveys:rescore", args=[filled_survey.pk]), {"ruleset": "hagi_2025"}
+        ).status_code
+        == 302
+    )
+    filled_survey.refresh_from_db()
+    assert filled_survey.ruleset_name == "hagi_2025"
+    assert sum(r.results["motor"] or 0 for r in Respondent.objects.all()) > before
+    body = client.get(reverse("surveys:results", args=[filled_survey.pk])).content.decode()
+    assert "hagi_2025 2026.1（provisional）" in body
+
+
+def test_only_municipal_staff_may_edit_rule_sets_or_rescore(filled_survey, personas, client_for):
+    for name in ("nurse", "coordinator", "pref", "volunteer", "outsider"):
+        client = client_for(personas[name])
+        assert client.get(reverse("surveys:rulesets")).status_code == 403, name
+        assert (
+            client.post(
+                reverse("surveys:rescore", args=[filled_survey.pk]),
+                {"ruleset": "needs_variant_any"},
+            ).status_code
+            == 403
+        ), name
+
+
+def test_live_previews_at_the_counter_do_not_flood_the_audit_trail(personas, town, client_for):
+    person = make_person(town.n1)
+    client = client_for(personas["nurse"])
+    url = reverse("surveys:kcl_counter", args=[person.pk])
+    client.get(url)
+    for i in range(1, 6):
+        client.post(url, {f"q{i}": "1", "screened_on": "2025-12-01"}, HTTP_HX_REQUEST="true")
+    assert AuditEvent.objects.filter(object_id=person.pk, action="read").count() == 1
+    outsider = client_for(personas["outsider"])
+    assert outsider.post(url, {"q1": "1"}, HTTP_HX_REQUEST="true").status_code == 403
+
+
+def test_the_results_page_runs_a_fixed_number_of_queries(
+    filled_survey, personas, client_for, django_assert_max_num_queries
+):
+    client = client_for(personas["officer"])
+    with django_assert_max_num_queries(20):
+        client.get(reverse("surveys:results", args=[filled_survey.pk]) + "?by=district")

@@ -17,11 +17,13 @@ class SurveyCreateForm(forms.Form):
     instrument = forms.ChoiceField(label="調査票", choices=InstrumentKind.choices)
     ruleset = forms.ChoiceField(label="判定ルール")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, rulesets: list[rules.RuleSet] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ruleset"].choices = [
             (rs.name, f"{rs.label}（{rs.version}・{rs.status}）")
-            for rs in rules.builtin_rulesets().values()
+            for rs in (rulesets if rulesets is not None else rules.builtin_rulesets().values())
         ]
 
 

@@ -383,3 +383,17 @@ def latest_survey(*, user: Any) -> Survey | None:
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+def person_in_scope(*, user: Any, person_id: int) -> Person:
+    """A person the user may open, without an audit event (for partial updates of a page whose
+    opening was audited)."""
+    found = (
+        Person.objects.filter(permissions.person_filter(user))
+        .select_related("district")
+        .filter(pk=person_id)
+        .first()
+    )
+    if found is None:
+        raise permissions.PermissionDenied("この人の記録を閲覧する権限がありません")
+    return found

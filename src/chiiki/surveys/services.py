@@ -564,3 +564,47 @@ def enrolment_create(
     enrolment.full_clean(exclude=["person"])
     enrolment.save()
     return enrolment
+
+
+def ruleset_choices(
+    *, municipality: Municipality | None, instrument: str | None = None
+) -> list[rules.RuleSet]:
+    """The rule sets a municipality may choose: shipped ones, replaced by its own edits of the same name."""
+    found = dict(rules.builtin_rulesets())
+    if municipality is not None:
+        for own in MunicipalRuleSet.objects.filter(municipality=municipality):
+            try:
+                rs = rules.ruleset_from_yaml(own.yaml)
+            except rules.RuleSetError:
+                continue
+            found[rs.name] = rs
+    return [rs for rs in found.values() if instrument is None or rs.instrument == instrument]
+
+
+@transaction.atomic
+def survey_rescore(*, user: Any, survey: Survey, ruleset_name: str) -> int:
+    """Score the stored answers again with another rule set; the survey then names that one."""
+    _check_import_rights(user, survey)
+    text = ruleset_yaml(municipality=survey.municipality, name=ruleset_name)
+    ruleset = rules.ruleset_from_yaml(text)
+    if ruleset.instrument != survey.instrument:
+        raise rules.RuleSetError(f"判定ルール {ruleset.name} は調査票 {ruleset.instrument} 用です")
+    inst = rules.instrument(survey.instrument)
+    schema = {i.id: (pl.Float64 if i.kind == "number" else pl.Int8) for i in inst.items}
+    respondents = list(Respondent.objects.filter(survey=survey).order_by("pk"))
+    asked = set().union(*(r.answers.keys() for r in respondents)) if respondents else set()
+    frame = pl.DataFrame(
+        [r.answers for r in respondents], schema={k: v for k, v in schema.items() if k in asked}
+    )
+    scored = scoring.score(frame, ruleset).to_dicts()
+    dets = scoring.active_determinations(ruleset, set(frame.columns))
+    extra = [c for s in ruleset.scores for c in (s.id, s.band_name) if c]
+    for r, res in zip(respondents, scored, strict=True):
+        r.results = {d: res[d] for d in dets} | {e: res[e] for e in extra if e in res}
+        r.risk_count = sum(1 for d in dets if res[d] == 1)
+    Respondent.objects.bulk_update(respondents, ["results", "risk_count"], batch_size=2000)
+    survey.ruleset_name, survey.ruleset_version = ruleset.name, ruleset.version
+    survey.ruleset_status, survey.ruleset_yaml = ruleset.status, text
+    survey.full_clean()
+    survey.save()
+    return len(respondents)

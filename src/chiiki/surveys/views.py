@@ -34,7 +34,10 @@ def index(request: HttpRequest) -> HttpResponse:
     surveys = list(
         selectors.survey_list_for_user(user=user)
     )  # refuses volunteers: no survey data at all
-    form = SurveyCreateForm(request.POST or None)
+    form = SurveyCreateForm(
+        request.POST or None,
+        rulesets=services.ruleset_choices(municipality=getattr(user, "municipality", None)),
+    )
     if request.method == "POST":
         permissions.require(permissions.can_import_surveys(user))
         if form.is_valid():
@@ -131,6 +134,11 @@ def results(request: HttpRequest, survey_id: int) -> HttpResponse:
         "can_import": permissions.can_import_surveys(request.user),
         "can_visit": permissions.can_manage_survey_visits(request.user),
         "can_answers": permissions.can_view_survey_answers(request.user),
+        "ruleset_choices": services.ruleset_choices(
+            municipality=survey.municipality, instrument=survey.instrument
+        )
+        if permissions.can_import_surveys(request.user)
+        else [],
     }
     template = "surveys/results.html#heat" if request.htmx else "surveys/results.html"
     return render(request, template, context)
@@ -389,9 +397,14 @@ def kcl_counter(request: HttpRequest, person_id: int) -> HttpResponse:
     permissions.require(
         permissions.can_screen_kcl(request.user), "基本チェックリストを記録する権限がありません"
     )
-    person = people_selectors.person_get_for_user(
-        user=request.user, person_id=person_id, request=request
-    )
+    if request.htmx:
+        # A live preview while the nurse answers: scoped like the full page, whose opening
+        # was audited already, without one audit event per click.
+        person = selectors.person_in_scope(user=request.user, person_id=person_id)
+    else:
+        person = people_selectors.person_get_for_user(
+            user=request.user, person_id=person_id, request=request
+        )
     form = KclForm(request.POST or None)
     result = _kcl_result(form) if request.method == "POST" else None
     if request.method == "POST" and request.POST.get("save") and result is not None:
@@ -444,3 +457,51 @@ def screening_detail(request: HttpRequest, screening_id: int) -> HttpResponse:
             "results_json": json.dumps(screening.results, ensure_ascii=False),
         },
     )
+
+
+@login_required
+def rulesets(request: HttpRequest) -> HttpResponse:
+    """Choose or edit the municipality's rule sets (YAML, checked before it is kept)."""
+    permissions.require(
+        permissions.can_import_surveys(request.user), "判定ルールを編集する権限がありません"
+    )
+    municipality = request.user.municipality  # type: ignore[union-attr]
+    choices = services.ruleset_choices(municipality=municipality)
+    source = request.GET.get("from", "")
+    text = request.POST.get("yaml", "")
+    error = ""
+    if request.method == "POST":
+        try:
+            saved = services.municipal_ruleset_save(
+                user=request.user, municipality=municipality, yaml_text=text
+            )
+        except RuleSetError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, f"判定ルール {saved.name} を保存しました")
+            return redirect("surveys:rulesets")
+    elif source:
+        try:
+            text = services.ruleset_yaml(municipality=municipality, name=source)
+        except RuleSetError as exc:
+            error = str(exc)
+    return render(
+        request, "surveys/rulesets.html", {"choices": choices, "yaml": text, "error": error}
+    )
+
+
+@login_required
+@require_POST
+def rescore(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
+    try:
+        n = services.survey_rescore(
+            user=request.user, survey=survey, ruleset_name=request.POST.get("ruleset", "")
+        )
+    except RuleSetError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"{n} 人の回答を判定ルール {survey.ruleset_ref} で判定し直しました"
+        )
+    return redirect("surveys:results", survey_id=survey.pk)

@@ -97,3 +97,27 @@ def test_the_volunteers_phone_page_shows_only_what_it_should_and_marks_a_job_don
     expect(page.locator(f"#job-{confirmed.pk}")).to_contain_text("完了（40分）")
     screenshot("mutualaid-volunteer-phone-done")
     assert services.points_balance(aid.hanako.pk) == 2
+
+
+def test_the_yearly_report_draws_its_chart_from_the_offline_plotly(
+    town, personas, login, live_server, page, screenshot
+):
+    aid = build_aid(town, personas)
+    officer = personas["officer"]
+    for slot, task in ((0, "mowing"), (1, "weeding"), (2, "shopping")):
+        req = new_request(aid, officer, task=task, slots=(slot,))
+        services.proposal_change(user=officer, request_id=req.pk, volunteer=aid.hanako, slot=slot)
+        services.proposal_confirm(user=officer, request_id=req.pk)
+        services.request_done(user=officer, request_id=req.pk, actual_minutes=30)
+    outside = []
+    page.on(
+        "request",
+        lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None,
+    )
+    login("officer")
+    page.goto(f"{live_server.url}/mutualaid/report/?year=2019")
+    expect(page.locator("#report-table")).to_contain_text("草刈り")
+    expect(page.locator("#summary")).to_contain_text("3")
+    expect(page.locator("#chart .main-svg").first).to_be_visible()
+    screenshot("mutualaid-report")
+    assert outside == []  # no CDN, no fonts or scripts from outside

@@ -352,7 +352,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "title": {"text": f"{year}年度 月別・作業別の件数"},
             "height": 420,
             "font": {"family": "Noto Sans CJK JP, sans-serif"},
-            "yaxis": {"title": {"text": "件数"}},
+            "yaxis": {"title": {"text": "件数"}, "tickformat": "d", "rangemode": "tozero"},
             "margin": {"t": 50, "r": 10, "b": 40, "l": 50},
         },
     }

@@ -155,3 +155,21 @@ def test_the_mailing_list_imports_by_insured_number_all_or_nothing(survey, perso
         filename="m.csv",
     )
     assert again.created == 0 and Person.objects.count() >= 1
+
+
+def test_the_cli_imports_the_same_files_all_or_nothing(survey, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    rows = needs_rows(12, ["須佐", "旭"])
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(
+        needs_csv([rows[0].replace(",須佐,", ",月,").replace(",旭,", ",月,"), *rows[1:]], "cp932")
+    )
+    with pytest.raises(CommandError, match="2行目「地区」列: 「月」"):
+        call_command("survey", "import", str(bad), "--survey", str(survey.pk))
+    assert Respondent.objects.count() == 0
+    good = tmp_path / "good.csv"
+    good.write_bytes(needs_csv(rows, "cp932"))
+    call_command("survey", "import", str(good), "--survey", str(survey.pk))
+    call_command("survey", "import", str(good), "--survey", str(survey.pk))
+    assert Respondent.objects.count() == 12

@@ -10,8 +10,9 @@ from django.core.management.base import CommandError, CommandParser
 
 from chiiki.core.commands import ChiikiCommand
 from chiiki.core.tabular import TableError
-from chiiki.surveys import cli
+from chiiki.surveys import answers, cli, rules, services
 from chiiki.surveys.aggregate import age_band_expr, aggregate
+from chiiki.surveys.models import Survey
 from chiiki.surveys.rules import NEEDS_DEFAULT, RuleSet, RuleSetError, builtin_rulesets
 from chiiki.surveys.scoring import active_determinations, output_columns, score
 
@@ -54,8 +55,20 @@ class Command(ChiikiCommand):
                 help="列の対応づけ（YAML/JSON: 見出し: 項目、または CSV）",
             )
             p.add_argument("-o", "--output", metavar="OUT")
+        i = sub.add_parser(
+            "import", help="回答をデータベースの調査に取り込む（全件成功時のみ・冪等）"
+        )
+        i.add_argument("input", metavar="INPUT")
+        i.add_argument("--survey", type=int, required=True, metavar="ID", help="調査の番号")
+        i.add_argument("--mapping", metavar="FILE", help="列の対応づけ（保存済みの対応づけに追加）")
+        m = sub.add_parser("mailing", help="発送名簿（被保険者番号の列）を取り込む")
+        m.add_argument("input", metavar="INPUT")
+        m.add_argument("--survey", type=int, required=True, metavar="ID")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] in ("import", "mailing"):
+            self._import(options)
+            return
         try:
             ruleset = cli.load_ruleset(options["rules"])
             if options["subcommand"] == "score":
@@ -66,6 +79,48 @@ class Command(ChiikiCommand):
         except (cli.InputError, TableError, RuleSetError, OSError) as exc:
             raise CommandError(str(exc)) from None
         self.write_output(data, options["output"])
+
+    def _import(self, options: dict[str, Any]) -> None:
+        """Same files and same checks as the web upload; the system user is recorded as (system)."""
+        survey = Survey.objects.filter(pk=options["survey"]).first()
+        if survey is None:
+            raise CommandError(f"調査 {options['survey']} はありません")
+        path = Path(options["input"])
+        if not path.exists():
+            raise CommandError(f"ファイル {path} がありません")
+        if options["subcommand"] == "mailing":
+            result = services.mailing_import(
+                user=None, survey=survey, data=path.read_bytes(), filename=path.name
+            )
+        else:
+            mapping = None
+            extra = cli.load_mapping(options.get("mapping"))
+            if extra:
+                frame, _ = answers.read_frame(path.read_bytes(), path.name)
+                saved = services.column_mapping_for(
+                    municipality=survey.municipality, instrument=survey.instrument
+                )
+                mapping = answers.auto_mapping(
+                    frame.columns, rules.instrument(survey.instrument), {**saved, **extra}
+                )
+            result = services.survey_import(
+                user=None,
+                survey=survey,
+                data=path.read_bytes(),
+                filename=path.name,
+                mapping=mapping,
+                channel="cli",
+            )
+        if not result.ok:
+            lines = [e.message for e in result.errors]
+            raise CommandError(
+                f"{result.error_count} 件の誤りがあります（何も取り込んでいません）:\n"
+                + "\n".join(lines)
+            )
+        self.stdout.write(
+            f"{survey.name}: 新規 {result.created} 件、更新 {result.updated} 件、変更なし {result.unchanged} 件"
+            f"（判定ルール {survey.ruleset_ref}）"
+        )
 
     def _score(self, options: dict[str, Any], ruleset: RuleSet) -> tuple[pl.DataFrame, list[str]]:
         prepared = cli.read_answers(

@@ -14,6 +14,7 @@ the charts and the exports read).
 from __future__ import annotations
 
 import math
+from typing import Any, cast
 
 import polars as pl
 
@@ -61,10 +62,10 @@ def wilson_exprs(positive: pl.Expr, n: pl.Expr, z: float = Z95) -> tuple[pl.Expr
 
 def age_band_expr(age: pl.Expr) -> pl.Expr:
     """5-year bands 65-69 … 85-89 and 90+ (under 65 as '-64')."""
-    expr = pl.when(age < AGE_BANDS[0]).then(pl.lit(f"-{AGE_BANDS[0] - 1}"))
+    expr: Any = pl.when(age < AGE_BANDS[0]).then(pl.lit(f"-{AGE_BANDS[0] - 1}"))
     for lo in AGE_BANDS[:-1]:
         expr = expr.when(age < lo + 5).then(pl.lit(f"{lo}-{lo + 4}"))
-    return expr.otherwise(pl.lit(f"{AGE_BANDS[-1]}+"))
+    return cast(pl.Expr, expr.otherwise(pl.lit(f"{AGE_BANDS[-1]}+")))
 
 
 def aggregate(

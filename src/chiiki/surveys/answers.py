@@ -214,10 +214,10 @@ def parse_choice(raw: str | None, item: Item) -> int | None:
         if rest and by_text.get(rest, code) != code:
             raise AnswerError(f"番号と文言が一致しません。{_expected_choice(item)}")
         return code
-    code = by_text.get(fold(text))
-    if code is None:
+    found = by_text.get(fold(text))
+    if found is None:
         raise AnswerError(_expected_choice(item))
-    return code
+    return found
 
 
 def parse_number(raw: str | None, item: Item) -> Decimal | None:
@@ -366,6 +366,7 @@ def prepare(
     items = {i.id: i for i in instrument.items}
     for header, target in mapping.items():
         parse: Callable[[str], object]
+        dtype: pl.DataType
         item = items.get(target)
         if item is not None:
             if item.kind == "number":

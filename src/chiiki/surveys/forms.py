@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -21,7 +21,7 @@ class SurveyCreateForm(forms.Form):
         self, *args: Any, rulesets: list[rules.RuleSet] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ruleset"].choices = [
+        cast(forms.ChoiceField, self.fields["ruleset"]).choices = [
             (rs.name, f"{rs.label}（{rs.version}・{rs.status}）")
             for rs in (rulesets if rulesets is not None else rules.builtin_rulesets().values())
         ]

@@ -18,6 +18,7 @@ the missing answers can no longer change is decided:
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any, cast
 
 import polars as pl
 
@@ -83,16 +84,11 @@ def at_least_expr(refs: tuple[str, ...], n: int) -> pl.Expr:
 
 
 def _band_expr(score: Score, value: pl.Expr) -> pl.Expr:
-    expr: pl.Expr | pl.When | pl.Then | None = None
-    for band in score.bands:
-        cond = value >= band.min
-        expr = (
-            pl.when(cond).then(pl.lit(band.label))
-            if expr is None
-            else expr.when(cond).then(pl.lit(band.label))
-        )  # type: ignore[union-attr]
-    assert expr is not None
-    return expr.otherwise(None)  # type: ignore[union-attr]
+    """The label of the highest band whose minimum ``value`` reaches (bands are sorted high first)."""
+    expr: Any = pl.when(value >= score.bands[0].min).then(pl.lit(score.bands[0].label))
+    for band in score.bands[1:]:
+        expr = expr.when(value >= band.min).then(pl.lit(band.label))
+    return cast(pl.Expr, expr.otherwise(None))
 
 
 def score_exprs(score: Score) -> list[pl.Expr]:

@@ -327,16 +327,18 @@ def followup_list(
                 f"基本チェックリスト {s.screened_on}",
             )
     if survey is not None:
-        labels = {d.id: d.label for d in survey_ruleset(survey).determinations}
+        names = {d.id: d.label for d in survey_ruleset(survey).determinations}
         for r in Respondent.objects.filter(
             survey=survey, person__in=people, risk_count__gte=min_risks
         ).select_related("person__district__life_area"):
-            flags = [labels.get(k, k) for k, v in r.results.items() if v == 1 and k in labels]
-            if r.person_id in found:
-                found[r.person_id].flags += flags
-                found[r.person_id].source += f"・{survey.name}"
+            flags = [names[k] for k, v in r.results.items() if v == 1 and k in names]
+            if r.person is None:
+                continue
+            if r.person.pk in found:
+                found[r.person.pk].flags += flags
+                found[r.person.pk].source += f"・{survey.name}"
             else:
-                found[r.person_id] = FollowUp(r.person, flags, survey.name)  # type: ignore[arg-type]
+                found[r.person.pk] = FollowUp(r.person, flags, survey.name)
     grouped: dict[str, list[FollowUp]] = defaultdict(list)
     for f in sorted(
         found.values(), key=lambda f: (f.person.district.order, f.person.family_kana, f.person.pk)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from django.contrib import messages
@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from chiiki.accounts import permissions
+from chiiki.areas.models import Municipality
 from chiiki.core.pdf import render_pdf
 from chiiki.core.tabular import safe_cell
 from chiiki.people import selectors as people_selectors
@@ -26,6 +27,17 @@ from chiiki.surveys.forms import (
 )
 from chiiki.surveys.models import MailingEntry, Outcome
 from chiiki.surveys.rules import RuleSetError
+
+
+def _htmx(request: HttpRequest) -> bool:
+    """django-htmx's request.htmx, typed."""
+    return bool(getattr(request, "htmx", False))
+
+
+def _municipality(request: HttpRequest) -> Municipality:
+    municipality = getattr(request.user, "municipality", None)
+    permissions.require(municipality is not None, "市町村に属するユーザーだけが行えます")
+    return cast(Municipality, municipality)
 
 
 @login_required
@@ -44,8 +56,8 @@ def index(request: HttpRequest) -> HttpResponse:
             try:
                 survey = services.survey_create(
                     user=user,
-                    municipality=user.municipality,
-                    name=form.cleaned_data["name"],  # type: ignore[union-attr]
+                    municipality=_municipality(request),
+                    name=form.cleaned_data["name"],
                     fiscal_year=form.cleaned_data["fiscal_year"],
                     instrument=form.cleaned_data["instrument"],
                     ruleset_name=form.cleaned_data["ruleset"],
@@ -140,7 +152,7 @@ def results(request: HttpRequest, survey_id: int) -> HttpResponse:
         if permissions.can_import_surveys(request.user)
         else [],
     }
-    template = "surveys/results.html#heat" if request.htmx else "surveys/results.html"
+    template = "surveys/results.html#heat" if _htmx(request) else "surveys/results.html"
     return render(request, template, context)
 
 
@@ -336,7 +348,7 @@ def visit_record(request: HttpRequest, survey_id: int, entry_id: int) -> HttpRes
         services.visit_record(user=request.user, entry=entry, request=request, **form.cleaned_data)
         entry.refresh_from_db()
     context = {"e": entry, "survey": survey, "visit_form": form, "outcomes": Outcome.choices}
-    if request.htmx:
+    if _htmx(request):
         return render(request, "surveys/nonrespondents.html#entry", context)
     return redirect("surveys:nonrespondents", survey_id=survey.pk)
 
@@ -397,7 +409,7 @@ def kcl_counter(request: HttpRequest, person_id: int) -> HttpResponse:
     permissions.require(
         permissions.can_screen_kcl(request.user), "基本チェックリストを記録する権限がありません"
     )
-    if request.htmx:
+    if _htmx(request):
         # A live preview while the nurse answers: scoped like the full page, whose opening
         # was audited already, without one audit event per click.
         person = selectors.person_in_scope(user=request.user, person_id=person_id)
@@ -437,7 +449,7 @@ def kcl_counter(request: HttpRequest, person_id: int) -> HttpResponse:
         "history": selectors.screening_list_for_person(user=request.user, person=person),
         "items": KCL_ITEMS,
     }
-    if request.htmx:
+    if _htmx(request):
         return render(request, "surveys/kcl_counter.html#result", context)
     return render(request, "surveys/kcl_counter.html", context)
 
@@ -465,7 +477,7 @@ def rulesets(request: HttpRequest) -> HttpResponse:
     permissions.require(
         permissions.can_import_surveys(request.user), "判定ルールを編集する権限がありません"
     )
-    municipality = request.user.municipality  # type: ignore[union-attr]
+    municipality = _municipality(request)
     choices = services.ruleset_choices(municipality=municipality)
     source = request.GET.get("from", "")
     text = request.POST.get("yaml", "")

@@ -356,3 +356,12 @@ def test_the_volunteer_list_and_matching_pages_run_a_fixed_number_of_queries(
         c.get("/mutualaid/volunteers/")
     with django_assert_max_num_queries(14):
         c.get("/mutualaid/matching/?week=2019-06-03")
+
+
+def test_the_overview_shows_the_guides_fee_table_and_falls_back_to_the_latest_busy_week(
+    aid, personas, client_for
+):
+    new_request(aid, personas["officer"], task="weeding")
+    text = client_for(personas["officer"]).get("/mutualaid/").text
+    assert "30分以内" in text and "300円" in text and "+200円" in text and "草刈り・耕し" in text
+    assert "2019年6月3日からの週の依頼" in text

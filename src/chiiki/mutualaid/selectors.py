@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +65,29 @@ def status_counts(*, user: Any, week: dt.date | None = None) -> dict[str, int]:
         qs = qs.filter(week=week_start(week))
     counts = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     return {s.value: counts.get(s.value, 0) for s in Status}
+
+
+def latest_week(*, user: Any, before: dt.date) -> dt.date | None:
+    """The latest week up to ``before`` with requests in the user's districts."""
+    return (
+        HelpRequest.objects.filter(permissions.mutualaid_request_filter(user), week__lte=before)
+        .order_by("-week")
+        .values_list("week", flat=True)
+        .first()
+    )
+
+
+def latest_fiscal_year(*, user: Any, service: Service) -> int | None:
+    """The 年度 of the service's latest done job in the user's districts."""
+    last = (
+        HelpRequest.objects.filter(
+            permissions.mutualaid_request_filter(user), service=service, status=Status.DONE
+        )
+        .order_by("-done_on")
+        .values_list("done_on", flat=True)
+        .first()
+    )
+    return fiscal_year_of(last) if last else None
 
 
 def request_get_for_user(
@@ -267,7 +290,7 @@ def year_report(*, user: Any, service: Service, fiscal_year: int) -> dict[str, A
         }
         for key, task in tariff.tasks.items()
     ]
-    monthly: dict[str, Counter[int]] = defaultdict(Counter)
+    monthly: dict[str, Counter[int]] = {k: Counter() for k in tariff.tasks}
     for task, on in done.values_list("task", "done_on"):
         if on is None:  # a done job always has a date; keeps the type checker honest
             continue
@@ -286,5 +309,7 @@ def year_report(*, user: Any, service: Service, fiscal_year: int) -> dict[str, A
         "volunteers_active": len(active),
         "volunteers_new": new,
         "months": [f"{(start + relativedelta(months=i)).month}月" for i in range(12)],
-        "monthly": {tariff.task_label(t): [c[i] for i in range(12)] for t, c in monthly.items()},
+        "monthly": {
+            tariff.task_label(t): [c[i] for i in range(12)] for t, c in monthly.items() if c
+        },
     }

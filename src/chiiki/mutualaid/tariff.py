@@ -113,6 +113,14 @@ class Tariff:
     def tool_label(self, key: str) -> str:
         return self.tools.get(key, key)
 
+    @property
+    def surcharge_notes(self) -> list[tuple[str, str]]:
+        """(surcharge, the tasks it applies to in the tariff's order), for display."""
+        return [
+            (s.label, "・".join(t.label for t in self.tasks.values() if t.key in s.tasks))
+            for s in self.surcharges
+        ]
+
 
 def _bracket_for(brackets: tuple[Bracket, ...], minutes: int) -> Bracket | None:
     for bracket in brackets:

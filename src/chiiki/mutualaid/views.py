@@ -62,6 +62,11 @@ def index(request: HttpRequest) -> HttpResponse:
         permissions.can_manage_mutualaid(request.user), "助け合いサービスを閲覧する権限がありません"
     )
     week = week_start(_date(request.GET.get("week"), timezone.localdate()))
+    if not request.GET.get("week") and not any(
+        selectors.status_counts(user=request.user, week=week).values()
+    ):
+        # Nothing this week (a quiet week, or the demo's year): show the latest busy one.
+        week = selectors.latest_week(user=request.user, before=week) or week
     context = {
         "services": selectors.service_list_for_user(user=request.user),
         "week": week,
@@ -340,7 +345,12 @@ def report(request: HttpRequest) -> HttpResponse:
     service_id = request.GET.get("service", "")
     service = next((s for s in svc if str(s.pk) == service_id), svc[0])
     year_raw = request.GET.get("year", "")
-    year = int(year_raw) if year_raw.isdigit() else selectors.fiscal_year_of(timezone.localdate())
+    year = (
+        int(year_raw)
+        if year_raw.isdigit()
+        else selectors.latest_fiscal_year(user=request.user, service=service)
+        or selectors.fiscal_year_of(timezone.localdate())
+    )
     data = selectors.year_report(user=request.user, service=service, fiscal_year=year)
     chart = {
         "data": [

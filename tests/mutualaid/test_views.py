@@ -365,3 +365,64 @@ def test_the_overview_shows_the_guides_fee_table_and_falls_back_to_the_latest_bu
     text = client_for(personas["officer"]).get("/mutualaid/").text
     assert "30分以内" in text and "300円" in text and "+200円" in text and "草刈り・耕し" in text
     assert "2019年6月3日からの週の依頼" in text
+
+
+def test_staff_set_up_a_new_volunteers_profile_and_a_day_away(aid, personas, client_for, town):
+    from chiiki.people.services import volunteer_register
+    from tests.conftest import make_person
+
+    newcomer = volunteer_register(
+        person=make_person(
+            town.s1,
+            family_name="新井",
+            given_name="三郎",
+            family_kana="アライ",
+            given_kana="サブロウ",
+        ),
+        registered_on=dt.date(2019, 6, 1),
+    )
+    c = client_for(personas["coordinator"])
+    assert "新井 三郎" in c.get("/mutualaid/volunteers/").text  # listed as not set up yet
+    response = c.post(
+        f"/mutualaid/volunteers/{newcomer.pk}/edit/",
+        {
+            "service": aid.service.pk,
+            "skills": ["weeding", "mowing"],
+            "tools": ["mower"],
+            "districts": [str(town.s2.pk)],
+            "availability": ["0", "1"],
+            "max_jobs_per_week": "2",
+            "trainings": "草刈機の安全講習\n傾聴研修",
+        },
+    )
+    assert response.status_code == 302
+    profile = newcomer.mutualaid_profile
+    assert profile.skills == ["weeding", "mowing"] and profile.trainings == [
+        "草刈機の安全講習",
+        "傾聴研修",
+    ]
+    assert {d.pk for d in profile.districts.all()} == {town.s1.pk, town.s2.pk}
+    c.post(
+        f"/mutualaid/volunteers/{newcomer.pk}/edit/",
+        {"form": "exception", "date": "2019-06-03", "note": "通院"},
+    )
+    assert profile.exceptions.get().note == "通院"
+    page = c.get(f"/mutualaid/volunteers/{newcomer.pk}/").text
+    assert "草刈機" in page and "通院" in page
+
+
+def test_a_profile_with_a_tool_the_tariff_does_not_know_is_refused(aid, personas, client_for):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="chainsaw"):
+        services.volunteer_profile_save(
+            volunteer=aid.jiro, service=aid.service, skills=["weeding"], tools=["chainsaw"]
+        )
+
+
+def test_staff_of_other_areas_cannot_edit_a_volunteer(aid, personas, client_for):
+    for who in ("nurse", "outsider", "volunteer"):
+        assert (
+            client_for(personas[who]).get(f"/mutualaid/volunteers/{aid.jiro.pk}/edit/").status_code
+            == 403
+        )

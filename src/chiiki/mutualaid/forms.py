@@ -50,6 +50,54 @@ class AssignForm(forms.Form):
     slot = forms.TypedChoiceField(label="時間帯", choices=SLOT_CHOICES, coerce=int)
 
 
+class ProfileForm(forms.Form):
+    """A volunteer's profile for a service; the choices come from the service's tariff."""
+
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.none(), label="サービス", empty_label=None
+    )
+    skills = forms.MultipleChoiceField(label="できる作業", widget=forms.CheckboxSelectMultiple)
+    tools = forms.MultipleChoiceField(
+        label="道具", widget=forms.CheckboxSelectMultiple, required=False
+    )
+    districts = forms.MultipleChoiceField(
+        label="活動する地区（住んでいる地区は必ず含みます）",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    availability = forms.TypedMultipleChoiceField(
+        label="空いている時間帯（毎週）",
+        choices=SLOT_CHOICES,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    max_jobs_per_week = forms.IntegerField(
+        label="週の上限件数", min_value=1, max_value=14, initial=3
+    )
+    trainings = forms.CharField(
+        label="受講した研修（1行に1つ）", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, services: Any, districts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        service_field: Any = self.fields["service"]
+        service_field.queryset = services
+        first = services.first()
+        tariff = first.tariff if first else None
+        skills: Any = self.fields["skills"]
+        skills.choices = tariff.task_choices() if tariff else []
+        tools: Any = self.fields["tools"]
+        tools.choices = list(tariff.tools.items()) if tariff else []
+        covered: Any = self.fields["districts"]
+        covered.choices = [(str(d.pk), d.name) for d in districts]
+
+
+class ExceptionForm(forms.Form):
+    date = forms.DateField(label="休みの日", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="理由", required=False, max_length=100)
+
+
 class RedeemForm(forms.Form):
     points = forms.IntegerField(label="交換するポイント")
     note = forms.CharField(label="交換の内容", required=False, max_length=200)

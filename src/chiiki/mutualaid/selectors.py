@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from chiiki.accounts import permissions
 from chiiki.accounts.models import AuditAction
 from chiiki.accounts.services import audit_record
+from chiiki.areas.models import District
 from chiiki.mutualaid.models import (
     HelpRequest,
     PointEntry,
@@ -152,6 +153,44 @@ def volunteer_get_for_user(*, user: Any, volunteer_id: int) -> VolunteerProfile:
     if profile is None:
         raise permissions.PermissionDenied("このボランティアを閲覧する権限がありません")
     return profile
+
+
+def volunteer_role_get_for_user(*, user: Any, volunteer_id: int) -> Volunteer:
+    """A registered volunteer living in the user's districts (to set up their profile)."""
+    permissions.require(
+        permissions.can_manage_mutualaid(user), "ボランティアを扱う権限がありません"
+    )
+    volunteer = (
+        Volunteer.objects.filter(permissions.district_filter(user, prefix="person__district__"))
+        .select_related("person__district")
+        .filter(pk=volunteer_id)
+        .first()
+    )
+    if volunteer is None:
+        raise permissions.PermissionDenied("このボランティアを扱う権限がありません")
+    return volunteer
+
+
+def volunteers_without_profile(*, user: Any) -> list[Volunteer]:
+    """Registered volunteers in the user's districts who have no mutual-aid profile yet."""
+    permissions.require(
+        permissions.can_manage_mutualaid(user), "ボランティアを扱う権限がありません"
+    )
+    return list(
+        Volunteer.objects.filter(
+            permissions.district_filter(user, prefix="person__district__"),
+            active=True,
+            mutualaid_profile__isnull=True,
+        )
+        .select_related("person__district")
+        .order_by("person__family_kana", "person__given_kana")
+    )
+
+
+def district_choices(*, user: Any) -> list[District]:
+    return list(
+        District.objects.filter(permissions.district_filter(user)).order_by("order", "code")
+    )
 
 
 @dataclass(frozen=True)

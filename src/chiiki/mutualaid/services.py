@@ -114,9 +114,13 @@ def volunteer_profile_save(
     availability: list[int] | None = None,
     max_jobs_per_week: int = 3,
     trainings: list[str] | None = None,
+    user: Any = None,
 ) -> VolunteerProfile:
     """Create or replace a volunteer's profile for a service; skills and tools must be the
     tariff's own keys. The volunteer's home district is always among those covered."""
+    _require_staff(user, volunteer.person.district)
+    if user is not None:
+        _require_staff(user, service.district)
     tariff = service.tariff
     unknown = [s for s in skills if s not in tariff.tasks]
     if unknown:
@@ -146,8 +150,9 @@ def volunteer_profile_save(
 
 
 def availability_exception_add(
-    *, profile: VolunteerProfile, date: dt.date, note: str = ""
+    *, profile: VolunteerProfile, date: dt.date, note: str = "", user: Any = None
 ) -> AvailabilityException:
+    _require_staff(user, profile.volunteer.person.district if user is not None else None)
     exception, _ = AvailabilityException.objects.get_or_create(
         profile=profile, date=date, defaults={"note": note}
     )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("matching/", views.matching, name="matching"),
     path("volunteers/", views.volunteer_list, name="volunteer_list"),
     path("volunteers/<int:volunteer_id>/", views.volunteer_detail, name="volunteer_detail"),
+    path("volunteers/<int:volunteer_id>/edit/", views.volunteer_edit, name="volunteer_edit"),
     path("report/", views.report, name="report"),
     path("my/", views.my, name="my"),
     path("my/<int:request_id>/done/", views.my_done, name="my_done"),

@@ -19,7 +19,14 @@ from chiiki.accounts import permissions
 from chiiki.core.http import HtmxHttpRequest
 from chiiki.core.pdf import render_pdf
 from chiiki.mutualaid import selectors, services
-from chiiki.mutualaid.forms import AssignForm, DoneForm, RedeemForm, RequestForm
+from chiiki.mutualaid.forms import (
+    AssignForm,
+    DoneForm,
+    ExceptionForm,
+    ProfileForm,
+    RedeemForm,
+    RequestForm,
+)
 from chiiki.mutualaid.models import SLOT_CHOICES, Status, week_start
 from chiiki.people.models import Person
 
@@ -295,7 +302,70 @@ def matching(request: HttpRequest) -> HttpResponse:
 @login_required
 def volunteer_list(request: HttpRequest) -> HttpResponse:
     profiles = selectors.volunteer_list_for_user(user=request.user)
-    return render(request, "mutualaid/volunteer_list.html", {"profiles": profiles})
+    waiting = selectors.volunteers_without_profile(user=request.user)
+    return render(
+        request, "mutualaid/volunteer_list.html", {"profiles": profiles, "waiting": waiting}
+    )
+
+
+@login_required
+def volunteer_edit(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+    """Set up or change a volunteer's profile (skills, tools, districts, free slots, weekly
+    limit, training) and add days away."""
+    volunteer = selectors.volunteer_role_get_for_user(user=request.user, volunteer_id=volunteer_id)
+    profile = getattr(volunteer, "mutualaid_profile", None)
+    svc = selectors.service_list_for_user(user=request.user)
+    districts = selectors.district_choices(user=request.user)
+    if request.method == "POST" and request.POST.get("form") == "exception" and profile is not None:
+        away = ExceptionForm(request.POST)
+        if away.is_valid():
+            _act(
+                request,
+                lambda: services.availability_exception_add(
+                    profile=profile,
+                    date=away.cleaned_data["date"],
+                    note=away.cleaned_data["note"],
+                    user=request.user,
+                ),
+                f"{away.cleaned_data['date']} を休みの日にしました",
+            )
+        else:
+            messages.error(request, "休みの日を入力してください")
+        return redirect("mutualaid:volunteer_edit", volunteer_id)
+    initial: dict[str, Any] = {}
+    if profile is not None:
+        initial = {
+            "service": profile.service_id,
+            "skills": profile.skills,
+            "tools": profile.tools,
+            "districts": [str(d.pk) for d in profile.districts.all()],
+            "availability": profile.availability,
+            "max_jobs_per_week": profile.max_jobs_per_week,
+            "trainings": "\n".join(profile.trainings),
+        }
+    form = ProfileForm(request.POST or None, services=svc, districts=districts, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = [d for d in districts if str(d.pk) in data["districts"]]
+        try:
+            services.volunteer_profile_save(
+                volunteer=volunteer,
+                service=data["service"],
+                skills=data["skills"],
+                tools=data["tools"],
+                districts=chosen,
+                availability=data["availability"],
+                max_jobs_per_week=data["max_jobs_per_week"],
+                trainings=[t.strip() for t in data["trainings"].splitlines() if t.strip()],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, f"{volunteer.person.name}さんの登録内容を保存しました")
+            return redirect("mutualaid:volunteer_detail", volunteer_id)
+    context = {"volunteer": volunteer, "profile": profile, "form": form}
+    return render(request, "mutualaid/volunteer_edit.html", context)
 
 
 @login_required

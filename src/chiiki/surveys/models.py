@@ -132,7 +132,11 @@ class Respondent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["survey", "key"], name="respondent_key_unique")
         ]
-        indexes = [models.Index(fields=["survey", "district"])]
+        indexes = [
+            models.Index(fields=["survey", "district"]),
+            # "who has not answered" looks respondents up by person within a survey
+            models.Index(fields=["survey", "person"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey} {self.key}"

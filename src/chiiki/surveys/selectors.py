@@ -20,6 +20,7 @@ from chiiki.surveys import aggregate, rules
 from chiiki.surveys.models import (
     MailingEntry,
     Method,
+    Outcome,
     Respondent,
     Screening,
     ServiceEnrolment,
@@ -268,7 +269,7 @@ def nonrespondent_summary(*, user: Any, survey: Survey) -> NonrespondentSummary:
         owner = str(owner_obj.staff) if owner_obj else "（未設定）"
         slot = per.setdefault(e.district_id, [e.district.name, owner, 0, defaultdict(int)])
         slot[2] += 1
-        slot[3][e.outcome] += 1
+        slot[3][Outcome(e.outcome).label] += 1
         owners[owner] += 1
     return NonrespondentSummary(
         by_district=[(a, b, c, dict(d)) for a, b, c, d in per.values()],

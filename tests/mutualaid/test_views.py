@@ -426,3 +426,17 @@ def test_staff_of_other_areas_cannot_edit_a_volunteer(aid, personas, client_for)
             client_for(personas[who]).get(f"/mutualaid/volunteers/{aid.jiro.pk}/edit/").status_code
             == 403
         )
+
+
+def test_the_openapi_document_describes_the_mutual_aid_routes_and_their_refusals(client, db):
+    doc = client.get("/api/openapi.json").json()
+    quote_op = doc["paths"]["/api/mutualaid/quote"]["get"]
+    assert {"200", "400", "422"} <= set(quote_op["responses"])
+    assert (
+        "409" in doc["paths"]["/api/mutualaid/requests/{request_id}/confirm"]["post"]["responses"]
+    )
+
+
+def test_a_malformed_parameter_is_answered_422(aid, personas, client_for):
+    response = client_for(personas["officer"]).get("/api/mutualaid/quote?task=mowing&minutes=abc")
+    assert response.status_code == 422 and isinstance(response.json()["detail"], list)

@@ -11,7 +11,14 @@ from ninja.responses import Status
 from chiiki.accounts import permissions
 from chiiki.mutualaid import selectors, services
 from chiiki.mutualaid.models import HelpRequest
-from chiiki.mutualaid.schemas import ConfirmIn, ErrorOut, JobOut, QuoteOut, RequestOut
+from chiiki.mutualaid.schemas import (
+    ConfirmIn,
+    ErrorOut,
+    JobOut,
+    QuoteOut,
+    RequestOut,
+    ValidationErrorOut,
+)
 from chiiki.mutualaid.tariff import TariffError, load_tariff, quote
 
 router = Router(tags=["mutualaid"])
@@ -36,7 +43,10 @@ def _request_out(r: HelpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/quote", response={200: QuoteOut, 400: ErrorOut})
+@router.get(
+    "/quote",
+    response={200: QuoteOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
+)
 def quote_get(request: HttpRequest, task: str, minutes: int, tariff: str = "choi-kase") -> Any:
     """The fee of a job under a tariff, with its parts; 400 with the reason when refused."""
     permissions.require(
@@ -49,7 +59,10 @@ def quote_get(request: HttpRequest, task: str, minutes: int, tariff: str = "choi
         return Status(400, {"detail": str(exc)})
 
 
-@router.get("/requests", response={200: list[RequestOut], 403: ErrorOut})
+@router.get(
+    "/requests",
+    response={200: list[RequestOut], 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
+)
 def request_list(request: HttpRequest, status: str = "", week: dt.date | None = None) -> Any:
     """Requests in the caller's districts (newest week first, at most 500)."""
     qs = selectors.request_list_for_user(user=request.user, status=status, week=week)
@@ -57,7 +70,14 @@ def request_list(request: HttpRequest, status: str = "", week: dt.date | None = 
 
 
 @router.post(
-    "/requests/{request_id}/confirm", response={200: RequestOut, 403: ErrorOut, 409: ErrorOut}
+    "/requests/{request_id}/confirm",
+    response={
+        200: RequestOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        409: ErrorOut,
+        422: ValidationErrorOut,
+    },
 )
 def request_confirm(request: HttpRequest, request_id: int, payload: ConfirmIn) -> Any:
     """Confirm a proposal. Two confirmations at once: one 200, the other 409 with why."""
@@ -70,7 +90,9 @@ def request_confirm(request: HttpRequest, request_id: int, payload: ConfirmIn) -
     return Status(200, _request_out(req))
 
 
-@router.get("/my/jobs", response={200: list[JobOut], 403: ErrorOut})
+@router.get(
+    "/my/jobs", response={200: list[JobOut], 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut}
+)
 def my_jobs(request: HttpRequest, week: dt.date | None = None) -> Any:
     """The calling volunteer's jobs of the week."""
     cards = selectors.my_jobs(user=request.user, week=week or timezone.localdate(), request=request)

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Schema
 
 
 class ErrorOut(Schema):
     detail: str
+
+
+class ValidationErrorOut(Schema):
+    """Ninja's answer to a malformed parameter or body (422)."""
+
+    detail: list[dict[str, Any]]
 
 
 class QuotePartOut(Schema):

@@ -326,3 +326,16 @@ def test_the_results_page_runs_a_fixed_number_of_queries(
     client = client_for(personas["officer"])
     with django_assert_max_num_queries(20):
         client.get(reverse("surveys:results", args=[filled_survey.pk]) + "?by=district")
+
+
+def test_the_non_respondent_page_counts_by_district_and_owner_in_a_fixed_number_of_queries(
+    survey, personas, town, client_for, django_assert_max_num_queries
+):
+    for i in range(6):
+        make_person(town.n1 if i % 2 else town.n2, birth_date=dt.date(1940, 1, 1))
+    services.mailing_from_register(survey=survey, on=dt.date(2025, 11, 1))
+    services.district_owner_set(district=town.n1, staff=personas["nurse"])
+    client = client_for(personas["nurse"])
+    with django_assert_max_num_queries(20):
+        body = client.get(reverse("surveys:nonrespondents", args=[survey.pk])).content.decode()
+    assert "須佐" in body and "田万川" in body and "（未設定）" in body and str(personas["nurse"]) in body

@@ -134,7 +134,7 @@ def hsds_services(
     if organization_id:
         qs = qs.filter(organization__uuid=organization_id)
     total = qs.count()
-    chosen = list(qs.values_list("pk", flat=True)[(page - 1) * per_page : page * per_page])
+    chosen = [s.pk for s in qs[(page - 1) * per_page : page * per_page]]
     records = {
         r.uuid: r for r in selectors.service_records(municipality_ids=ids, service_ids=chosen)
     }

@@ -18,6 +18,21 @@ from chiiki.areas.models import District, Municipality
 from chiiki.resources import taxonomy
 
 
+class SearchChars(models.Model):
+    """The folded name and search text split into single characters ("た い そ う"), for the
+    one- and two-character queries the trigram index cannot answer: an FTS5 table with the
+    unicode61 tokenizer over these columns finds them as phrases of adjacent characters."""
+
+    service = models.OneToOneField(
+        "Service", on_delete=models.CASCADE, primary_key=True, related_name="search_chars"
+    )
+    name_chars = models.TextField(default="")
+    text_chars = models.TextField(default="")
+
+    def __str__(self) -> str:
+        return f"{self.service_id}"
+
+
 class Organization(models.Model):
     uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     municipality = models.ForeignKey(

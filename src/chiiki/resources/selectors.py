@@ -37,21 +37,149 @@ def service_list_for_user(*, user: Any) -> QuerySet[Service]:
     ).select_related("organization", "district")
 
 
-def _term_filter(term: str) -> Q:
-    """Substring match of one folded term: FTS5 trigram on SQLite for 3+ characters, else a
-    substring scan (``LIKE``, which pg_trgm's GIN index serves on PostgreSQL)."""
-    if connection.vendor == "sqlite" and len(term) >= FTS_MIN:
-        phrase = '"' + term.replace('"', '""') + '"'
-        return Q(
-            pk__in=RawSQL(
-                "SELECT rowid FROM resources_service_fts WHERE resources_service_fts MATCH %s",
-                [phrase],
+SEARCH_CAP = 1000  # counted exactly up to here; beyond, the page says 「1000件以上」
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _term_filter(term: str, *, name_only: bool = False) -> Q:
+    """Substring match of one folded term.
+
+    SQLite: the trigram FTS5 index for three characters or more; the single-character
+    FTS5 index (phrases of adjacent characters) for one or two. PostgreSQL and others:
+    ``LIKE '%…%'``, which pg_trgm's GIN indexes serve.
+    """
+    if connection.vendor == "sqlite":
+        if len(term) >= FTS_MIN:
+            column = "name_folded" if name_only else "search_text"
+            return Q(
+                pk__in=RawSQL(
+                    "SELECT rowid FROM resources_service_fts WHERE resources_service_fts MATCH %s",
+                    [f"{column} : {_phrase(term)}"],
+                )
             )
+        if term.strip():
+            column = "name_chars" if name_only else "text_chars"
+            return Q(
+                pk__in=RawSQL(
+                    "SELECT rowid FROM resources_searchchars_fts "
+                    "WHERE resources_searchchars_fts MATCH %s",
+                    [f"{column} : {_phrase(' '.join(term))}"],
+                )
+            )
+    return Q(name_folded__contains=term) if name_only else Q(search_text__contains=term)
+
+
+class RankedSearch:
+    """Search results, best first, that a Paginator can page through without ranking or
+    counting every match: names containing the first word come first (the whole name,
+    then names starting with it, then shorter names), then the other matches in index
+    order. The count is exact up to SEARCH_CAP (``capped`` says when there are more).
+
+    On SQLite the full-text index drives the query (joined with ``+rowid = id`` so that
+    the planner reads the index first and stops at the LIMIT), which keeps a page fast
+    even when a word is in a third of 100,000 services.
+    """
+
+    def __init__(self, qs: QuerySet[Service], first: str) -> None:
+        self.base, self.first = qs, first
+        self._count: int | None = None
+        self._names: int | None = None
+        self.fts = connection.vendor == "sqlite" and bool(first.strip())
+
+    def _match(self, *, name_only: bool) -> QuerySet[Service]:
+        if not self.fts:
+            field = "name_folded" if name_only else "search_text"
+            return self.base.filter(**{f"{field}__contains": self.first})
+        if len(self.first) >= FTS_MIN:
+            table, column, phrase = (
+                "resources_service_fts",
+                "name_folded" if name_only else "search_text",
+                _phrase(self.first),
+            )
+        else:
+            table, column, phrase = (
+                "resources_searchchars_fts",
+                "name_chars" if name_only else "text_chars",
+                _phrase(" ".join(self.first)),
+            )
+        return self.base.extra(
+            tables=[table],
+            where=[f"+{table}.rowid = resources_service.id", f"{table} MATCH %s"],
+            params=[f"{column} : {phrase}"],
         )
-    return Q(search_text__contains=term)
+
+    @property
+    def qs(self) -> QuerySet[Service]:
+        return self._match(name_only=False)
+
+    def _named(self) -> QuerySet[Service]:
+        return (
+            self._match(name_only=True)
+            .annotate(
+                rank=Case(
+                    When(name_folded=self.first, then=Value(0)),
+                    When(name_folded__startswith=self.first, then=Value(1)),
+                    default=Value(2),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("rank", Length("name_folded"), "id")
+        )
+
+    def _others(self) -> QuerySet[Service]:
+        if not self.fts:
+            return self.qs.exclude(name_folded__contains=self.first).order_by("id")
+        table = (
+            "resources_service_fts" if len(self.first) >= FTS_MIN else "resources_searchchars_fts"
+        )
+        return self.qs.extra(
+            where=["instr(resources_service.name_folded, %s) = 0"],
+            params=[self.first],
+            order_by=[f"{table}.rowid"],
+        )
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.qs.order_by()[: SEARCH_CAP + 1].count()
+        return min(self._count, SEARCH_CAP)
+
+    @property
+    def capped(self) -> bool:
+        self.count()
+        return bool(self._count and self._count > SEARCH_CAP)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def names(self) -> int:
+        if self._names is None:
+            self._names = self._named().order_by()[: SEARCH_CAP + 1].count()
+        return self._names
+
+    def __getitem__(self, key: slice | int) -> list[Service] | Service:
+        if isinstance(key, int):
+            return self[key : key + 1][0]  # type: ignore[index]
+        start, stop = key.start or 0, key.stop if key.stop is not None else SEARCH_CAP
+        stop = min(stop, SEARCH_CAP)
+        found: list[Service] = []
+        names = self.names()
+        if start < names:
+            found += list(self._named()[start : min(stop, names)])
+        if stop > names:
+            found += list(self._others()[max(0, start - names) : stop - names])
+        return found
+
+    def __iter__(self) -> Any:
+        return iter(self[0:SEARCH_CAP])  # type: ignore[arg-type]
+
+    def exists(self) -> bool:
+        return bool(self[0:1])
 
 
-def service_search(*, user: Any, **filters: Any) -> QuerySet[Service]:
+def service_search(*, user: Any, **filters: Any) -> RankedSearch | QuerySet[Service]:
     """The user's services filtered and ranked by ``service_filter``."""
     return service_filter(service_list_for_user(user=user), **filters)
 
@@ -66,12 +194,11 @@ def service_filter(
     time: dt.time | None = None,
     pickup: bool = False,
     free: bool = False,
-) -> QuerySet[Service]:
+) -> RankedSearch | QuerySet[Service]:
     """Services matching every word of ``query`` (width, kana and case ignored) and the
-    filters, best match first: the whole name, a name that starts with the query, the
-    name containing it, then matches in descriptions and addresses; shorter names first."""
+    filters; with a query, ranked (``RankedSearch``), else a queryset by district and name."""
     terms = [t for t in (fold(w) for w in query.split()) if t]
-    for term in terms:
+    for term in terms[1:]:  # the first drives the ranked search below
         qs = qs.filter(_term_filter(term))
     if category:
         qs = qs.filter(category_codes__contains=f"|{category}|")
@@ -90,16 +217,7 @@ def service_filter(
     if free:
         qs = qs.filter(free=True)
     if terms:
-        first = terms[0]
-        return qs.annotate(
-            rank=Case(
-                When(name_folded=first, then=Value(0)),
-                When(name_folded__startswith=first, then=Value(1)),
-                When(name_folded__contains=first, then=Value(2)),
-                default=Value(3),
-                output_field=IntegerField(),
-            )
-        ).order_by("rank", Length("name_folded"), "id")
+        return RankedSearch(qs, terms[0])
     return qs.order_by("district__order", "name", "id")
 
 

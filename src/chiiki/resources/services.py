@@ -19,6 +19,7 @@ from chiiki.resources.models import (
     Organization,
     Phone,
     Schedule,
+    SearchChars,
     Service,
     ServiceArea,
     ServiceAtLocation,
@@ -42,6 +43,14 @@ def search_text_of(
     return "|".join(fold(p) for p in parts if p), fold(name)
 
 
+FIELD_BREAK = "zsepz"  # a token no one-character query can match: fields never run together
+
+
+def chars_of(text: str) -> str:
+    """'体操|さろん' -> '体 操 zsepz さ ろ ん' (one token per character)."""
+    return f" {FIELD_BREAK} ".join(" ".join(part) for part in text.split("|") if part)
+
+
 def service_reindex(*, service: Service) -> None:
     places: list[str] = []
     for at in service.at_locations.select_related("location"):
@@ -58,6 +67,13 @@ def service_reindex(*, service: Service) -> None:
     )
     Service.objects.filter(pk=service.pk).update(
         search_text=service.search_text, name_folded=service.name_folded
+    )
+    SearchChars.objects.update_or_create(
+        service=service,
+        defaults={
+            "name_chars": chars_of(service.name_folded),
+            "text_chars": chars_of(service.search_text),
+        },
     )
 
 

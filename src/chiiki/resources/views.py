@@ -60,6 +60,7 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
         "hx_target": "#results",
         "today": today,
         "can_view_gaps": permissions.can_view_resource_gaps(request.user),
+        "capped": getattr(results, "capped", False),
     }
     template = "resources/index.html#results" if request.htmx else "resources/index.html"
     return render(request, template, context)

@@ -440,3 +440,13 @@ def test_the_openapi_document_describes_the_mutual_aid_routes_and_their_refusals
 def test_a_malformed_parameter_is_answered_422(aid, personas, client_for):
     response = client_for(personas["officer"]).get("/api/mutualaid/quote?task=mowing&minutes=abc")
     assert response.status_code == 422 and isinstance(response.json()["detail"], list)
+
+
+def test_the_request_list_filters_the_done_jobs_still_unpaid(aid, personas, client_for):
+    officer = personas["officer"]
+    paid, unpaid = (_confirmed(aid, officer, task="weeding", slots=(s,)) for s in (0, 1))
+    for r in (paid, unpaid):
+        services.request_done(user=officer, request_id=r.pk, actual_minutes=30)
+    services.request_paid(user=officer, request_id=paid.pk)
+    text = client_for(officer).get("/mutualaid/requests/?unpaid=1").text
+    assert f"依頼{unpaid.pk}<" in text and f"依頼{paid.pk}<" not in text

@@ -42,7 +42,12 @@ def service_get_for_user(*, user: Any, service_id: int) -> Service:
 
 
 def request_list_for_user(
-    *, user: Any, status: str = "", week: dt.date | None = None, service_id: int | None = None
+    *,
+    user: Any,
+    status: str = "",
+    week: dt.date | None = None,
+    service_id: int | None = None,
+    unpaid: bool = False,
 ) -> QuerySet[HelpRequest]:
     """Requests in the user's districts, newest week first. Lists show the family name only."""
     permissions.require(
@@ -57,6 +62,8 @@ def request_list_for_user(
         qs = qs.filter(week=week_start(week))
     if service_id is not None:
         qs = qs.filter(service_id=service_id)
+    if unpaid:
+        qs = qs.filter(status=Status.DONE, paid=False)
     return qs.order_by("-week", "status", "id")
 
 

@@ -91,13 +91,18 @@ def request_list(request: HtmxHttpRequest) -> HttpResponse:
     status = status if status in Status.values else ""
     week_raw = request.GET.get("week", "")
     week = _date(week_raw, timezone.localdate()) if week_raw else None
-    qs = selectors.request_list_for_user(user=request.user, status=status, week=week)
+    unpaid = request.GET.get("unpaid") == "1"
+    qs = selectors.request_list_for_user(user=request.user, status=status, week=week, unpaid=unpaid)
     page = Paginator(qs, settings.CHIIKI_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = "&".join(
-        f"{k}={v}" for k, v in (("status", status), ("week", week.isoformat() if week else "")) if v
+    params = (
+        ("status", status),
+        ("week", week.isoformat() if week else ""),
+        ("unpaid", "1" if unpaid else ""),
     )
+    query = "&".join(f"{k}={v}" for k, v in params if v)
     context = {
         "page": page,
+        "unpaid": unpaid,
         "status": status,
         "week": week,
         "statuses": Status.choices,

@@ -338,4 +338,28 @@ def test_the_non_respondent_page_counts_by_district_and_owner_in_a_fixed_number_
     client = client_for(personas["nurse"])
     with django_assert_max_num_queries(20):
         body = client.get(reverse("surveys:nonrespondents", args=[survey.pk])).content.decode()
-    assert "須佐" in body and "田万川" in body and "（未設定）" in body and str(personas["nurse"]) in body
+    assert (
+        "須佐" in body
+        and "田万川" in body
+        and "（未設定）" in body
+        and str(personas["nurse"]) in body
+    )
+
+
+def test_small_response_counts_are_hidden_from_roles_without_health_access(
+    survey, personas, client_for
+):
+    from .conftest import needs_csv, needs_rows
+
+    services.survey_import(
+        user=personas["officer"],
+        survey=survey,
+        data=needs_csv(needs_rows(5, ["須佐"])),
+        filename="a.csv",
+    )
+    url = reverse("surveys:results", args=[survey.pk])
+    pref = client_for(personas["pref"]).get(url).content.decode()
+    rates = pref[pref.index('id="rates"') :]
+    assert "＊" in rates.split("須佐")[1][:300]
+    officer = client_for(personas["officer"]).get(url).content.decode()
+    assert "＊" not in officer[officer.index('id="rates"') :].split("須佐")[1][:300]

@@ -184,6 +184,7 @@ class RateRow:
     by_mail: int = 0
     by_visit: int = 0
     other: int = 0
+    hidden: bool = False  # fewer than SUPPRESS mailed: shown as ＊ to roles without health access
 
     @property
     def answered(self) -> int:
@@ -225,6 +226,9 @@ def response_rates(*, user: Any, survey: Survey) -> tuple[list[RateRow], RateRow
             row.by_visit += 1
         else:
             row.other += 1
+    if not permissions.can_view_survey_answers(user):
+        for r in rows.values():
+            r.hidden = 0 < max(r.mailed, r.answered) < SUPPRESS
     total = RateRow(label="全体")
     for r in rows.values():
         total.mailed += r.mailed

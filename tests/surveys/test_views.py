@@ -363,3 +363,19 @@ def test_small_response_counts_are_hidden_from_roles_without_health_access(
     assert "＊" in rates.split("須佐")[1][:300]
     officer = client_for(personas["officer"]).get(url).content.decode()
     assert "＊" not in officer[officer.index('id="rates"') :].split("須佐")[1][:300]
+
+
+def test_municipal_staff_assign_district_owners_and_others_cannot(personas, town, client_for):
+    client = client_for(personas["officer"])
+    assert client.get(reverse("surveys:owners")).status_code == 200
+    response = client.post(
+        reverse("surveys:owners"), {f"district-{town.n1.pk}": str(personas["nurse"].pk)}
+    )
+    assert response.status_code == 302
+    town.n1.refresh_from_db()
+    assert town.n1.survey_owner.staff == personas["nurse"]
+    client.post(reverse("surveys:owners"), {f"district-{town.n1.pk}": str(personas["outsider"].pk)})
+    town.n1.refresh_from_db()
+    assert not hasattr(town.n1, "survey_owner") or town.n1.survey_owner is None
+    for name in ("nurse", "coordinator", "pref", "volunteer", "outsider"):
+        assert client_for(personas[name]).get(reverse("surveys:owners")).status_code == 403, name

@@ -457,7 +457,20 @@ def visit_record(
     return visit
 
 
-def district_owner_set(*, district: District, staff: Any) -> DistrictOwner:
+def district_owner_set(*, district: District, staff: Any, user: Any = None) -> DistrictOwner | None:
+    """Give a district's follow-up to a staff member of the same municipality (None: nobody)."""
+    if user is not None:
+        permissions.require(
+            permissions.can_import_surveys(user), "地区担当を設定する権限がありません"
+        )
+        permissions.require(
+            user.municipality_id == district.municipality_id, "他の市町村の地区です"
+        )
+    if staff is None:
+        DistrictOwner.objects.filter(district=district).delete()
+        return None
+    if staff.municipality_id != district.municipality_id:
+        raise ValueError("地区担当は同じ市町村の職員です")
     owner, _ = DistrictOwner.objects.update_or_create(district=district, defaults={"staff": staff})
     return owner
 

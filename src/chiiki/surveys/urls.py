@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("<int:survey_id>/rescore/", views.rescore, name="rescore"),
     path("rulesets/", views.rulesets, name="rulesets"),
+    path("owners/", views.owners, name="owners"),
     path("followup/", views.followup, name="followup"),
     path("kcl/", views.kcl_search, name="kcl_search"),
     path("kcl/<int:person_id>/", views.kcl_counter, name="kcl_counter"),

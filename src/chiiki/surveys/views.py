@@ -517,3 +517,37 @@ def rescore(request: HttpRequest, survey_id: int) -> HttpResponse:
             request, f"{n} 人の回答を判定ルール {survey.ruleset_ref} で判定し直しました"
         )
     return redirect("surveys:results", survey_id=survey.pk)
+
+
+@login_required
+def owners(request: HttpRequest) -> HttpResponse:
+    """Who owns each district's follow-up (佐々町's 地区担当制): one staff member per district."""
+    permissions.require(
+        permissions.can_import_surveys(request.user), "地区担当を設定する権限がありません"
+    )
+    municipality = _municipality(request)
+    from chiiki.accounts.models import Role, User
+    from chiiki.areas.models import District
+
+    staff = list(
+        User.objects.filter(
+            municipality=municipality,
+            is_active=True,
+            role__in=[Role.SUPPORT_CENTER, Role.MUNICIPAL, Role.ADMINISTRATOR],
+        )
+    )
+    districts = list(
+        District.objects.filter(municipality=municipality)
+        .select_related("life_area", "survey_owner")
+        .order_by("life_area__order", "order", "code")
+    )
+    if request.method == "POST":
+        by_id = {u.pk: u for u in staff}
+        for d in districts:
+            value = request.POST.get(f"district-{d.pk}", "")
+            chosen = by_id.get(int(value)) if value.isdigit() else None
+            services.district_owner_set(district=d, staff=chosen, user=request.user)
+        messages.success(request, "地区担当を保存しました")
+        return redirect("surveys:owners")
+    rows = [(d, getattr(getattr(d, "survey_owner", None), "staff_id", None)) for d in districts]
+    return render(request, "surveys/owners.html", {"rows": rows, "staff": staff})

@@ -8,11 +8,13 @@ nothing and is told so, whichever database runs underneath.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -43,6 +45,28 @@ ACTIVE = (Status.MATCHED, Status.CONFIRMED)
 
 class ConflictError(Exception):
     """Someone else changed the request first; nothing was changed by this call."""
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _refuse_when_locked(func: Callable[P, R]) -> Callable[P, R]:
+    """A database that answers "locked" instead of waiting (SQLite's shared cache) is
+    another person acting at the same moment: refuse clearly, as for a lost race."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            raise ConflictError(
+                "他の人が同時にこの依頼を操作しています。画面を読み込み直して確認してください（何も変更していません）"
+            ) from exc
+
+    return wrapper
 
 
 def _who(user: Any) -> Any:
@@ -275,6 +299,7 @@ def _staff_request(user: Any, req_id: int) -> HelpRequest:
     return req
 
 
+@_refuse_when_locked
 @transaction.atomic
 def proposal_confirm(*, user: Any, request_id: int, volunteer_id: int | None = None) -> HelpRequest:
     """Confirm a proposed volunteer. Of two confirmations at once, one wins; the other
@@ -294,6 +319,7 @@ def proposal_confirm(*, user: Any, request_id: int, volunteer_id: int | None = N
     )
 
 
+@_refuse_when_locked
 @transaction.atomic
 def proposal_reject(*, user: Any, request_id: int, note: str = "") -> HelpRequest:
     _staff_request(user, request_id)
@@ -309,6 +335,7 @@ def proposal_reject(*, user: Any, request_id: int, note: str = "") -> HelpReques
     )
 
 
+@_refuse_when_locked
 @transaction.atomic
 def request_cancel(*, user: Any, request_id: int, note: str = "") -> HelpRequest:
     _staff_request(user, request_id)
@@ -342,6 +369,7 @@ def _week_jobs(
     return out
 
 
+@_refuse_when_locked
 @transaction.atomic
 def proposal_change(*, user: Any, request_id: int, volunteer: Volunteer, slot: int) -> HelpRequest:
     """Staff choose the volunteer and slot themselves. The hard constraints still hold:
@@ -502,6 +530,7 @@ def matching_run(
     return summary
 
 
+@_refuse_when_locked
 @transaction.atomic
 def request_done(
     *, user: Any, request_id: int, actual_minutes: int, done_on: dt.date | None = None
@@ -546,6 +575,7 @@ def request_done(
     return req
 
 
+@_refuse_when_locked
 @transaction.atomic
 def request_paid(*, user: Any, request_id: int, paid_on: dt.date | None = None) -> HelpRequest:
     _staff_request(user, request_id)

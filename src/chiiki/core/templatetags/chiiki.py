@@ -32,5 +32,9 @@ def age(birth_date: dt.date | None) -> str:
     from django.utils import timezone
 
     today = timezone.localdate()
-    years = today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    years = (
+        today.year
+        - birth_date.year
+        - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    )
     return f"{years}歳"

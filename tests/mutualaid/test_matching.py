@@ -196,3 +196,53 @@ def test_it_serves_the_most_requests_possible_and_at_least_as_many_as_greedy(see
     assert result.served >= greedy(requests, volunteers, NB).served
     assert {p.request for p in result.proposals}.isdisjoint(result.unserved)
     assert len(result.proposals) + len(result.unserved) == len(requests)
+
+
+def _brute_force_best(requests, volunteers, weights):
+    """The lexicographic optimum (most served, then least cost) by exhaustive search."""
+    from chiiki.mutualaid.matching import _edges
+
+    edges = _edges(requests, volunteers, NB, weights)
+    by_r = {}
+    for e in edges:
+        by_r.setdefault(e.r, []).append(e)
+    best = (0, 0.0)
+
+    def go(i, used, jobs, served, cost):
+        nonlocal best
+        if i == len(requests):
+            load = sum(weights.load_step * k * (k - 1) / 2 for k in jobs.values())
+            key = (-served, round(cost + load, 6))
+            if key < (-best[0], best[1]):
+                best = (served, round(cost + load, 6))
+            return
+        for e in by_r.get(i, []):
+            v = volunteers[e.v]
+            if (e.v, e.slot) not in used and jobs.get(e.v, 0) < v.max_jobs:
+                go(
+                    i + 1,
+                    used | {(e.v, e.slot)},
+                    {**jobs, e.v: jobs.get(e.v, 0) + 1},
+                    served + 1,
+                    cost + e.cost,
+                )
+        go(i + 1, used, jobs, served, cost)
+
+    go(0, frozenset(), {}, 0, 0.0)
+    return best
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), n_r=st.integers(0, 6), n_v=st.integers(0, 3))
+def test_among_the_largest_assignments_it_finds_the_cheapest(seed, n_r, n_v):
+    from chiiki.mutualaid.matching import Weights
+
+    weights = Weights()
+    requests, volunteers = _random_instance(seed, n_r, n_v)
+    result = match(requests, volunteers, NB, weights=weights)
+    jobs = {}
+    for p in result.proposals:
+        jobs[p.volunteer] = jobs.get(p.volunteer, 0) + 1
+    load = sum(weights.load_step * k * (k - 1) / 2 for k in jobs.values())
+    cost = round(sum(p.cost for p in result.proposals) + load, 6)
+    assert (result.served, cost) == _brute_force_best(requests, volunteers, weights)

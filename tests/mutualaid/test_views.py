@@ -211,6 +211,7 @@ def test_the_volunteer_marks_their_job_done_and_earns_points(aid, personas, clie
     req.refresh_from_db()
     assert req.status == Status.DONE and req.fee == 600
     assert PointEntry.objects.get(request=req).points == 2
+    assert "ポイント残高 <strong>2</strong>" in c.get("/mutualaid/my/?week=2019-06-03").text
 
 
 def test_the_volunteer_page_is_refused_to_staff_and_staff_pages_to_the_volunteer(

@@ -294,6 +294,15 @@ def my_jobs(*, user: Any, week: dt.date, request: Any = None) -> list[JobCard]:
     return cards
 
 
+def my_points(*, user: Any) -> int | None:
+    """The volunteer's own points balance (None when they are not a registered volunteer)."""
+    permissions.require(permissions.can_use_volunteer_page(user), "ボランティア本人のページです")
+    volunteer = Volunteer.objects.filter(person_id=user.person_id).first()
+    if volunteer is None:
+        return None
+    return int(PointEntry.objects.filter(volunteer=volunteer).aggregate(s=Sum("points"))["s"] or 0)
+
+
 def my_nearest_active_week(*, user: Any, week: dt.date) -> dt.date | None:
     """The week nearest to ``week`` in which the volunteer has a job still to do."""
     permissions.require(permissions.can_use_volunteer_page(user), "ボランティア本人のページです")

@@ -465,6 +465,7 @@ def my(request: HttpRequest) -> HttpResponse:
         "jobs": jobs,
         "week": week,
         "nearest": nearest,
+        "points": selectors.my_points(user=request.user),
         "prev_week": week - dt.timedelta(days=7),
         "next_week": week + dt.timedelta(days=7),
     }

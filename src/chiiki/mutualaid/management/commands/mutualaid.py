@@ -61,7 +61,8 @@ class Command(ChiikiCommand):
         if options["format"] == "json":
             self.write_output(self.to_json(result.as_dict()), None)
             return
-        lines = [f"{result.task_label}（{result.task}） {result.minutes}分"]
+        tariff_name = load_tariff(options["tariff"]).name
+        lines = [f"{tariff_name} {result.task_label}（{result.task}） {result.minutes}分"]
         lines += [f"  {p.label}: {p.amount:,}円" for p in result.parts]
         lines.append(f"  合計: {result.fee:,}円")
         self.write_output("\n".join(lines) + "\n", None)

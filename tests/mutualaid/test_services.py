@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 
 from chiiki.accounts.models import AuditEvent
@@ -232,3 +233,30 @@ def test_the_match_command_proposes_and_explains(aid, personas, capsys):
     out = capsys.readouterr().out
     assert "2019-06-03 の週: 依頼 1件 のうち 1件 に提案しました" in out
     assert "奉仕 花子" in out and "同じ地区" in out
+
+
+def test_the_statement_command_lists_the_months_jobs_and_points(aid, personas, capsys):
+    officer = personas["officer"]
+    req = new_request(aid, officer, task="mowing")
+    services.proposal_change(user=officer, request_id=req.pk, volunteer=aid.hanako, slot=0)
+    services.proposal_confirm(user=officer, request_id=req.pk)
+    services.request_done(user=officer, request_id=req.pk, actual_minutes=45)
+    call_command("mutualaid", "statement", "--volunteer", str(aid.hanako.pk), "--month", "2019-06")
+    out = capsys.readouterr().out
+    assert "草刈り（山本様） 45分 800円 未払" in out and "月末残高 2" in out
+    call_command(
+        "mutualaid",
+        "statement",
+        "--volunteer",
+        str(aid.hanako.pk),
+        "--month",
+        "2019-06",
+        "--format",
+        "json",
+    )
+    import json
+
+    data = json.loads(capsys.readouterr().out)
+    assert data["fees"] == 800 and data["closing"] == 2 and data["jobs"][0]["family_name"] == "山本"
+    with pytest.raises(CommandError, match="登録されていません"):
+        call_command("mutualaid", "statement", "--volunteer", "999999", "--month", "2019-06")

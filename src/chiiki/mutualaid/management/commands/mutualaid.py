@@ -22,12 +22,12 @@ class Command(ChiikiCommand):
     help = (
         "助け合いサービス。quote: 料金表から料金と内訳を出す（上限を超える時間・0分以下・料金表にない作業は"
         "理由を示して終了コード1）。match: 指定週の依頼に担当ボランティアを提案する。"
-        "expire-points: 有効期限を過ぎたポイントを失効させる。"
+        "statement: ボランティアの月次明細。expire-points: 有効期限を過ぎたポイントを失効させる。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(
-            dest="action", required=True, metavar="{quote,match,expire-points}"
+            dest="action", required=True, metavar="{quote,match,statement,expire-points}"
         )
         q = sub.add_parser("quote", help="料金の見積り", formatter_class=parser.formatter_class)
         q.add_argument("--tariff", default="choi-kase", help="料金表（tariffs/<名前>.yaml）")
@@ -39,6 +39,10 @@ class Command(ChiikiCommand):
         m.add_argument("--municipality", metavar="CODE")
         m.add_argument("--week", required=True, help="週の初日（YYYY-MM-DD、月曜日に丸めます）")
         m.add_argument("--format", choices=("text", "json"), default="text")
+        s = sub.add_parser("statement", help="ボランティアの月次明細")
+        s.add_argument("--volunteer", required=True, help="ボランティアの番号")
+        s.add_argument("--month", required=True, help="月（YYYY-MM）")
+        s.add_argument("--format", choices=("text", "json"), default="text")
         e = sub.add_parser("expire-points", help="期限切れポイントの失効")
         e.add_argument("--municipality", metavar="CODE")
         e.add_argument("--date", help="基準日（YYYY-MM-DD、省略時は今日）")
@@ -49,6 +53,8 @@ class Command(ChiikiCommand):
             self.quote(options)
         elif action == "match":
             self.match(options)
+        elif action == "statement":
+            self.statement(options)
         else:
             self.expire(options)
 
@@ -91,6 +97,61 @@ class Command(ChiikiCommand):
                 f"  依頼{p['request']} → {p['volunteer']} {p['slot']}: {' / '.join(p['reasons'])}",
                 None,
             )
+
+    def statement(self, options: dict[str, Any]) -> None:
+        from chiiki.accounts.models import AuditAction
+        from chiiki.accounts.services import audit_record
+        from chiiki.mutualaid.selectors import volunteer_statement
+        from chiiki.people.models import Volunteer
+
+        volunteer = (
+            Volunteer.objects.filter(pk=_int(str(options["volunteer"]), "--volunteer"))
+            .select_related("person")
+            .first()
+        )
+        if volunteer is None:
+            raise CommandError(f"ボランティア {options['volunteer']} は登録されていません")
+        month = self._date(f"{options['month']}-01", "--month")
+        st = volunteer_statement(volunteer=volunteer, month=month)
+        for job in st.jobs:  # the residents' names are personal data: the read is audited
+            audit_record(user=None, action=AuditAction.READ, obj=job.person, channel="cli")
+        jobs = [
+            {
+                "request": j.pk,
+                "done_on": j.done_on,
+                "task": j.task_label,
+                "family_name": j.person.family_name,
+                "minutes": j.actual_minutes,
+                "fee": j.fee,
+                "paid": j.paid,
+            }
+            for j in st.jobs
+        ]
+        points = [
+            {"on": e.on, "kind": e.kind, "points": e.points, "note": e.note} for e in st.entries
+        ]
+        if options["format"] == "json":
+            data = {
+                "volunteer": str(volunteer.person),
+                "month": f"{month:%Y-%m}",
+                "jobs": jobs,
+                "minutes": st.minutes,
+                "fees": st.fees,
+                "opening": st.opening,
+                "points": points,
+                "closing": st.closing,
+            }
+            self.write_output(self.to_json(data), None)
+            return
+        lines = [f"{volunteer.person} {month:%Y年%m月}の明細"]
+        lines += [
+            f"  {j['done_on']} 依頼{j['request']} {j['task']}（{j['family_name']}様） {j['minutes']}分 "
+            f"{j['fee']:,}円 {'支払済' if j['paid'] else '未払'}"
+            for j in jobs
+        ]
+        lines.append(f"  合計 {len(jobs)}件・{st.minutes}分・{st.fees:,}円")
+        lines.append(f"  ポイント: 前月繰越 {st.opening} → 月末残高 {st.closing}")
+        self.write_output("\n".join(lines) + "\n", None)
 
     def expire(self, options: dict[str, Any]) -> None:
         from django.utils import timezone

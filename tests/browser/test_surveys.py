@@ -90,3 +90,45 @@ def test_a_nurse_fills_the_checklist_at_the_counter_and_sees_the_result_as_she_g
     expect(page.locator("#history tbody tr")).to_have_count(1)
     expect(page.locator("#history")).to_contain_text("該当")
     assert person.screenings.get().eligible is True
+
+
+def test_a_nurse_records_a_visit_to_a_non_respondent_in_her_district(
+    town, personas, login, live_server, screenshot
+):
+    import datetime as dt
+
+    survey = services.survey_create(
+        user=personas["officer"],
+        municipality=town.municipality,
+        name="令和7年度 ニーズ調査",
+        fiscal_year=2025,
+    )
+    person = make_person(
+        town.n1,
+        family_name="訪問",
+        given_name="花子",
+        family_kana="ホウモン",
+        given_kana="ハナコ",
+        birth_date=dt.date(1938, 3, 3),
+    )
+    make_person(
+        town.s1,
+        family_name="南部",
+        given_name="次郎",
+        family_kana="ナンブ",
+        given_kana="ジロウ",
+        birth_date=dt.date(1938, 3, 3),
+    )
+    services.mailing_from_register(survey=survey, on=dt.date(2025, 11, 1))
+    services.district_owner_set(district=town.n1, staff=personas["nurse"])
+    page = login("nurse")
+    page.goto(f"{live_server.url}/surveys/{survey.pk}/nonrespondents/")
+    expect(page.locator("#entries")).to_contain_text("訪問 花子")
+    expect(page.locator("#entries")).not_to_contain_text("南部 次郎")
+    expect(page.locator("#by-owner")).to_contain_text(str(personas["nurse"]))
+    row = page.locator("#entries tr", has_text="訪問 花子")
+    row.locator("select[name=outcome]").select_option("absent")
+    row.get_by_role("button", name="記録").click()
+    expect(page.locator("#entries tr", has_text="訪問 花子")).to_contain_text("不在")
+    screenshot("surveys-nonrespondents")
+    assert person.survey_mailings.get().outcome == "absent"

@@ -167,8 +167,8 @@ def bench_search(label: str) -> None:
             list(results[50:100])
 
         p50, p95 = timed(page)
-        s50, s95 = timed(second_page, rounds=10)
-        b50, b95 = timed(naive, rounds=10)
+        _s50, s95 = timed(second_page, rounds=10)
+        b50, _b95 = timed(naive, rounds=10)
         hits = Service.objects.filter(search_text__contains=fold(q)).count()
         worst = max(worst, p95)
         print(

@@ -216,3 +216,17 @@ def test_a_bad_hsds_file_is_refused_naming_record_and_field_and_nothing_is_store
         expected in message and "1件目のサービス" in message and "何も保存していません" in message
     )
     assert Service.objects.count() == 0
+
+
+def test_the_search_index_comes_back_when_a_migration_rebuilt_the_table(directory, personas):
+    from django.db import connection
+
+    from chiiki.resources import search_index
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER resources_service_fts_ai")
+    assert search_index.ensure(connection) is True
+    assert search_index.ensure(connection) is False
+    assert list(service_search(user=personas["officer"], query="買い物"))

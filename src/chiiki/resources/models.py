@@ -100,7 +100,11 @@ class Service(models.Model):
         ordering = ["name", "id"]
         verbose_name = "地域資源"
         verbose_name_plural = "地域資源"
-        indexes = [models.Index(fields=["municipality", "district"])]
+        indexes = [
+            models.Index(fields=["municipality", "district"]),
+            # Names starting with a search word are a range on this index.
+            models.Index(fields=["name_folded"], name="resources_service_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

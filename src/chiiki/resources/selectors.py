@@ -86,7 +86,6 @@ class RankedSearch:
     def __init__(self, qs: QuerySet[Service], first: str) -> None:
         self.base, self.first = qs, first
         self._count: int | None = None
-        self._names: int | None = None
         self.fts = connection.vendor == "sqlite" and bool(first.strip())
 
     def _match(self, *, name_only: bool) -> QuerySet[Service]:
@@ -115,31 +114,44 @@ class RankedSearch:
     def qs(self) -> QuerySet[Service]:
         return self._match(name_only=False)
 
-    def _named(self) -> QuerySet[Service]:
-        return (
-            self._match(name_only=True)
+    def _prefix_q(self) -> Q:
+        # A range on the indexed name column: the names that start with the word.
+        return Q(name_folded__gte=self.first, name_folded__lt=self.first + "\U0010ffff")
+
+    def _tiers(self) -> list[QuerySet[Service]]:
+        """Best first: names equal to or starting with the word (B-tree range, then the
+        whole name first and shorter names first), names containing it, other matches."""
+        table = (
+            "resources_service_fts" if len(self.first) >= FTS_MIN else "resources_searchchars_fts"
+        )
+        prefix = (
+            self.base.filter(self._prefix_q())
             .annotate(
                 rank=Case(
                     When(name_folded=self.first, then=Value(0)),
-                    When(name_folded__startswith=self.first, then=Value(1)),
-                    default=Value(2),
+                    default=Value(1),
                     output_field=IntegerField(),
                 )
             )
             .order_by("rank", Length("name_folded"), "id")
         )
-
-    def _others(self) -> QuerySet[Service]:
         if not self.fts:
-            return self.qs.exclude(name_folded__contains=self.first).order_by("id")
-        table = (
-            "resources_service_fts" if len(self.first) >= FTS_MIN else "resources_searchchars_fts"
+            named = (
+                self.base.filter(name_folded__contains=self.first)
+                .exclude(self._prefix_q())
+                .order_by("id")
+            )
+            others = self.qs.exclude(name_folded__contains=self.first).order_by("id")
+            return [prefix, named, others]
+        named = (
+            self._match(name_only=True).exclude(self._prefix_q()).extra(order_by=[f"{table}.rowid"])
         )
-        return self.qs.extra(
+        others = self.qs.extra(
             where=["instr(resources_service.name_folded, %s) = 0"],
             params=[self.first],
             order_by=[f"{table}.rowid"],
         )
+        return [prefix, named, others]
 
     def count(self) -> int:
         if self._count is None:
@@ -154,22 +166,20 @@ class RankedSearch:
     def __len__(self) -> int:
         return self.count()
 
-    def names(self) -> int:
-        if self._names is None:
-            self._names = self._named().order_by()[: SEARCH_CAP + 1].count()
-        return self._names
-
     def __getitem__(self, key: slice | int) -> list[Service] | Service:
         if isinstance(key, int):
             return self[key : key + 1][0]  # type: ignore[index]
         start, stop = key.start or 0, key.stop if key.stop is not None else SEARCH_CAP
         stop = min(stop, SEARCH_CAP)
         found: list[Service] = []
-        names = self.names()
-        if start < names:
-            found += list(self._named()[start : min(stop, names)])
-        if stop > names:
-            found += list(self._others()[max(0, start - names) : stop - names])
+        offset = 0  # where the current tier starts in the whole ranking
+        for tier in self._tiers():
+            if offset >= stop:
+                break
+            size = tier.order_by()[: SEARCH_CAP + 1].count()
+            if start < offset + size:
+                found += list(tier[max(0, start - offset) : stop - offset])
+            offset += size
         return found
 
     def __iter__(self) -> Any:

@@ -379,3 +379,40 @@ def test_municipal_staff_assign_district_owners_and_others_cannot(personas, town
     assert not hasattr(town.n1, "survey_owner") or town.n1.survey_owner is None
     for name in ("nurse", "coordinator", "pref", "volunteer", "outsider"):
         assert client_for(personas[name]).get(reverse("surveys:owners")).status_code == 403, name
+
+
+def test_the_counter_suggests_directory_services_of_the_flagged_domains_own_district_first(
+    personas, town, client_for
+):
+    from chiiki.resources.models import Organization, Service
+
+    org = Organization.objects.create(
+        municipality=town.municipality, name="須佐地区社協", provider_kind="shakyo"
+    )
+    Service.objects.create(
+        municipality=town.municipality,
+        organization=org,
+        name="旭のふれあいサロン",
+        district=town.s1,
+        category_codes="|kayoi|",
+    )
+    Service.objects.create(
+        municipality=town.municipality,
+        organization=org,
+        name="須佐の百歳体操",
+        district=town.n1,
+        category_codes="|taiso|kayoi|",
+    )
+    person = make_person(town.n1)
+    client = client_for(personas["nurse"])
+    url = reverse("surveys:kcl_counter", args=[person.pk])
+    client.get(url)
+    answers = {f"q{i}": "0" for i in range(1, 26) if i != 12} | {
+        "q6": "1",
+        "q7": "1",
+        "q8": "1",
+        "screened_on": "2025-12-01",
+    }
+    body = client.post(url, answers, HTTP_HX_REQUEST="true").content.decode()
+    assert "② 運動機能" in body and "須佐の百歳体操" in body
+    assert body.index("須佐の百歳体操") < body.index("旭のふれあいサロン")

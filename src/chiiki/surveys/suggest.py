@@ -37,33 +37,40 @@ def suggestions(flagged: list[str]) -> list[Suggestion]:
 
 
 def with_directory(
-    items: list[Suggestion], municipality_id: int, limit: int = 3
+    items: list[Suggestion], municipality_id: int, district_id: int | None = None, limit: int = 3
 ) -> list[Suggestion]:
-    """Add resources of the directory whose category matches, if the resources app offers them.
+    """Add the directory's services in each suggested category, the person's district first.
 
-    The directory is another module: it is asked defensively, and any shape it does not have
-    simply means no named resources (the category names are still shown).
+    The directory is another module: it is asked defensively, and anything it does not offer
+    simply means no named services (the category names are still shown).
     """
     try:
         from django.apps import apps
 
-        model = apps.get_model("resources", "Resource")
-    except (LookupError, ImportError):
+        from chiiki.resources import taxonomy
+
+        service = apps.get_model("resources", "Service")
+        codes = {t.name: t.code for t in taxonomy.categories().terms}
+    except (LookupError, ImportError, AttributeError, KeyError):
         return items
     out = []
     for s in items:
         names: list[str] = []
-        try:
-            for field in ("category__name", "categories__name"):
-                try:
-                    qs = model.objects.filter(**{f"{field}__in": list(s.categories)})
-                    if hasattr(model, "municipality_id"):
-                        qs = qs.filter(municipality_id=municipality_id)
-                    names = list(qs.values_list("name", flat=True).distinct()[:limit])
-                    break
-                except Exception:
-                    continue
-        except Exception:
-            names = []
-        out.append(Suggestion(s.criterion, s.label, s.services, s.categories, tuple(names)))
+        for category in s.categories:
+            code = codes.get(category)
+            if code is None:
+                continue
+            try:
+                found = list(
+                    service.objects.filter(
+                        municipality_id=municipality_id,
+                        status="active",
+                        category_codes__contains=f"|{code}|",
+                    ).values_list("name", "district_id")[:50]
+                )
+            except Exception:
+                return items
+            found.sort(key=lambda row: row[1] != district_id)
+            names += [n for n, _ in found if n not in names]
+        out.append(Suggestion(s.criterion, s.label, s.services, s.categories, tuple(names[:limit])))
     return out

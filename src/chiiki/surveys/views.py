@@ -435,7 +435,9 @@ def kcl_counter(request: HttpRequest, person_id: int) -> HttpResponse:
         )
         return redirect("surveys:kcl_counter", person_id=person.pk)
     suggestions = (
-        suggest.with_directory(suggest.suggestions(result["flagged"]), person.municipality_id)
+        suggest.with_directory(
+            suggest.suggestions(result["flagged"]), person.municipality_id, person.district_id
+        )
         if result
         else []
     )

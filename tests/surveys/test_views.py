@@ -416,3 +416,31 @@ def test_the_counter_suggests_directory_services_of_the_flagged_domains_own_dist
     body = client.post(url, answers, HTTP_HX_REQUEST="true").content.decode()
     assert "② 運動機能" in body and "須佐の百歳体操" in body
     assert body.index("須佐の百歳体操") < body.index("旭のふれあいサロン")
+
+
+def test_an_eligible_person_is_registered_as_program_eligible_from_the_counter(
+    personas, town, client_for
+):
+    person = make_person(town.n1)
+    client = client_for(personas["nurse"])
+    register = reverse("surveys:kcl_register", args=[person.pk])
+    client.post(register)
+    person.refresh_from_db()
+    assert person.care_level == "none"  # no eligible checklist yet
+    services.screening_create(
+        user=personas["nurse"],
+        person=person,
+        answers_by_item={"q16": 1},
+        height_cm=None,
+        weight_kg=None,
+        screened_on=dt.date(2025, 12, 1),
+    )
+    assert (
+        "事業対象者として登録する"
+        in client.get(reverse("surveys:kcl_counter", args=[person.pk])).content.decode()
+    )
+    assert client.post(register).status_code == 302
+    person.refresh_from_db()
+    assert person.care_level == "program_eligible"
+    assert AuditEvent.objects.filter(object_id=person.pk, action="update").exists()
+    assert client_for(personas["coordinator"]).post(register).status_code == 403

@@ -621,3 +621,22 @@ def survey_rescore(*, user: Any, survey: Survey, ruleset_name: str) -> int:
     survey.full_clean()
     survey.save()
     return len(respondents)
+
+
+@transaction.atomic
+def program_eligible_register(*, user: Any, person: Person, request: Any = None) -> Person:
+    """Record a person as 事業対象者 after an eligible checklist (the 佐々町 counter route).
+
+    Only from 'no certification': a certified person keeps their care level.
+    """
+    from chiiki.people.services import person_update
+
+    permissions.require(permissions.can_screen_kcl(user), "事業対象者を登録する権限がありません")
+    latest = Screening.objects.filter(person=person).order_by("-screened_on", "-id").first()
+    if latest is None or latest.eligible is not True:
+        raise ValueError("直近の基本チェックリストで事業対象者に該当していません")
+    if person.care_level != CareLevel.NONE:
+        raise ValueError(f"すでに{person.get_care_level_display()}です")
+    return person_update(
+        user=user, person=person, request=request, care_level=CareLevel.PROGRAM_ELIGIBLE
+    )

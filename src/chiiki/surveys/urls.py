@@ -24,5 +24,6 @@ urlpatterns = [
     path("followup/", views.followup, name="followup"),
     path("kcl/", views.kcl_search, name="kcl_search"),
     path("kcl/<int:person_id>/", views.kcl_counter, name="kcl_counter"),
+    path("kcl/<int:person_id>/register/", views.kcl_register, name="kcl_register"),
     path("screenings/<int:screening_id>/", views.screening_detail, name="screening_detail"),
 ]

@@ -553,3 +553,19 @@ def owners(request: HttpRequest) -> HttpResponse:
         return redirect("surveys:owners")
     rows = [(d, getattr(getattr(d, "survey_owner", None), "staff_id", None)) for d in districts]
     return render(request, "surveys/owners.html", {"rows": rows, "staff": staff})
+
+
+@login_required
+@require_POST
+def kcl_register(request: HttpRequest, person_id: int) -> HttpResponse:
+    permissions.require(
+        permissions.can_screen_kcl(request.user), "事業対象者を登録する権限がありません"
+    )
+    person = selectors.person_in_scope(user=request.user, person_id=person_id)
+    try:
+        services.program_eligible_register(user=request.user, person=person, request=request)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{person.name} さんを事業対象者として登録しました")
+    return redirect("surveys:kcl_counter", person_id=person.pk)

@@ -79,3 +79,14 @@ def test_through_the_services_the_stored_balance_is_never_negative(aid, personas
             PointEntry.objects.filter(volunteer=aid.jiro).values_list("points", flat=True)
         )
         assert services.points_balance(aid.jiro.pk) == sum(stored) >= 0
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_to_rewrite_a_ledger_line(aid):
+    from django.db import DatabaseError, transaction
+
+    entry = PointEntry.objects.create(volunteer=aid.jiro, kind="earn", points=2, on=DAY0)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        PointEntry.objects.filter(pk=entry.pk).update(points=200)
+    entry.refresh_from_db()
+    assert entry.points == 2

@@ -502,6 +502,7 @@ def matching_run(
         )
         names = {p.volunteer_id: str(p.volunteer.person) for p in profiles}
         summary["open"] += len(open_requests)
+        events: list[RequestEvent] = []
         for p in result.proposals:
             changed = HelpRequest.objects.filter(pk=p.request, status=Status.REQUESTED).update(
                 status=Status.MATCHED,
@@ -511,8 +512,14 @@ def matching_run(
             )
             if not changed:  # taken by hand in the meantime: leave it as the person set it
                 continue
-            _event(
-                p.request, user, Status.REQUESTED, Status.MATCHED, f"自動提案: {names[p.volunteer]}"
+            events.append(
+                RequestEvent(
+                    request_id=p.request,
+                    user=_who(user),
+                    from_status=Status.REQUESTED,
+                    to_status=Status.MATCHED,
+                    note=f"自動提案: {names[p.volunteer]}",
+                )
             )
             summary["served"] += 1
             summary["proposals"].append(
@@ -524,6 +531,7 @@ def matching_run(
                     "reasons": list(p.reasons),
                 }
             )
+        RequestEvent.objects.bulk_create(events, batch_size=1000)
         summary["unserved"] += [
             {"request": rid, "reason": why} for rid, why in result.unserved.items()
         ]

@@ -207,3 +207,14 @@ def test_the_kcl_cli_reports_every_bad_cell_and_writes_nothing(tmp_path):
         call_command("kcl", "score", str(src), "-o", str(out))
     assert "2行目「q25」列: 「x」" in str(exc.value) and "2行目「weight_kg」列" in str(exc.value)
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"), [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp932", b"")]
+)
+def test_csv_encodings_are_detected_even_for_a_tiny_japanese_file(encoding, prefix):
+    frame, found = answers.read_frame(
+        prefix + "被保険者番号,性別\n3520470201,女\n".encode(encoding), "m.csv"
+    )
+    assert frame.columns[1:] == ["被保険者番号", "性別"] and frame["性別"][0] == "女"
+    assert found == {"utf-8": "utf-8-sig" if prefix else "utf-8", "cp932": "cp932"}[encoding]

@@ -444,3 +444,23 @@ def test_an_eligible_person_is_registered_as_program_eligible_from_the_counter(
     assert person.care_level == "program_eligible"
     assert AuditEvent.objects.filter(object_id=person.pk, action="update").exists()
     assert client_for(personas["coordinator"]).post(register).status_code == 403
+
+
+def test_the_api_imports_a_mailing_list_and_refuses_outsiders(survey, personas, town, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    make_person(town.n1, insured_number="3520470201")
+    data = "被保険者番号\n3520470201\n".encode("cp932")
+    ok = client_for(personas["officer"]).post(
+        f"/api/surveys/{survey.pk}/mailing", {"file": SimpleUploadedFile("m.csv", data)}
+    )
+    assert ok.status_code == 200 and ok.json()["created"] == 1
+    bad = client_for(personas["officer"]).post(
+        f"/api/surveys/{survey.pk}/mailing", {"file": SimpleUploadedFile("m.csv", b"x\n1\n")}
+    )
+    assert bad.status_code == 400
+    for name in ("outsider", "nurse", "volunteer"):
+        denied = client_for(personas[name]).post(
+            f"/api/surveys/{survey.pk}/mailing", {"file": SimpleUploadedFile("m.csv", data)}
+        )
+        assert denied.status_code == 403, name

@@ -121,15 +121,18 @@ def read_frame(data: bytes, filename: str) -> tuple[pl.DataFrame, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         data, encoding = data[3:], "utf-8-sig"
     try:
-        frame = _read_csv(data)
-    except (pl.exceptions.ComputeError, UnicodeDecodeError):
+        # Polars would read cp932 bytes as UTF-8 with replacement characters rather than
+        # fail, so the encoding is decided here: valid UTF-8, or else cp932.
+        data.decode("utf-8")
+    except UnicodeDecodeError:
         try:
             text = data.decode("cp932")
         except UnicodeDecodeError:
             raise TableError(
                 "文字コードを判別できません（UTF-8 または Shift_JIS の CSV が必要です）"
             ) from None
-        frame, encoding = _read_csv(text.encode("utf-8")), "cp932"
+        data, encoding = text.encode("utf-8"), "cp932"
+    frame = _read_csv(data)
     return frame, encoding
 
 

@@ -136,3 +136,25 @@ def kcl_score(request: HttpRequest, file: UploadedFile = File(...)) -> Any:  # n
                 row[k] = scoring.UNDETERMINED
         row["rule_set"] = ruleset.ref
     return rows
+
+
+@router.post("/{survey_id}/mailing", response={200: ImportOut, 400: ImportErrorOut, 403: Detail})
+def survey_mailing(request: HttpRequest, survey_id: int, file: UploadedFile = File(...)) -> Any:  # noqa: B008
+    """Import the mailing list (a column 被保険者番号); all or nothing, idempotent."""
+    permissions.require(
+        permissions.can_import_surveys(request.user), "調査を取り込む権限がありません"
+    )
+    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
+    result = services.mailing_import(
+        user=request.user, survey=survey, data=file.read(), filename=file.name or ""
+    )
+    if not result.ok:
+        return Status(400, _errors(result.errors, result.error_count))
+    return {
+        "created": result.created,
+        "updated": 0,
+        "unchanged": result.unchanged,
+        "unlinked": 0,
+        "mapping": {},
+        "rule_set": survey.ruleset_ref,
+    }

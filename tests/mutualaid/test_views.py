@@ -451,3 +451,40 @@ def test_the_request_list_filters_the_done_jobs_still_unpaid(aid, personas, clie
     services.request_paid(user=officer, request_id=paid.pk)
     text = client_for(officer).get("/mutualaid/requests/?unpaid=1").text
     assert f"依頼{unpaid.pk}<" in text and f"依頼{paid.pk}<" not in text
+
+
+def test_every_route_refuses_an_outsider_or_shows_nothing_of_this_town(aid, personas, client_for):
+    officer = personas["officer"]
+    req = _confirmed(aid, officer, task="weeding")
+    services.request_done(user=officer, request_id=req.pk, actual_minutes=30)
+    c = client_for(personas["outsider"])
+    refused_get = [
+        f"/mutualaid/requests/{req.pk}/",
+        f"/mutualaid/requests/{req.pk}/receipt.pdf",
+        f"/mutualaid/volunteers/{aid.hanako.pk}/",
+        f"/mutualaid/volunteers/{aid.hanako.pk}/edit/",
+        "/mutualaid/my/",
+        "/api/mutualaid/my/jobs",
+    ]
+    for url in refused_get:
+        assert c.get(url).status_code == 403, url
+    refused_post = [
+        f"/mutualaid/requests/{req.pk}/paid/",
+        f"/mutualaid/requests/{req.pk}/confirm/",
+        f"/mutualaid/volunteers/{aid.hanako.pk}/",
+        f"/mutualaid/my/{req.pk}/done/",
+    ]
+    for url in refused_post:
+        assert c.post(url, {"points": "1", "actual_minutes": "30"}).status_code == 403, url
+    req.refresh_from_db()
+    assert not req.paid and services.points_balance(aid.hanako.pk) == 1
+    c.post("/mutualaid/matching/", {"week": "2019-06-03"})  # nothing of this town to match
+    for url in (
+        "/mutualaid/",
+        "/mutualaid/requests/",
+        "/mutualaid/volunteers/",
+        "/mutualaid/report/",
+    ):
+        text = c.get(url).text
+        assert "山本" not in text and "奉仕" not in text and "旭ちょい加勢" not in text, url
+    assert c.get("/api/mutualaid/requests").json() == []

@@ -464,3 +464,39 @@ def test_the_api_imports_a_mailing_list_and_refuses_outsiders(survey, personas, 
             f"/api/surveys/{survey.pk}/mailing", {"file": SimpleUploadedFile("m.csv", data)}
         )
         assert denied.status_code == 403, name
+
+
+def test_follow_up_includes_respondents_with_two_or_more_needs_survey_risks(
+    survey, personas, town, client_for
+):
+    from .conftest import HEADER, needs_csv
+
+    risky = make_person(town.n2, insured_number="3520470301")
+    calm = make_person(town.n2, insured_number="3520470302")
+    cols = HEADER.split(",")
+    row = dict.fromkeys(cols, "")
+    row |= {
+        "回答者ID": "A1",
+        "被保険者番号": "3520470301",
+        "問2(4)": "1",
+        "問2(6)": "1",
+        "問4(1)": "1",
+    }
+    other = dict(row) | {
+        "回答者ID": "A2",
+        "被保険者番号": "3520470302",
+        "問2(4)": "3",
+        "問2(6)": "4",
+        "問4(1)": "1",
+    }
+    lines = [",".join(r[c] for c in cols) for r in (row, other)]
+    assert services.survey_import(
+        user=personas["officer"], survey=survey, data=needs_csv(lines), filename="a.csv"
+    ).ok
+    body = (
+        client_for(personas["nurse"])
+        .get(reverse("surveys:followup") + f"?survey={survey.pk}")
+        .content.decode()
+    )
+    assert risky.name in body and calm.name not in body
+    assert "転倒リスク" in body and "閉じこもり傾向" in body and "needs_default" in body

@@ -228,11 +228,11 @@ def records(municipality: Municipality, seed: int) -> list[hsds.ServiceRecord]:
         towns = [district.name, f"{district.name}東", f"{district.name}西"]
         neighbours = [n for n in districts if n.pk != district.pk]
         # A district with many kinds and one with few: gaps for the coverage page.
-        richness = rng.uniform(0.45, 1.0)
+        richness = rng.uniform(0.5, 1.0)
         for category, names, kind, sogo, pickup_chance, fee in KINDS:
             if rng.random() > richness:
                 continue
-            for _ in range(rng.choice([1, 1, 2, 2, 3])):
+            for _ in range(rng.choice([1, 2, 2, 3, 3])):
                 town = rng.choice(towns)
                 name = rng.choice(names).format(town=town, district=district.name)
                 org_name = {

@@ -102,8 +102,11 @@ class Service(models.Model):
         verbose_name_plural = "地域資源"
         indexes = [
             models.Index(fields=["municipality", "district"]),
-            # Names starting with a search word are a range on this index.
-            models.Index(fields=["name_folded"], name="resources_service_name_idx"),
+            # Names starting with a search word are a range on this index, within the
+            # user's municipality (the planner must not prefer the municipality index).
+            models.Index(
+                fields=["municipality", "name_folded"], name="resources_service_mname_idx"
+            ),
         ]
 
     def __str__(self) -> str:

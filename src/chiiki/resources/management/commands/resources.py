@@ -149,9 +149,8 @@ class Command(ChiikiCommand):
                 hours = " ".join("~".join(h) for h in d.hours)
                 events = " ".join(e.title + (f" {e.start}~" if e.start else "") for e in d.events)
                 wd = calendar.WEEKDAY_LABELS[d.date.weekday()]
-                lines.append(
-                    f"{d.date.month}/{d.date.day}({wd}) {hours or d.reason or ''} {events}".rstrip()
-                )
+                parts = [f"{d.date.month}/{d.date.day}({wd})", hours or d.reason or "", events]
+                lines.append(" ".join(p for p in parts if p))
             self.write_output("\n".join(lines), options.get("output"))
 
     def _import(self, municipality: Municipality, path: Path) -> None:

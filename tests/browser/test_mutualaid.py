@@ -24,6 +24,7 @@ def test_a_request_goes_from_entry_to_matched_confirmed_done_and_paid(
     page.get_by_label("月 午前").check()
     page.get_by_label("火 午前").check()
     page.get_by_label("見込み時間（分）").fill("45")
+    expect(page.locator("#quote")).to_contain_text("利用料の目安: 800円")
     page.get_by_role("button", name="受け付ける").click()
     expect(page.locator("#status")).to_have_text("受付")
     screenshot("mutualaid-request-received")

@@ -488,3 +488,21 @@ def test_every_route_refuses_an_outsider_or_shows_nothing_of_this_town(aid, pers
         text = c.get(url).text
         assert "山本" not in text and "奉仕" not in text and "旭ちょい加勢" not in text, url
     assert c.get("/api/mutualaid/requests").json() == []
+
+
+def test_the_intake_form_shows_the_fee_or_the_tariffs_refusal_as_the_staff_type(
+    aid, personas, client_for
+):
+    c = client_for(personas["officer"])
+    ok = c.get("/mutualaid/quote/?task=mowing&estimated_minutes=45", HTTP_HX_REQUEST="true").text
+    assert "800円" in ok and "燃料代（60分以内） 200円" in ok
+    refused = c.get(
+        "/mutualaid/quote/?task=mowing&estimated_minutes=90", HTTP_HX_REQUEST="true"
+    ).text
+    assert "上限 60分" in refused
+    assert (
+        client_for(personas["volunteer"])
+        .get("/mutualaid/quote/?task=mowing&estimated_minutes=45")
+        .status_code
+        == 403
+    )

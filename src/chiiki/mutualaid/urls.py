@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("requests/", views.request_list, name="request_list"),
     path("requests/new/", views.request_new, name="request_new"),
+    path("quote/", views.quote_partial, name="quote"),
     path("requests/<int:request_id>/", views.request_detail, name="request_detail"),
     path("requests/<int:request_id>/receipt.pdf", views.receipt, name="receipt"),
     path("requests/<int:request_id>/<str:action>/", views.request_action, name="request_action"),

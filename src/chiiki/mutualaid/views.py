@@ -28,6 +28,7 @@ from chiiki.mutualaid.forms import (
     RequestForm,
 )
 from chiiki.mutualaid.models import SLOT_CHOICES, Status, week_start
+from chiiki.mutualaid.tariff import TariffError, quote
 from chiiki.people.models import Person
 
 
@@ -159,6 +160,24 @@ def request_new(request: HtmxHttpRequest) -> HttpResponse:
                 return redirect("mutualaid:request_detail", req.pk)
     context = {"form": form, "people": people, "query": query, "services": svc}
     return render(request, "mutualaid/request_new.html", context)
+
+
+@login_required
+def quote_partial(request: HttpRequest) -> HttpResponse:
+    """The fee of the job being entered, or why the tariff refuses it (for the intake form)."""
+    svc = selectors.service_list_for_user(user=request.user)
+    service_id = request.GET.get("service", "")
+    service = svc.filter(pk=int(service_id)).first() if service_id.isdigit() else svc.first()
+    minutes_raw = request.GET.get("estimated_minutes", "").strip()
+    context: dict[str, Any] = {"quote": None, "error": ""}
+    if service is not None and minutes_raw:
+        try:
+            context["quote"] = quote(service.tariff, request.GET.get("task", ""), int(minutes_raw))
+        except (TariffError, ValueError) as exc:
+            context["error"] = (
+                str(exc) if isinstance(exc, TariffError) else "見込み時間は分単位の整数です"
+            )
+    return render(request, "mutualaid/_quote.html", context)
 
 
 @login_required

@@ -506,3 +506,15 @@ def test_the_intake_form_shows_the_fee_or_the_tariffs_refusal_as_the_staff_type(
         .status_code
         == 403
     )
+
+
+def test_the_yearly_table_downloads_as_csv_with_a_bom_and_guarded_cells(aid, personas, client_for):
+    from chiiki.mutualaid.models import Service
+
+    Service.objects.filter(pk=aid.service.pk).update(name="=旭ちょい加勢")
+    req = _confirmed(aid, personas["officer"], task="mowing")
+    services.request_done(user=personas["officer"], request_id=req.pk, actual_minutes=45)
+    response = client_for(personas["officer"]).get("/mutualaid/report/?year=2019&format=csv")
+    text = response.content.decode("utf-8")
+    assert response["Content-Type"].startswith("text/csv") and text.startswith("\ufeff")
+    assert "'=旭ちょい加勢,2019,草刈り,1,0.8,800" in text

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from chiiki.accounts import permissions
 from chiiki.core.http import HtmxHttpRequest
 from chiiki.core.pdf import render_pdf
+from chiiki.core.tabular import safe_cell
 from chiiki.mutualaid import selectors, services
 from chiiki.mutualaid.forms import (
     AssignForm,
@@ -446,6 +447,8 @@ def report(request: HttpRequest) -> HttpResponse:
         or selectors.fiscal_year_of(timezone.localdate())
     )
     data = selectors.year_report(user=request.user, service=service, fiscal_year=year)
+    if request.GET.get("format") == "csv":
+        return _report_csv(service.name, year, data)
     chart = {
         "data": [
             {"type": "bar", "name": name, "x": data["months"], "y": ys}
@@ -469,6 +472,30 @@ def report(request: HttpRequest) -> HttpResponse:
         "chart": chart,
     }
     return render(request, "mutualaid/report.html", context)
+
+
+def _report_csv(name: str, year: int, data: dict[str, Any]) -> HttpResponse:
+    """The yearly table as CSV (UTF-8 with BOM, so that Excel opens it in Japanese)."""
+    import csv
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mutualaid-{year}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["サービス", "年度", "作業", "件数", "延べ時間", "利用料（円）"])
+    for row in data["rows"]:
+        writer.writerow(
+            [
+                safe_cell(v)
+                for v in (name, year, row["label"], row["jobs"], row["hours"], row["fees"])
+            ]
+        )
+    writer.writerow([safe_cell(name), year, "合計", data["jobs"], data["hours"], data["fees"]])
+    writer.writerow([])
+    writer.writerow(["利用した住民", data["residents"]])
+    writer.writerow(["活動したボランティア", data["volunteers_active"]])
+    writer.writerow(["新規登録ボランティア", data["volunteers_new"]])
+    return response
 
 
 @login_required

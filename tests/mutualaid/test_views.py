@@ -518,3 +518,13 @@ def test_the_yearly_table_downloads_as_csv_with_a_bom_and_guarded_cells(aid, per
     text = response.content.decode("utf-8")
     assert response["Content-Type"].startswith("text/csv") and text.startswith("\ufeff")
     assert "'=旭ちょい加勢,2019,草刈り,1,0.8,800" in text
+
+
+def test_after_matching_the_page_says_why_a_request_got_nobody(aid, personas, client_for):
+    req = new_request(aid, personas["officer"], task="tilling", slots=(0,))  # nobody has a tiller
+    response = client_for(personas["officer"]).post(
+        "/mutualaid/matching/", {"week": "2019-06-03"}, follow=True
+    )
+    assert (
+        f"依頼{req.pk}: 作業・道具・地区・時間の条件に合うボランティアがいません" in response.text
+    )

@@ -301,16 +301,23 @@ def matching(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         svc = selectors.service_list_for_user(user=request.user)
         total = {"open": 0, "served": 0}
+        unserved: list[dict[str, Any]] = []
         for s in svc:
             result = services.matching_run(
                 municipality=s.municipality, week=week, user=request.user, service=s
             )
             total["open"] += result["open"]
             total["served"] += result["served"]
+            unserved += result["unserved"]
         messages.success(
             request,
             f"{week:%Y-%m-%d} の週: 受付中 {total['open']}件 のうち {total['served']}件 に担当を提案しました",
         )
+        # Say why the others got nobody, so staff can phone a volunteer or the resident.
+        for item in unserved[:10]:
+            messages.warning(request, f"依頼{item['request']}: {item['reason']}")
+        if len(unserved) > 10:
+            messages.warning(request, f"ほか{len(unserved) - 10}件も担当が決まりませんでした")
         return redirect(f"{reverse('mutualaid:matching')}?week={week.isoformat()}")
     proposals = selectors.request_list_for_user(user=request.user, week=week, status=Status.MATCHED)
     waiting = selectors.request_list_for_user(user=request.user, week=week, status=Status.REQUESTED)

@@ -15,6 +15,7 @@ from chiiki.surveys.aggregate import age_band_expr, aggregate
 from chiiki.surveys.models import Survey
 from chiiki.surveys.rules import NEEDS_DEFAULT, RuleSet, RuleSetError, builtin_rulesets
 from chiiki.surveys.scoring import active_determinations, output_columns, score
+from chiiki.surveys.sql import compile_sql
 
 META = ["id", "insured_number", "life_area", "district", "sex", "age", "age_band", "method"]
 
@@ -61,6 +62,9 @@ class Command(ChiikiCommand):
         i.add_argument("input", metavar="INPUT")
         i.add_argument("--survey", type=int, required=True, metavar="ID", help="調査の番号")
         i.add_argument("--mapping", metavar="FILE", help="列の対応づけ（保存済みの対応づけに追加）")
+        q = sub.add_parser("sql", help="判定ルールを1つの SQL 問い合わせに変換して表示する")
+        q.add_argument("--rules", default=NEEDS_DEFAULT, help="判定ルール名または YAML ファイル")
+        q.add_argument("--table", default="answers", help="回答の表の名前（列は項目 id）")
         m = sub.add_parser("mailing", help="発送名簿（被保険者番号の列）を取り込む")
         m.add_argument("input", metavar="INPUT")
         m.add_argument("--survey", type=int, required=True, metavar="ID")
@@ -68,6 +72,16 @@ class Command(ChiikiCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] in ("import", "mailing"):
             self._import(options)
+            return
+        if options["subcommand"] == "sql":
+            try:
+                ruleset = cli.load_ruleset(options["rules"])
+            except RuleSetError as exc:
+                raise CommandError(str(exc)) from None
+            columns = set(rules.instrument(ruleset.instrument).item_ids) | {"id"}
+            self.stdout.write(
+                f"-- {ruleset.ref}\n" + compile_sql(ruleset, options["table"], columns, keep=["id"])
+            )
             return
         try:
             ruleset = cli.load_ruleset(options["rules"])

@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils.timezone import localdate
 from ninja import Router
 from ninja.responses import Status
 
@@ -95,7 +95,7 @@ def request_confirm(request: HttpRequest, request_id: int, payload: ConfirmIn) -
 )
 def my_jobs(request: HttpRequest, week: dt.date | None = None) -> Any:
     """The calling volunteer's jobs of the week."""
-    cards = selectors.my_jobs(user=request.user, week=week or timezone.localdate(), request=request)
+    cards = selectors.my_jobs(user=request.user, week=week or localdate(), request=request)
     return [
         {
             "id": c.id,

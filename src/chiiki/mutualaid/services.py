@@ -16,7 +16,8 @@ from typing import Any, ParamSpec, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils.timezone import localdate
+from django.utils.timezone import now as timezone_now
 
 from chiiki.accounts import permissions
 from chiiki.accounts.models import AuditAction
@@ -314,7 +315,7 @@ def proposal_confirm(*, user: Any, request_id: int, volunteer_id: int | None = N
         user=user,
         note="提案を確定",
         extra_q=extra,
-        confirmed_at=timezone.now(),
+        confirmed_at=timezone_now(),
         confirmed_by=_who(user),
     )
 
@@ -567,7 +568,7 @@ def request_done(
         q = quote(req.service.tariff, req.task, actual_minutes)
     except TariffError as exc:
         raise ValidationError({"actual_minutes": str(exc)}) from exc
-    done_on = done_on or req.date or timezone.localdate()
+    done_on = done_on or req.date or localdate()
     req = _move(
         req_id=request_id,
         frm=(Status.CONFIRMED,),
@@ -588,7 +589,7 @@ def request_done(
 def request_paid(*, user: Any, request_id: int, paid_on: dt.date | None = None) -> HelpRequest:
     _staff_request(user, request_id)
     qs = HelpRequest.objects.filter(pk=request_id, status=Status.DONE, paid=False)
-    if qs.update(paid=True, paid_on=paid_on or timezone.localdate()) == 0:
+    if qs.update(paid=True, paid_on=paid_on or localdate()) == 0:
         raise ConflictError(
             f"依頼{request_id}は完了していないか、既に支払済です（何も変更していません）"
         )
@@ -631,7 +632,7 @@ def points_earn(*, request: HelpRequest) -> PointEntry | None:
                 volunteer_id=request.volunteer_id,
                 kind=PointKind.EARN,
                 points=points,
-                on=request.done_on or timezone.localdate(),
+                on=request.done_on or localdate(),
                 request=request,
                 note=f"依頼{request.pk} {request.task_label} {request.actual_minutes}分",
             )
@@ -646,7 +647,7 @@ def points_redeem(
     """Exchange points; refused (nothing written) beyond the balance."""
     _require_staff(user, volunteer.person.district if user is not None else None)
     _lock(volunteer.pk)
-    on = on or timezone.localdate()
+    on = on or localdate()
     try:
         entry = ledger.redeem(_entries(volunteer.pk), points, on)
     except ledger.LedgerError as exc:

@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.timezone import localdate
 from django.views.decorators.http import require_POST
 
 from chiiki.accounts import permissions
@@ -70,7 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
     permissions.require(
         permissions.can_manage_mutualaid(request.user), "助け合いサービスを閲覧する権限がありません"
     )
-    week = week_start(_date(request.GET.get("week"), timezone.localdate()))
+    week = week_start(_date(request.GET.get("week"), localdate()))
     if not request.GET.get("week") and not any(
         selectors.status_counts(user=request.user, week=week).values()
     ):
@@ -92,7 +92,7 @@ def request_list(request: HtmxHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in Status.values else ""
     week_raw = request.GET.get("week", "")
-    week = _date(week_raw, timezone.localdate()) if week_raw else None
+    week = _date(week_raw, localdate()) if week_raw else None
     unpaid = request.GET.get("unpaid") == "1"
     qs = selectors.request_list_for_user(user=request.user, status=status, week=week, unpaid=unpaid)
     page = Paginator(qs, settings.CHIIKI_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -128,7 +128,7 @@ def request_new(request: HtmxHttpRequest) -> HttpResponse:
             request, "mutualaid/request_new.html#people", {"people": people, "query": query}
         )
     form = RequestForm(
-        request.POST or None, services=svc, initial={"week": week_start(timezone.localdate())}
+        request.POST or None, services=svc, initial={"week": week_start(localdate())}
     )
     chosen: Person | None = None
     if request.method == "POST" and form.is_valid():
@@ -283,7 +283,7 @@ def receipt(request: HttpRequest, request_id: int) -> HttpResponse:
     if req.status != Status.DONE:
         messages.error(request, "領収書は完了した依頼にのみ発行できます")
         return redirect("mutualaid:request_detail", req.pk)
-    pdf = render_pdf("mutualaid/receipt_pdf.html", {"req": req, "issued": timezone.localdate()})
+    pdf = render_pdf("mutualaid/receipt_pdf.html", {"req": req, "issued": localdate()})
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="receipt-{req.pk}.pdf"'
     return response
@@ -295,9 +295,7 @@ def matching(request: HttpRequest) -> HttpResponse:
     permissions.require(
         permissions.can_manage_mutualaid(request.user), "助け合いの依頼を扱う権限がありません"
     )
-    week = week_start(
-        _date(request.POST.get("week") or request.GET.get("week"), timezone.localdate())
-    )
+    week = week_start(_date(request.POST.get("week") or request.GET.get("week"), localdate()))
     if request.method == "POST":
         svc = selectors.service_list_for_user(user=request.user)
         total = {"open": 0, "served": 0}
@@ -422,7 +420,7 @@ def volunteer_detail(request: HttpRequest, volunteer_id: int) -> HttpResponse:
         return redirect("mutualaid:volunteer_detail", volunteer_id)
     month = _date(
         (request.GET.get("month") or "") + "-01" if request.GET.get("month") else None,
-        timezone.localdate(),
+        localdate(),
     )
     statement = selectors.volunteer_statement(volunteer=profile.volunteer, month=month)
     tariff = profile.service.tariff
@@ -451,7 +449,7 @@ def report(request: HttpRequest) -> HttpResponse:
         int(year_raw)
         if year_raw.isdigit()
         else selectors.latest_fiscal_year(user=request.user, service=service)
-        or selectors.fiscal_year_of(timezone.localdate())
+        or selectors.fiscal_year_of(localdate())
     )
     data = selectors.year_report(user=request.user, service=service, fiscal_year=year)
     if request.GET.get("format") == "csv":
@@ -511,7 +509,7 @@ def my(request: HttpRequest) -> HttpResponse:
     permissions.require(
         permissions.can_use_volunteer_page(request.user), "ボランティア本人のページです"
     )
-    week = week_start(_date(request.GET.get("week"), timezone.localdate()))
+    week = week_start(_date(request.GET.get("week"), localdate()))
     jobs = selectors.my_jobs(user=request.user, week=week, request=request)
     nearest = None if jobs else selectors.my_nearest_active_week(user=request.user, week=week)
     context = {

@@ -154,12 +154,12 @@ class Command(ChiikiCommand):
         self.write_output("\n".join(lines) + "\n", None)
 
     def expire(self, options: dict[str, Any]) -> None:
-        from django.utils import timezone
+        from django.utils.timezone import localdate
 
         from chiiki.mutualaid import services
 
         municipality = self.municipality(options.get("municipality"))
-        day = self._date(options["date"], "--date") if options.get("date") else timezone.localdate()
+        day = self._date(options["date"], "--date") if options.get("date") else localdate()
         expired = services.points_expire(municipality=municipality, today=day)
         self.write_output(
             f"{day}: {expired['volunteers']}人 の {expired['points']}ポイントを失効しました\n", None

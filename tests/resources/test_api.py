@@ -78,3 +78,15 @@ def test_the_calendar_api_refuses_an_outsider(directory, personas, client_for):
 def test_the_api_needs_a_login(directory, client):
     assert client.get("/api/hsds/services").status_code == 401
     assert client.get("/api/resources/services").status_code == 401
+
+
+def test_hsds_services_combine_search_with_a_category_term(directory, personas, client_for):
+    from chiiki.resources import taxonomy
+
+    term = taxonomy.categories().get("kaimono")
+    body = (
+        client_for(personas["officer"])
+        .get("/api/hsds/services", {"search": "カフェ", "taxonomy_term_id": str(term.uuid)})
+        .json()
+    )
+    assert demo.CAFE_ID in [s["id"] for s in body["contents"]]

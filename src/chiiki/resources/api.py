@@ -125,14 +125,15 @@ def hsds_services(
     """A page of full service objects, as ``/services/{id}`` returns each."""
     page, per_page = _paging(page, per_page)
     ids = _municipality_ids(request)
-    qs = selectors.service_filter(Service.objects.filter(municipality_id__in=ids), query=search)
+    base = Service.objects.filter(municipality_id__in=ids)
     if taxonomy_term_id:
         term = taxonomy.term_by_uuid(taxonomy_term_id)
         if term is None or term.taxonomy != "category":
             return hsds.page([], total=0, number=page, size=per_page)
-        qs = qs.filter(category_codes__contains=f"|{term.code}|")
+        base = base.filter(category_codes__contains=f"|{term.code}|")
     if organization_id:
-        qs = qs.filter(organization__uuid=organization_id)
+        base = base.filter(organization__uuid=organization_id)
+    qs = selectors.service_filter(base, query=search)
     total = qs.count()
     chosen = [s.pk for s in qs[(page - 1) * per_page : page * per_page]]
     records = {

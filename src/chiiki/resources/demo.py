@@ -88,13 +88,17 @@ def _schedules(rng: random.Random, category: str) -> tuple[hsds.ScheduleRecord, 
     if rng.random() < 0.35:
         nth = rng.choice([("1", "3"), ("2", "4")])
         day = rng.choice(WEEKDAYS[:5])
-        rule = dict(freq="MONTHLY", byday=",".join(f"{n}{day}" for n in nth))
+        freq, byday = "MONTHLY", ",".join(f"{n}{day}" for n in nth)
     else:
         days = sorted(rng.sample(range(6), rng.choice([1, 1, 1, 2, 3])))
-        rule = dict(freq="WEEKLY", byday=",".join(WEEKDAYS[d] for d in days))
+        freq, byday = "WEEKLY", ",".join(WEEKDAYS[d] for d in days)
     return (
         hsds.ScheduleRecord(
-            uuid=_uuid(rng), opens_at=_time(opens), closes_at=_time(closes), **rule
+            uuid=_uuid(rng),
+            freq=freq,
+            byday=byday,
+            opens_at=_time(opens),
+            closes_at=_time(closes),
         ),
     )
 

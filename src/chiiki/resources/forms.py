@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -25,8 +25,10 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, districts: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "すべて"), *taxonomy.categories().choices()]
-        self.fields["district"].choices = [("", "すべて")] + [(d.pk, d.name) for d in districts]
+        category = cast(forms.ChoiceField, self.fields["category"])
+        category.choices = [("", "すべて"), *taxonomy.categories().choices()]
+        district = cast(forms.ChoiceField, self.fields["district"])
+        district.choices = [("", "すべて")] + [(d.pk, d.name) for d in districts]
 
 
 class DistrictProfileForm(forms.Form):

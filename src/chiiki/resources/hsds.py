@@ -560,7 +560,8 @@ def validate(document: Any) -> list[str]:
         document = {"total_items": len(document), "contents": document}
     if not isinstance(document, dict):
         return ['全体: HSDS のページ（{"total_items", "contents"}）かサービスの配列が必要です']
-    contents = document.get("contents") if isinstance(document.get("contents"), list) else []
+    found = document.get("contents")
+    contents: list[Any] = found if isinstance(found, list) else []
     errors: list[str] = []
     for error in _validator().iter_errors(document):
         errors.append(f"{_where(contents, list(error.absolute_path))}: {error.message}")
@@ -674,7 +675,7 @@ def service_from_hsds(item: dict[str, Any], index: int) -> tuple[ServiceRecord |
                     )
                 kind = code
         before = len(errors)
-        record = ScheduleRecord(
+        schedule = ScheduleRecord(
             uuid=s["id"],
             kind=kind,
             freq=(s.get("freq") or "").upper(),
@@ -693,10 +694,10 @@ def service_from_hsds(item: dict[str, Any], index: int) -> tuple[ServiceRecord |
         )
         if len(errors) == before:
             try:
-                timetable([record], closed_on_holidays=True, closed_year_end=False)
+                timetable([schedule], closed_on_holidays=True, closed_year_end=False)
             except calendar.ScheduleError as exc:
                 errors.append(f"{at}.{exc}")
-        schedules.append(record)
+        schedules.append(schedule)
     locations: list[LocationRecord] = []
     for sal in item.get("service_at_locations") or []:
         loc = sal.get("location") or {}
@@ -715,7 +716,7 @@ def service_from_hsds(item: dict[str, Any], index: int) -> tuple[ServiceRecord |
                 postal_code=(address.get("postal_code") or "").strip("-"),
                 latitude=loc.get("latitude"),
                 longitude=loc.get("longitude"),
-                district_code=loc.get("external_identifier") or ""
+                district_code=(loc.get("external_identifier") or "")
                 if loc.get("external_identifier_type") == DISTRICT_EXTENT
                 else "",
             )
@@ -724,7 +725,9 @@ def service_from_hsds(item: dict[str, Any], index: int) -> tuple[ServiceRecord |
         AreaRecord(
             uuid=a["id"],
             name=a.get("name") or a.get("extent") or "",
-            district_code=a.get("extent") or "" if a.get("extent_type") == DISTRICT_EXTENT else "",
+            district_code=(a.get("extent") or "")
+            if a.get("extent_type") == DISTRICT_EXTENT
+            else "",
             description=a.get("description") or "",
         )
         for a in item.get("service_areas") or []

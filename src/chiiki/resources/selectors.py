@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from django.db import connection
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
@@ -166,9 +167,15 @@ class RankedSearch:
     def __len__(self) -> int:
         return self.count()
 
+    @overload
+    def __getitem__(self, key: int) -> Service: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[Service]: ...
+
     def __getitem__(self, key: slice | int) -> list[Service] | Service:
         if isinstance(key, int):
-            return self[key : key + 1][0]  # type: ignore[index]
+            return self[key : key + 1][0]
         start, stop = key.start or 0, key.stop if key.stop is not None else SEARCH_CAP
         stop = min(stop, SEARCH_CAP)
         found: list[Service] = []
@@ -182,8 +189,8 @@ class RankedSearch:
             offset += size
         return found
 
-    def __iter__(self) -> Any:
-        return iter(self[0:SEARCH_CAP])  # type: ignore[arg-type]
+    def __iter__(self) -> Iterator[Service]:
+        return iter(self[0:SEARCH_CAP])
 
     def exists(self) -> bool:
         return bool(self[0:1])

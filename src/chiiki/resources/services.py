@@ -226,14 +226,14 @@ def _import_one(municipality: Municipality, r: hsds.ServiceRecord, districts: di
                 description=p.description,
             )
         )
-    for c in r.cost_options:
+    for cost in r.cost_options:
         _saved(
             CostOption(
-                uuid=c.uuid,
+                uuid=cost.uuid,
                 service=service,
-                option=c.option,
-                amount=c.amount,
-                amount_description=c.amount_description,
+                option=cost.option,
+                amount=cost.amount,
+                amount_description=cost.amount_description,
             )
         )
     for a in r.areas:

@@ -17,6 +17,7 @@ from chiiki.core.pdf import render_pdf
 from chiiki.core.tabular import safe_cell
 from chiiki.people import selectors as people_selectors
 from chiiki.surveys import selectors, services, suggest
+from chiiki.surveys.answers import META_LABELS
 from chiiki.surveys.forms import (
     KCL_ITEMS,
     ImportForm,
@@ -246,6 +247,10 @@ def import_answers(request: HttpRequest, survey_id: int) -> HttpResponse:
             "form": form,
             "result": result,
             "mailing_form": mailing_form,
+            "item_labels": {
+                **META_LABELS,
+                **{i.id: i.text for i in services.rules.instrument(survey.instrument).items},
+            },
             "saved": saved,
         },
     )

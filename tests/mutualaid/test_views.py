@@ -528,3 +528,35 @@ def test_after_matching_the_page_says_why_a_request_got_nobody(aid, personas, cl
     assert (
         f"依頼{req.pk}: 作業・道具・地区・時間の条件に合うボランティアがいません" in response.text
     )
+
+
+def test_the_api_takes_a_request_and_refuses_bad_ones_with_the_reason(aid, personas, client_for):
+    c = client_for(personas["coordinator"])
+    body = {
+        "service_id": aid.service.pk,
+        "person_id": aid.resident.pk,
+        "task": "mowing",
+        "week": "2019-06-05",
+        "preferred_slots": [0, 3],
+        "estimated_minutes": 45,
+    }
+    created = c.post("/api/mutualaid/requests", body, content_type="application/json")
+    assert created.status_code == 201 and created.json()["status"] == "requested"
+    assert created.json()["week"] == "2019-06-03"
+    too_long = c.post(
+        "/api/mutualaid/requests",
+        {**body, "estimated_minutes": 75},
+        content_type="application/json",
+    )
+    assert too_long.status_code == 400 and "上限 60分" in too_long.json()["detail"]
+    bad_slot = c.post(
+        "/api/mutualaid/requests",
+        {**body, "preferred_slots": [14]},
+        content_type="application/json",
+    )
+    assert bad_slot.status_code == 400 and "0〜13" in bad_slot.json()["detail"]
+    outsider = client_for(personas["outsider"]).post(
+        "/api/mutualaid/requests", body, content_type="application/json"
+    )
+    assert outsider.status_code == 403
+    assert HelpRequest.objects.count() == 1

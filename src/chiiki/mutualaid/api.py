@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.timezone import localdate
 from ninja import Router
@@ -16,10 +17,12 @@ from chiiki.mutualaid.schemas import (
     ErrorOut,
     JobOut,
     QuoteOut,
+    RequestIn,
     RequestOut,
     ValidationErrorOut,
 )
 from chiiki.mutualaid.tariff import TariffError, load_tariff, quote
+from chiiki.people.models import Person
 
 router = Router(tags=["mutualaid"])
 
@@ -67,6 +70,43 @@ def request_list(request: HttpRequest, status: str = "", week: dt.date | None = 
     """Requests in the caller's districts (newest week first, at most 500)."""
     qs = selectors.request_list_for_user(user=request.user, status=status, week=week)
     return [_request_out(r) for r in qs[:500]]
+
+
+@router.post(
+    "/requests",
+    response={
+        201: RequestOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        422: ValidationErrorOut,
+    },
+)
+def request_create(request: HttpRequest, payload: RequestIn) -> Any:
+    """Take a request; 400 with the reason when the tariff or the slots refuse it."""
+    service = selectors.service_get_for_user(user=request.user, service_id=payload.service_id)
+    person = Person.objects.filter(
+        permissions.person_filter(request.user), pk=payload.person_id
+    ).first()
+    if person is None:
+        raise permissions.PermissionDenied("この人の依頼を登録する権限がありません")
+    try:
+        req = services.request_create(
+            user=request.user,
+            service=service,
+            person=person,
+            task=payload.task,
+            week=payload.week,
+            preferred_slots=payload.preferred_slots,
+            estimated_minutes=payload.estimated_minutes,
+            notes=payload.notes,
+            request=request,
+            channel="api",
+        )
+    except ValidationError as exc:
+        messages = exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages]
+        return Status(400, {"detail": " ".join(m for ms in messages for m in ms)})
+    return Status(201, _request_out(req))
 
 
 @router.post(

@@ -49,6 +49,19 @@ class RequestOut(Schema):
     paid: bool
 
 
+class RequestIn(Schema):
+    """A request taken by phone: the resident, the job, the week and the time slots
+    (0 = Monday morning … 13 = Sunday afternoon)."""
+
+    service_id: int
+    person_id: int
+    task: str
+    week: dt.date
+    preferred_slots: list[int]
+    estimated_minutes: int = 30
+    notes: str = ""
+
+
 class ConfirmIn(Schema):
     # The volunteer the confirming person saw; the confirmation fails if it has changed.
     volunteer_id: int | None = None

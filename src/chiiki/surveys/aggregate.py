@@ -88,13 +88,16 @@ def aggregate(
             pl.col(r).sum().cast(pl.Int64).alias(f"{r}\x00pos"),
             pl.col(r).count().alias(f"{r}\x00det"),
         ]
-    grouped = lf.group_by(by).agg(aggs) if by else lf.select(aggs)
-    total = lf.select(aggs).with_columns([pl.lit(TOTAL_LABEL).alias(b) for b in by])
-    frames = [grouped.with_columns([pl.col(b).cast(pl.String) for b in by])]
+    # One pass over the rows: the groups' counts, from which the total is summed (scoring
+    # the rows a second time for the total would double the cost).
+    grouped = (lf.group_by(by).agg(aggs) if by else lf.select(aggs)).collect()
+    grouped = grouped.with_columns([pl.col(b).cast(pl.String) for b in by])
+    counts = [c for c in grouped.columns if c not in by]
+    overall = grouped.select([pl.col(c).sum() for c in counts])
+    wide = grouped
     if with_total and by:
-        frames.append(total.select(frames[0].collect_schema().names()))
-    wide = pl.concat(frames).collect() if len(frames) > 1 else frames[0].collect()
-    overall = total.collect()
+        total_row = overall.with_columns([pl.lit(TOTAL_LABEL).alias(b) for b in by])
+        wide = pl.concat([grouped, total_row.select(grouped.columns).cast(grouped.schema)])
     long_parts = []
     for r in risks:
         pos, det = pl.col(f"{r}\x00pos"), pl.col(f"{r}\x00det")

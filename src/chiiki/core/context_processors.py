@@ -14,7 +14,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {"nav": []}
-    items: list[tuple[str, str, str]] = [("dashboard", _("地域の概況"), reverse("dashboard"))]
+    items: list[tuple[str, str, str]] = []
+    if not permissions.can_use_volunteer_page(user):  # a volunteer's home is their own jobs
+        items.append(("dashboard", _("地域の概況"), reverse("dashboard")))
     if permissions.can_view_people(user):
         items.append(("people", _("人"), reverse("people:list")))
     if permissions.can_view_survey_results(user):

@@ -281,47 +281,48 @@ def _parse_meta(target: str, raw: str) -> str | int:
 _PLAIN_NUMBER = r"^\d{1,3}(\.\d{1,2})?$"
 
 
-def _fast(column: pl.Series, target: str, item: Item | None) -> pl.Series | None:
+def _fast_expr(header: str, target: str, item: Item | None) -> pl.Expr | None:
     """Cells already in canonical form, converted in bulk (null where the slow path must look).
 
     Most cells of a real file are plain half-width option numbers; only the rest (text,
-    full width, 「1.はい」, mistakes) go through the per-value parser.
+    full width, 「1.はい」, mistakes) go through the per-value parser. All columns' fast paths
+    run in one query, so Polars spreads them over the cores.
     """
+    col = pl.col(header)
     if item is not None and item.kind == "choice":
-        as_int = column.cast(pl.Int64, strict=False)
-        ok = as_int.is_in(list(item.options)).fill_null(False)
-        return pl.select(pl.when(ok).then(as_int).otherwise(None).cast(pl.Int8)).to_series()
+        as_int = col.cast(pl.Int64, strict=False)
+        return pl.when(as_int.is_in(list(item.options))).then(as_int).otherwise(None).cast(pl.Int8)
     if item is not None and item.kind == "number":
-        plain = column.str.contains(_PLAIN_NUMBER).fill_null(False)
-        value = column.cast(pl.Float64, strict=False)
-        ok = plain & value.is_between(float(item.min or 0), float(item.max or 1e9)).fill_null(False)
-        return pl.select(pl.when(ok).then(value).otherwise(None)).to_series()
+        value = col.cast(pl.Float64, strict=False)
+        ok = col.str.contains(_PLAIN_NUMBER) & value.is_between(
+            float(item.min or 0), float(item.max or 1e9)
+        )
+        return pl.when(ok).then(value).otherwise(None)
     if target in ("id", "district", "life_area"):
-        return column.str.strip_chars()
+        return col.str.strip_chars()
     if target == "age":
-        value = column.cast(pl.Int16, strict=False)
-        return pl.select(
-            pl.when(value.is_between(40, 120).fill_null(False)).then(value).otherwise(None)
-        ).to_series()
+        value = col.cast(pl.Int16, strict=False)
+        return pl.when(value.is_between(40, 120)).then(value).otherwise(None)
+    if target == "sex":
+        return col.replace_strict(
+            {k: v for k, v in SEX_VALUES.items() if k != "m" and k != "f"} | {"M": "M", "F": "F"},
+            default=None,
+            return_dtype=pl.String,
+        )
+    if target == "method":
+        return col.replace_strict(METHOD_VALUES, default=None, return_dtype=pl.String)
     return None
 
 
-def _convert(
-    frame: pl.DataFrame,
-    header: str,
+def _slow(
+    column: pl.Series,
+    fast: pl.Series,
     target: str,
-    item: Item | None,
     parse: Callable[[str], object],
     dtype: pl.DataType,
 ) -> tuple[pl.Series, list[str], list[str]]:
-    """Convert a column: the bulk fast path, then each remaining distinct value parsed once."""
-    column = frame.get_column(header)
-    fast = _fast(column, target, item)
-    if fast is None:
-        rest_mask = column.is_not_null()
-        fast = pl.Series(header, [None] * len(column), dtype=dtype)
-    else:
-        rest_mask = column.is_not_null() & fast.is_null()
+    """Parse each distinct value the fast path left, once; return the column and the bad values."""
+    rest_mask = column.is_not_null() & fast.is_null()
     values = column.filter(rest_mask).unique().to_list()
     good: dict[str, object] = {}
     bad: list[str] = []
@@ -365,8 +366,9 @@ def prepare(
                 )
             )
             count += 1
-    columns: list[pl.Series] = [frame.get_column(ROW)]
     items = {i.id: i for i in instrument.items}
+    plan: list[tuple[str, str, Callable[[str], object], pl.DataType]] = []
+    fast_exprs: list[pl.Expr] = []
     for header, target in mapping.items():
         parse: Callable[[str], object]
         dtype: pl.DataType
@@ -381,7 +383,33 @@ def prepare(
             dtype = pl.Int16() if target == "age" else pl.String()
         else:
             continue
-        series, bad, messages = _convert(frame, header, target, item, parse, dtype)
+        plan.append((header, target, parse, dtype))
+        fast = _fast_expr(header, target, item)
+        fast_exprs.append(
+            (fast if fast is not None else pl.lit(None, dtype)).cast(dtype).alias(f"\x00{target}")
+        )
+    # ROW keeps the frame's length when a fast path is only a literal (null) column.
+    fast_frame = frame.lazy().select([pl.col(ROW), *fast_exprs]).collect().drop(ROW)
+    # Which columns have cells the fast path could not read: only those take the slow path.
+    leftover = (
+        pl.concat([frame.select(h for h, *_ in plan), fast_frame], how="horizontal")
+        .select(
+            [
+                (pl.col(h).is_not_null() & pl.col(f"\x00{t}").is_null()).any().alias(t)
+                for h, t, *_ in plan
+            ]
+        )
+        .row(0, named=True)
+        if plan
+        else {}
+    )
+    columns: list[pl.Series] = [frame.get_column(ROW)]
+    for header, target, parse, dtype in plan:
+        fast_series = fast_frame.get_column(f"\x00{target}")
+        if not leftover[target]:
+            columns.append(fast_series.alias(target))
+            continue
+        series, bad, messages = _slow(frame.get_column(header), fast_series, target, parse, dtype)
         columns.append(series)
         if bad:
             reason = dict(zip(bad, messages, strict=True))

@@ -500,3 +500,15 @@ def test_follow_up_includes_respondents_with_two_or_more_needs_survey_risks(
     )
     assert risky.name in body and calm.name not in body
     assert "転倒リスク" in body and "閉じこもり傾向" in body and "needs_default" in body
+
+
+def test_the_api_answers_a_bearer_token_and_401_without_one(filled_survey, personas, client):
+    from chiiki.accounts.services import api_token_create
+
+    _, raw = api_token_create(user=personas["coordinator"], name="test")
+    body = client.get(
+        f"/api/surveys/{filled_survey.pk}/aggregate?by=sex",
+        headers={"Authorization": f"Bearer {raw}"},
+    ).json()
+    assert body["by"] == "sex" and {r["group"] for r in body["rows"]} >= {"男", "女", "全体"}
+    assert client.get(f"/api/surveys/{filled_survey.pk}/aggregate").status_code == 401

@@ -230,3 +230,17 @@ def test_the_search_index_comes_back_when_a_migration_rebuilt_the_table(director
     assert search_index.ensure(connection) is True
     assert search_index.ensure(connection) is False
     assert list(service_search(user=personas["officer"], query="買い物"))
+
+
+def test_the_hsds_specifications_own_example_service_is_imported(town, tmp_path):
+    from pathlib import Path
+
+    example = Path(__file__).parent / "data" / "hsds_service_full.json"
+    path = tmp_path / "example.json"
+    path.write_text("[" + example.read_text(encoding="utf-8") + "]", encoding="utf-8")
+    assert "1件のサービスを読み込みました" in run("import-hsds", str(path))
+    service = Service.objects.get(name="Community Counselling")
+    assert service.schedules.count() == 1 and service.closed_on_holidays
+    out = tmp_path / "out.json"
+    run("export-hsds", str(out))
+    assert hsds.validate(json.loads(out.read_text(encoding="utf-8"))) == []

@@ -84,11 +84,11 @@ class Service(models.Model):
         "総合事業の類型", max_length=20, blank=True, choices=taxonomy.sogo_types().choices()
     )
     capacity = models.PositiveIntegerField("定員", null=True, blank=True)
-    eligibility_description = models.CharField("利用できる人", max_length=300, blank=True)
-    fees_description = models.CharField("利用料", max_length=300, blank=True)
+    eligibility_description = models.TextField("利用できる人", blank=True)
+    fees_description = models.TextField("利用料", blank=True)
     free = models.BooleanField("無料", default=False)
     pickup = models.BooleanField("送迎あり", default=False)
-    pickup_note = models.CharField("送迎について", max_length=300, blank=True)
+    pickup_note = models.TextField("送迎について", blank=True)
     closed_on_holidays = models.BooleanField("祝日は休み", default=True)
     closed_year_end = models.BooleanField("年末年始（12/29〜1/3）は休み", default=False)
     # Folded (width, kana, case) text for search; ``name_folded`` ranks name matches first.
@@ -194,8 +194,8 @@ class Schedule(models.Model):
     valid_to = models.DateField(null=True, blank=True)
     opens_at = models.TimeField(null=True, blank=True)
     closes_at = models.TimeField(null=True, blank=True)
-    description = models.CharField(max_length=200, blank=True)
-    notes = models.CharField(max_length=300, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    notes = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -231,9 +231,9 @@ class Schedule(models.Model):
 class Contact(models.Model):
     uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField("担当者", max_length=100, blank=True)
-    title = models.CharField("役職", max_length=100, blank=True)
-    department = models.CharField("部署", max_length=100, blank=True)
+    name = models.CharField("担当者", max_length=200, blank=True)
+    title = models.CharField("役職", max_length=200, blank=True)
+    department = models.CharField("部署", max_length=200, blank=True)
     email = models.EmailField(blank=True)
 
     class Meta:
@@ -253,7 +253,7 @@ class Phone(models.Model):
     )
     number = models.CharField("電話番号", max_length=30)
     type = models.CharField(max_length=20, blank=True, default="voice")
-    description = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -265,9 +265,9 @@ class Phone(models.Model):
 class CostOption(models.Model):
     uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="cost_options")
-    option = models.CharField("区分", max_length=200, blank=True)
+    option = models.CharField("区分", max_length=300, blank=True)
     amount = models.PositiveIntegerField("金額（円）", null=True, blank=True)
-    amount_description = models.CharField(max_length=300, blank=True)
+    amount_description = models.TextField(blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -282,8 +282,8 @@ class ServiceArea(models.Model):
     district = models.ForeignKey(
         District, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    name = models.CharField(max_length=100)
-    description = models.CharField(max_length=300, blank=True)
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
 
     class Meta:
         ordering = ["id"]

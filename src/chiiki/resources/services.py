@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from chiiki.accounts import permissions
 from chiiki.areas.models import District, Municipality
@@ -77,8 +77,33 @@ def service_reindex(*, service: Service) -> None:
     )
 
 
+def _own(model: Any, value: str, service_uuid: str) -> str:
+    """The row's HSDS id, or, when another service already holds that id (HSDS lets a
+    schedule or phone be shared; our rows belong to one service), an id derived from both."""
+    if model.objects.filter(uuid=value).exists():
+        return hsds.derived_id(model.__name__.lower(), service_uuid, value)
+    return value
+
+
+_ENTITY = {
+    "Organization": "organization.",
+    "Schedule": "schedules.",
+    "Contact": "contacts.",
+    "Phone": "phones.",
+    "CostOption": "cost_options.",
+    "ServiceArea": "service_areas.",
+    "Location": "service_at_locations.location.",
+    "ServiceAtLocation": "service_at_locations.",
+}
+
+
 def _saved(obj: Any, *, exclude: list[str] | None = None) -> Any:
-    obj.full_clean(exclude=exclude, validate_unique=False)
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False)
+    except ValidationError as exc:
+        # Name the HSDS field, e.g. "service_areas.name", not only the column.
+        prefix = _ENTITY.get(type(obj).__name__, "")
+        raise ValidationError({prefix + k: v for k, v in exc.message_dict.items()}) from exc
     obj.save()
     return obj
 
@@ -126,6 +151,13 @@ def directory_import(*, municipality: Municipality, records: list[hsds.ServiceRe
             [
                 f"{i + 1}件目のサービス「{record.name}」（id {record.uuid}）の {f}: {'、'.join(m)}"
                 for f, m in exc.message_dict.items()
+            ]
+        ) from exc
+    except IntegrityError as exc:
+        record = records[current]
+        raise DirectoryImportError(
+            [
+                f"{current + 1}件目のサービス「{record.name}」（id {record.uuid}）: 保存できません（{exc}）"
             ]
         ) from exc
     return len(records)
@@ -176,7 +208,7 @@ def _import_one(municipality: Municipality, r: hsds.ServiceRecord, districts: di
     for n, s in enumerate(r.schedules):
         _saved(
             Schedule(
-                uuid=s.uuid,
+                uuid=_own(Schedule, s.uuid, r.uuid),
                 service=service,
                 kind=s.kind,
                 freq=s.freq,
@@ -195,10 +227,11 @@ def _import_one(municipality: Municipality, r: hsds.ServiceRecord, districts: di
                 order=n,
             )
         )
+    contact_phones: list[tuple[Contact, hsds.PhoneRecord]] = []
     for c in r.contacts:
         contact = _saved(
             Contact(
-                uuid=c.uuid,
+                uuid=_own(Contact, c.uuid, r.uuid),
                 service=service,
                 name=c.name,
                 title=c.title,
@@ -207,20 +240,28 @@ def _import_one(municipality: Municipality, r: hsds.ServiceRecord, districts: di
             )
         )
         for p in c.phones:
-            _saved(
-                Phone(
-                    uuid=p.uuid,
-                    contact=contact,
-                    number=p.number,
-                    type=p.type,
-                    description=p.description,
-                )
-            )
+            contact_phones.append((contact, p))
+    # HSDS may list one phone under the service and under its contact: one row, two links.
+    phones: dict[str, Phone] = {}
     for p in r.phones:
-        _saved(
+        phones[p.uuid] = _saved(
             Phone(
-                uuid=p.uuid,
+                uuid=_own(Phone, p.uuid, r.uuid),
                 service=service,
+                number=p.number,
+                type=p.type,
+                description=p.description,
+            )
+        )
+    for contact, p in contact_phones:
+        if p.uuid in phones:
+            phones[p.uuid].contact = contact
+            _saved(phones[p.uuid])
+            continue
+        phones[p.uuid] = _saved(
+            Phone(
+                uuid=_own(Phone, p.uuid, r.uuid),
+                contact=contact,
                 number=p.number,
                 type=p.type,
                 description=p.description,
@@ -229,7 +270,7 @@ def _import_one(municipality: Municipality, r: hsds.ServiceRecord, districts: di
     for cost in r.cost_options:
         _saved(
             CostOption(
-                uuid=cost.uuid,
+                uuid=_own(CostOption, cost.uuid, r.uuid),
                 service=service,
                 option=cost.option,
                 amount=cost.amount,
@@ -239,7 +280,7 @@ def _import_one(municipality: Municipality, r: hsds.ServiceRecord, districts: di
     for a in r.areas:
         _saved(
             ServiceArea(
-                uuid=a.uuid,
+                uuid=_own(ServiceArea, a.uuid, r.uuid),
                 service=service,
                 district=districts.get(a.district_code),
                 name=a.name,

@@ -66,3 +66,23 @@ def test_an_outsider_cannot_open_the_calendar_of_another_municipality(
     page = login("outsider")
     response = page.goto(f"{live_server.url}/resources/services/{cafe.pk}/calendar/2019/1/")
     assert response.status == 403
+
+
+def test_an_officer_sees_the_coverage_heat_map_with_the_gaps_flagged(
+    town, personas, login, screenshot, live_server
+):
+    from chiiki.areas import services
+    from chiiki.core.tabular import read_table
+
+    rows = ["地区,基準日,性別,年齢階級,人数"]
+    for d, n in ((town.n1, 300), (town.n2, 120), (town.s1, 260), (town.s2, 90)):
+        rows += [f"{d.name},2018-04-01,女,70-74,{n}", f"{d.name},2018-04-01,男,80-84,{n // 2}"]
+    services.population_import(
+        municipality=town.municipality, table=read_table("\n".join(rows).encode(), "p.csv")
+    )
+    demo.build(town.municipality, 2018)
+    page = login("officer")
+    page.goto(f"{live_server.url}/resources/coverage/")
+    expect(page.locator("#heatmap .main-svg").first).to_be_visible()
+    expect(page.locator("#coverage-table")).to_contain_text("須佐")
+    screenshot("resources-coverage")

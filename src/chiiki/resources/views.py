@@ -4,7 +4,6 @@ coverage gaps, and the "open near this person" partial for the person's page."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -217,7 +216,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "resources/coverage.html",
-        {"rows": rows, "terms": terms, "heat": json.dumps(heat, ensure_ascii=False)},
+        {"rows": rows, "terms": terms, "heat": heat},
     )
 
 

@@ -512,3 +512,38 @@ def test_the_api_answers_a_bearer_token_and_401_without_one(filled_survey, perso
     ).json()
     assert body["by"] == "sex" and {r["group"] for r in body["rows"]} >= {"男", "女", "全体"}
     assert client.get(f"/api/surveys/{filled_survey.pk}/aggregate").status_code == 401
+
+
+def test_support_center_staff_see_respondents_of_their_areas_only_and_opening_one_is_audited(
+    filled_survey, personas, client_for
+):
+    client = client_for(personas["nurse"])
+    body = client.get(reverse("surveys:respondents", args=[filled_survey.pk])).content.decode()
+    north = Respondent.objects.filter(district__life_area__name="北部").first()
+    south = Respondent.objects.filter(district__life_area__name="南部").first()
+    assert north.key in body and south.key not in body
+    detail = client.get(reverse("surveys:respondent_detail", args=[filled_survey.pk, north.pk]))
+    assert detail.status_code == 200 and "運動器機能の低下" in detail.content.decode()
+    assert AuditEvent.objects.filter(
+        model="surveys.respondent", object_id=north.pk, action="read"
+    ).exists()
+    assert (
+        client.get(
+            reverse("surveys:respondent_detail", args=[filled_survey.pk, south.pk])
+        ).status_code
+        == 403
+    )
+    motor = client.get(
+        reverse("surveys:respondents", args=[filled_survey.pk]) + "?risk=motor"
+    ).content.decode()
+    assert all(
+        r.key in motor
+        for r in Respondent.objects.filter(district__life_area__name="北部", results__motor=1)
+    )
+    for name in ("coordinator", "pref", "volunteer", "outsider"):
+        assert (
+            client_for(personas[name])
+            .get(reverse("surveys:respondents", args=[filled_survey.pk]))
+            .status_code
+            == 403
+        ), name

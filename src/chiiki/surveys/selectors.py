@@ -404,3 +404,38 @@ def person_in_scope(*, user: Any, person_id: int) -> Person:
     if found is None:
         raise permissions.PermissionDenied("この人の記録を閲覧する権限がありません")
     return found
+
+
+def respondent_list_for_user(
+    *, user: Any, survey: Survey, district_id: int | None = None, risk: str = ""
+) -> QuerySet[Respondent]:
+    """Answer sheets (health data) of the user's districts; listing is not audited, opening is."""
+    permissions.require(permissions.can_view_survey_answers(user), "回答を閲覧する権限がありません")
+    qs = (
+        Respondent.objects.filter(survey=survey)
+        .filter(permissions.district_filter(user, prefix="district__"))
+        .select_related("person", "district__life_area")
+        .order_by("district__life_area__order", "district__order", "key")
+    )
+    if district_id is not None:
+        qs = qs.filter(district_id=district_id)
+    if risk:
+        qs = qs.filter(**{f"results__{risk}": 1})
+    return qs
+
+
+def respondent_get_for_user(
+    *, user: Any, survey: Survey, respondent_id: int, request: Any = None
+) -> Respondent:
+    """Open one answer sheet: scoped by area, and the read is audited."""
+    found = respondent_list_for_user(user=user, survey=survey).filter(pk=respondent_id).first()
+    if found is None:
+        raise permissions.PermissionDenied("この回答を閲覧する権限がありません")
+    audit_record(
+        user=user,
+        action=AuditAction.READ,
+        obj=found,
+        request=request,
+        changes={"survey": survey.name, "person_id": found.person_id},
+    )
+    return found

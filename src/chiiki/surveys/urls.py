@@ -12,6 +12,12 @@ urlpatterns = [
     path("<int:survey_id>/import/", views.import_answers, name="import"),
     path("<int:survey_id>/mailing/", views.import_mailing, name="import_mailing"),
     path("<int:survey_id>/nonrespondents/", views.nonrespondents, name="nonrespondents"),
+    path("<int:survey_id>/respondents/", views.respondents, name="respondents"),
+    path(
+        "<int:survey_id>/respondents/<int:respondent_id>/",
+        views.respondent_detail,
+        name="respondent_detail",
+    ),
     path("<int:survey_id>/nonrespondents/visits.pdf", views.visit_list_pdf, name="visit_list_pdf"),
     path(
         "<int:survey_id>/nonrespondents/<int:entry_id>/visit/",

@@ -574,3 +574,57 @@ def kcl_register(request: HttpRequest, person_id: int) -> HttpResponse:
     else:
         messages.success(request, f"{person.name} さんを事業対象者として登録しました")
     return redirect("surveys:kcl_counter", person_id=person.pk)
+
+
+@login_required
+def respondents(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
+    district = request.GET.get("district", "")
+    risk = request.GET.get("risk", "")
+    ruleset = services.survey_ruleset(survey)
+    if risk not in ruleset.determination_ids:
+        risk = ""
+    qs = selectors.respondent_list_for_user(
+        user=request.user,
+        survey=survey,
+        district_id=int(district) if district.isdigit() else None,
+        risk=risk,
+    )
+    from django.core.paginator import Paginator
+
+    from chiiki.areas.selectors import district_list_for_user
+
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    labels = [(d.id, d.label) for d in ruleset.determinations]
+    return render(
+        request,
+        "surveys/respondents.html",
+        {
+            "survey": survey,
+            "page": page,
+            "labels": labels,
+            "risk": risk,
+            "district": district,
+            "districts": district_list_for_user(user=request.user),
+        },
+    )
+
+
+@login_required
+def respondent_detail(request: HttpRequest, survey_id: int, respondent_id: int) -> HttpResponse:
+    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
+    r = selectors.respondent_get_for_user(
+        user=request.user, survey=survey, respondent_id=respondent_id, request=request
+    )
+    inst = services.rules.instrument(survey.instrument)
+    answers = [(item, r.answers.get(item.id)) for item in inst.items if item.id in r.answers]
+    labels = [
+        (d.id, d.label, r.results.get(d.id))
+        for d in services.survey_ruleset(survey).determinations
+        if d.id in r.results
+    ]
+    return render(
+        request,
+        "surveys/respondent_detail.html",
+        {"survey": survey, "r": r, "answers": answers, "labels": labels},
+    )

@@ -147,3 +147,27 @@ def test_the_outsider_search_page_shows_nothing_of_another_municipality(
 ):
     body = client_for(personas["outsider"]).get("/resources/", {"q": "サロン"}).content.decode()
     assert demo.CAFE_NAME not in body and "該当する地域資源はありません" in body
+
+
+def test_what_is_open_near_a_person_includes_the_neighbouring_districts(
+    directory, personas, client_for
+):
+    from chiiki.resources.selectors import services_near_person
+
+    directory.n1.neighbours.add(directory.n2)
+    person = make_person(directory.n1)
+    _, nearby = services_near_person(
+        user=personas["nurse"], person_id=person.pk, today=__import__("datetime").date(2019, 1, 7)
+    )
+    near = {directory.n1.pk, directory.n2.pk}
+    assert directory.n2.pk in {n.service.district_id for n in nearby}
+    for n in nearby:
+        served = {
+            n.service.district_id,
+            *n.service.service_areas.values_list("district_id", flat=True),
+        }
+        assert served & near
+    assert all(d.open for n in nearby for d in n.days)
+    # Those in the person's own district come first.
+    own = [n.service.district_id == directory.n1.pk for n in nearby]
+    assert own == sorted(own, reverse=True)

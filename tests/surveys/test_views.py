@@ -137,6 +137,11 @@ def test_non_respondents_are_listed_by_district_within_the_nurses_areas_and_visi
     ).status_code in (403, 404)
     pdf = client.get(reverse("surveys:visit_list_pdf", args=[survey.pk]))
     assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
+    # the printed list takes names, addresses and phones off the screen: audited per person
+    assert AuditEvent.objects.filter(
+        action="export", object_id=north.pk, changes__has_key="visit_list"
+    ).exists()
+    assert not AuditEvent.objects.filter(action="export", object_id=south.pk).exists()
 
 
 def test_the_counter_checklist_shows_the_result_as_it_goes_and_saves_it_audited(

@@ -640,3 +640,32 @@ def program_eligible_register(*, user: Any, person: Person, request: Any = None)
     return person_update(
         user=user, person=person, request=request, care_level=CareLevel.PROGRAM_ELIGIBLE
     )
+
+
+def visit_list_audit(
+    *, user: Any, survey: Survey, entries: list[MailingEntry], request: Any = None
+) -> int:
+    """A printed visit list carries names, addresses and phones off the screen: one EXPORT
+    event per person on it."""
+    username = user.get_username() if user is not None else "(system)"
+    path = request.get_full_path()[:300] if request is not None else ""
+    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                user=user,
+                username=username,
+                action=AuditAction.EXPORT,
+                model="people.person",
+                object_id=e.person_id,
+                object_repr=str(e.person)[:200],
+                channel="web",
+                path=path,
+                ip_address=ip,
+                changes={"visit_list": survey.name},
+            )
+            for e in entries
+        ],
+        batch_size=2000,
+    )
+    return len(entries)

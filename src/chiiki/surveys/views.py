@@ -319,11 +319,13 @@ def visit_list_pdf(request: HttpRequest, survey_id: int) -> HttpResponse:
         user=request.user, survey=survey, district_id=int(district) if district.isdigit() else None
     )
     entries = entries.exclude(outcome__in=[Outcome.MOVED, Outcome.DIED, Outcome.REFUSED])
+    listed = list(entries)
+    services.visit_list_audit(user=request.user, survey=survey, entries=listed, request=request)
     pdf = render_pdf(
         "surveys/visit_list_pdf.html",
         {
             "survey": survey,
-            "entries": list(entries),
+            "entries": listed,
             "today": selectors.today(),
             "user": request.user,
         },

@@ -552,3 +552,19 @@ def test_support_center_staff_see_respondents_of_their_areas_only_and_opening_on
             .status_code
             == 403
         ), name
+
+
+def test_results_cross_two_dimensions_on_the_page_the_export_and_the_api(
+    filled_survey, personas, client_for
+):
+    client = client_for(personas["officer"])
+    url = reverse("surveys:results", args=[filled_survey.pk])
+    body = client.get(url + "?by=life_area&then=sex").content.decode()
+    assert "北部 / 女" in body and "日常生活圏域×性別" in body
+    csv = client.get(
+        reverse("surveys:export", args=[filled_survey.pk, "csv"]) + "?by=life_area&then=sex"
+    )
+    assert csv.content.decode("utf-8-sig").splitlines()[0].startswith("日常生活圏域,性別,リスク")
+    data = client.get(f"/api/surveys/{filled_survey.pk}/aggregate?by=life_area,sex").json()
+    assert data["by"] == "life_area,sex" and "北部 / 女" in {r["group"] for r in data["rows"]}
+    assert "全体 / 全体" in {r["group"] for r in data["rows"]}

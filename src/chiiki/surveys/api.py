@@ -49,13 +49,15 @@ def survey_list(request: HttpRequest) -> Any:
 
 @router.get("/{survey_id}/aggregate", response={200: AggregateOut, 403: Detail})
 def survey_aggregate(request: HttpRequest, survey_id: int, by: str = "life_area") -> Any:
-    """Rates with Wilson 95% intervals by life_area, district, sex or age_band; cells under 10 suppressed."""
+    """Rates with Wilson 95% intervals by life_area, district, sex or age_band, or two of them
+    (``by=life_area,sex``; the group reads 「北部 / 女」); cells under 10 respondents suppressed."""
     survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
-    table = selectors.survey_results(user=request.user, survey=survey, by=by)
+    first, _, second = by.partition(",")
+    table = selectors.survey_results(user=request.user, survey=survey, by=first, then=second)
     labels = dict(table.risks)
     rows = [
         {
-            "group": r[table.by],
+            "group": " / ".join(str(r[d]) for d in table.dims),
             "label": labels.get(r["risk"], r["risk"]),
             **{
                 k: r[k]
@@ -77,7 +79,7 @@ def survey_aggregate(request: HttpRequest, survey_id: int, by: str = "life_area"
     ]
     return {
         "survey": survey.pk,
-        "by": table.by,
+        "by": ",".join(table.dims),
         "rule_set": table.ruleset_ref,
         "suppress_below": selectors.SUPPRESS,
         "rows": rows,

@@ -102,6 +102,11 @@ class ResultTable:
     total: dict[str, dict[str, Any]]
     ruleset: rules.RuleSet
     long: pl.DataFrame = field(repr=False, default_factory=pl.DataFrame)
+    then: str = ""  # an optional second dimension (e.g. life area × sex)
+
+    @property
+    def dims(self) -> list[str]:
+        return [self.by, self.then] if self.then else [self.by]
 
     @property
     def ruleset_ref(self) -> str:
@@ -109,17 +114,21 @@ class ResultTable:
 
 
 def survey_results(
-    *, user: Any, survey: Survey, by: str = "life_area", suppress: int = SUPPRESS
+    *, user: Any, survey: Survey, by: str = "life_area", then: str = "", suppress: int = SUPPRESS
 ) -> ResultTable:
-    """Rates by area (or sex, age band) for each risk; cells under ``suppress`` respondents hidden."""
+    """Rates by area (or sex, age band), optionally crossed with a second dimension, for each
+    risk; cells under ``suppress`` respondents hidden."""
     permissions.require(
         permissions.can_view_survey_results(user), "調査結果を閲覧する権限がありません"
     )
     if by not in BY_CHOICES:
         by = "life_area"
+    if then not in BY_CHOICES or then == by:
+        then = ""
+    dims = [by, then] if then else [by]
     ruleset = survey_ruleset(survey)
     frame, dets = respondent_frame(survey)
-    long = aggregate.aggregate(frame, [by], dets, suppress=suppress)
+    long = aggregate.aggregate(frame, dims, dets, suppress=suppress)
     labels = {d.id: d.label for d in ruleset.determinations}
     cells: dict[tuple[str, str], dict[str, Any]] = {}
     total: dict[str, dict[str, Any]] = {}
@@ -127,9 +136,12 @@ def survey_results(
         if row[by] == aggregate.TOTAL_LABEL:
             total[row["risk"]] = row
         else:
-            cells[(row[by], row["risk"])] = row
-    order = _group_order(survey, by, {g for g, _ in cells})
+            cells[(" / ".join(str(row[d]) for d in dims), row["risk"])] = row
+    primary = _group_order(survey, by, {str(r[by]) for r in cells.values()})
+    rank = {g: i for i, g in enumerate(primary)}
+    order = sorted({g for g, _ in cells}, key=lambda g: (rank.get(g.split(" / ")[0], len(rank)), g))
     return ResultTable(
+        then=then,
         survey=survey,
         by=by,
         risks=[(d, labels.get(d, d)) for d in dets],
@@ -158,7 +170,7 @@ def export_frame(table: ResultTable) -> pl.DataFrame:
     """The published form: labels in Japanese, suppressed cells blank, the rule set named."""
     labels = dict(table.risks)
     return table.long.select(
-        pl.col(table.by).alias(BY_CHOICES[table.by]),
+        *[pl.col(d).alias(BY_CHOICES[d]) for d in table.dims],
         pl.col("risk").replace_strict(labels, default=pl.col("risk")).alias("リスク"),
         pl.col("respondents").alias("回答者数"),
         pl.col("determined").alias("判定者数"),

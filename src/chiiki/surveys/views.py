@@ -123,7 +123,9 @@ def _chart(table: selectors.ResultTable) -> dict[str, Any]:
 def results(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
     by = request.GET.get("by", "life_area")
-    table = selectors.survey_results(user=request.user, survey=survey, by=by)
+    table = selectors.survey_results(
+        user=request.user, survey=survey, by=by, then=request.GET.get("then", "")
+    )
     rows = [
         (
             group,
@@ -138,6 +140,7 @@ def results(request: HttpRequest, survey_id: int) -> HttpResponse:
         "table": table,
         "rows": rows,
         "by": table.by,
+        "then": table.then,
         "by_choices": selectors.BY_CHOICES,
         "total": [table.total.get(risk) for risk, _ in table.risks],
         "chart": _chart(table),
@@ -162,10 +165,13 @@ def export(request: HttpRequest, survey_id: int, fmt: str) -> HttpResponse:
     """CSV (UTF-8 with BOM, for Excel) or XLSX of the suppressed results, formula-safe."""
     survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
     table = selectors.survey_results(
-        user=request.user, survey=survey, by=request.GET.get("by", "life_area")
+        user=request.user,
+        survey=survey,
+        by=request.GET.get("by", "life_area"),
+        then=request.GET.get("then", ""),
     )
     frame = selectors.export_frame(table)
-    name = f"survey{survey.pk}_{table.by}"
+    name = f"survey{survey.pk}_{'_'.join(table.dims)}"
     if fmt == "xlsx":
         from openpyxl import Workbook
 

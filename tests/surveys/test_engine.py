@@ -218,3 +218,25 @@ def test_csv_encodings_are_detected_even_for_a_tiny_japanese_file(encoding, pref
     )
     assert frame.columns[1:] == ["被保険者番号", "性別"] and frame["性別"][0] == "女"
     assert found == {"utf-8": "utf-8-sig" if prefix else "utf-8", "cp932": "cp932"}[encoding]
+
+
+CHOICES = {i.id: sorted(i.options) for i in INST.items if i.kind == "choice"}
+USED = sorted({it for f in NEEDS.flags.values() for it in f.items} - {"height_cm", "weight_kg"})
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_a_decided_needs_result_holds_for_every_completion_of_the_missing_answers(data):
+    sheet = {i: data.draw(st.one_of(st.none(), st.sampled_from(CHOICES[i])), label=i) for i in USED}
+    height = data.draw(st.one_of(st.none(), st.sampled_from([150.0, 160.0])))
+    weight = data.draw(st.one_of(st.none(), st.sampled_from([40.0, 47.36, 60.0])))
+    result = needs(**sheet, height_cm=height, weight_kg=weight)
+    for _ in range(3):
+        filled = {
+            i: v if v is not None else data.draw(st.sampled_from(CHOICES[i]))
+            for i, v in sheet.items()
+        }
+        complete = needs(**filled, height_cm=height or 160.0, weight_kg=weight or 45.0)
+        for d in [*NEEDS.determination_ids, "iadl_band"]:
+            if d in result and result[d] is not None:
+                assert complete[d] == result[d], d

@@ -240,3 +240,10 @@ def test_a_decided_needs_result_holds_for_every_completion_of_the_missing_answer
         for d in [*NEEDS.determination_ids, "iadl_band"]:
             if d in result and result[d] is not None:
                 assert complete[d] == result[d], d
+
+
+def test_blank_lines_are_skipped_but_keep_the_row_numbers_excel_shows():
+    frame, _ = answers.read_frame(b"id,forgetful\n1,1\n\n2,x\n", "t.csv")
+    assert frame[answers.ROW].to_list() == [2, 4]
+    prepared = answers.prepare(frame, {"id": "id", "forgetful": "forgetful"}, INST)
+    assert [e.row for e in prepared.errors] == [4]

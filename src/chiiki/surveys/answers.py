@@ -148,7 +148,10 @@ def _read_csv(data: bytes) -> pl.DataFrame:
     except pl.exceptions.ShapeError as exc:
         raise TableError(f"列の数が見出しと合わない行があります（{exc}）") from None
     frame = frame.rename({c: c.strip() for c in frame.columns})
-    return frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    # A blank line is a row Excel shows too: keep the numbering, drop the row.
+    values = [c for c in frame.columns if c != ROW]
+    return frame.filter(~pl.all_horizontal(pl.col(values).is_null())) if values else frame
 
 
 def header_key(text: str) -> str:

@@ -247,3 +247,22 @@ def test_blank_lines_are_skipped_but_keep_the_row_numbers_excel_shows():
     assert frame[answers.ROW].to_list() == [2, 4]
     prepared = answers.prepare(frame, {"id": "id", "forgetful": "forgetful"}, INST)
     assert [e.row for e in prepared.errors] == [4]
+
+
+def test_the_kcl_cli_output_columns_are_the_contract(tmp_path):
+    from django.core.management import call_command
+
+    header = "id," + ",".join(f"q{i}" for i in range(1, 26) if i != 12) + ",height_cm,weight_kg"
+    src = tmp_path / "k.csv"
+    lines = [
+        header,
+        "A," + ",".join(["いいえ", "1.いいえ", "１"] + ["0"] * 21) + ",160,47.36",
+        "B," + ",".join([""] * 24) + ",,",
+    ]
+    src.write_bytes(("\n".join(lines) + "\n").encode("cp932"))
+    out = tmp_path / "o.csv"
+    call_command("kcl", "score", str(src), "-o", str(out))
+    text = out.read_text(encoding="utf-8").splitlines()
+    assert text[0] == "id,total_1_20,total_25,band,c1,c2,c3,c4,c5,c6,c7,eligible,missing"
+    assert text[1] == "A,3,3,robust,0,0,0,0,0,0,0,0,"
+    assert text[2].startswith("B,-,-,-,-,-,-,-,-,-,-,-,q1 q2 q3")

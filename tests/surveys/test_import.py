@@ -173,3 +173,40 @@ def test_the_cli_imports_the_same_files_all_or_nothing(survey, tmp_path):
     call_command("survey", "import", str(good), "--survey", str(survey.pk))
     call_command("survey", "import", str(good), "--survey", str(survey.pk))
     assert Respondent.objects.count() == 12
+
+
+def test_a_mailed_kcl_survey_imports_and_reports_by_area(town, personas, client_for):
+    import random
+
+    from django.urls import reverse
+
+    survey = services.survey_create(
+        user=personas["officer"],
+        municipality=town.municipality,
+        name="KCL 郵送",
+        fiscal_year=2025,
+        instrument="kcl",
+        ruleset_name="kcl_mhlw",
+    )
+    rng = random.Random(3)
+    header = (
+        "id,地区," + ",".join(f"q{i}" for i in range(1, 26) if i != 12) + ",height_cm,weight_kg"
+    )
+    lines = [header] + [
+        f"K{i},{rng.choice(['須佐', '旭'])},"
+        + ",".join(rng.choice("0001") for _ in range(24))
+        + ",155,50"
+        for i in range(30)
+    ]
+    result = services.survey_import(
+        user=personas["officer"], survey=survey, data="\n".join(lines).encode(), filename="k.csv"
+    )
+    assert result.ok and result.created == 30
+    r = Respondent.objects.filter(survey=survey).first()
+    assert set(r.results) >= {"c1", "c7", "eligible", "total_25", "band"}
+    body = (
+        client_for(personas["officer"])
+        .get(reverse("surveys:results", args=[survey.pk]))
+        .content.decode()
+    )
+    assert "事業対象者" in body and "kcl_mhlw 2015.1（confirmed）" in body

@@ -86,11 +86,12 @@ def test_the_coordinator_writes_the_sheet_of_their_district_and_downloads_the_pd
 def test_a_nurse_may_not_write_the_sheet_of_a_district_outside_their_areas(
     directory, personas, client_for
 ):
+    before = DistrictProfile.objects.get(district=directory.s1).good_points
     response = client_for(personas["nurse"]).post(
         f"/resources/districts/{directory.s1.pk}/sheet/", {"good_points": "x", "problems": "y"}
     )
     assert response.status_code == 403
-    assert not DistrictProfile.objects.exists()
+    assert DistrictProfile.objects.get(district=directory.s1).good_points == before != "x"
 
 
 def test_the_coverage_page_flags_missing_kinds_for_the_users_districts(

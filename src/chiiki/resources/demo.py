@@ -16,7 +16,7 @@ import uuid
 from chiiki.areas.models import District, Municipality
 from chiiki.resources import hsds
 from chiiki.resources.models import Service
-from chiiki.resources.services import directory_import
+from chiiki.resources.services import directory_import, district_profile_store
 from chiiki.resources.taxonomy import NAMESPACE
 
 CAFE_ID = str(uuid.uuid5(NAMESPACE, "demo/guide-cafe"))
@@ -351,8 +351,34 @@ _NOTES = {
 }
 
 
+# 「地域のええとこ・いかんとこ」 as coordination bodies write them (synthetic).
+GOOD_POINTS = [
+    "顔見知りが多く、声をかけ合える",
+    "神社・お寺の行事が今も続いている",
+    "老人クラブと婦人会が元気",
+    "公民館が歩いて行ける所にある",
+    "移動販売が週に1回来る",
+    "畑仕事をしている人が多く、野菜のおすそ分けがある",
+]
+PROBLEMS = [
+    "バスの便が1日2便しかなく、通院が大変",
+    "買い物できる店が遠い",
+    "草刈りの担い手が減っている",
+    "一人暮らしの高齢者が増えている",
+    "坂道が多く、サロンまで歩けない人がいる",
+    "若い世代が地域の活動に参加しにくい",
+]
+
+
 def build(municipality: Municipality, seed: int) -> None:
     """Add this module's demo data unless it is there already."""
     if Service.objects.filter(municipality=municipality).exists():
         return
     directory_import(municipality=municipality, records=records(municipality, seed))
+    rng = random.Random(seed * 7 + 5)
+    for district in District.objects.filter(municipality=municipality).order_by("order", "code"):
+        district_profile_store(
+            district=district,
+            good_points="\n".join(rng.sample(GOOD_POINTS, 2)),
+            problems="\n".join(rng.sample(PROBLEMS, 2)),
+        )

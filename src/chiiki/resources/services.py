@@ -311,6 +311,15 @@ def district_profile_update(
         permissions.can_edit_resource_sheet(user, district),
         "この地区の資源シートを編集する権限がありません",
     )
+    return district_profile_store(
+        district=district, good_points=good_points, problems=problems, user=user
+    )
+
+
+def district_profile_store(
+    *, district: District, good_points: str, problems: str, user: Any = None
+) -> DistrictProfile:
+    """Store a district's good points and problems (the caller has checked the right to)."""
     profile = DistrictProfile.objects.filter(district=district).first() or DistrictProfile(
         district=district
     )

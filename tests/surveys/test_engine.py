@@ -266,3 +266,17 @@ def test_the_kcl_cli_output_columns_are_the_contract(tmp_path):
     assert text[0] == "id,total_1_20,total_25,band,c1,c2,c3,c4,c5,c6,c7,eligible,missing"
     assert text[1] == "A,3,3,robust,0,0,0,0,0,0,0,0,"
     assert text[2].startswith("B,-,-,-,-,-,-,-,-,-,-,-,q1 q2 q3")
+
+
+def test_the_engine_modules_import_no_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import chiiki.surveys.rules, chiiki.surveys.scoring, chiiki.surveys.aggregate\n"
+        "import chiiki.surveys.answers, chiiki.surveys.sql, chiiki.surveys.cli, chiiki.surveys.suggest\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'ninja'))\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, env={"PATH": ""})

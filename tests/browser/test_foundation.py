@@ -54,6 +54,9 @@ def test_a_nurse_finds_a_person_by_half_width_kana(town, personas, login, screen
     page.get_by_role("link", name="佐藤 花子").click()
     expect(page.locator("h1")).to_contain_text("佐藤 花子")
     expect(page.locator("dl.fields")).to_contain_text("要介護度")
+    # What is open nearby this week arrives through HTMX once the page has loaded.
+    expect(page.locator("main")).not_to_contain_text("読み込み中")
+    screenshot("person-page")
 
 
 def test_a_support_center_user_is_refused_a_person_outside_their_areas(

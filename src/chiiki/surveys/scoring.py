@@ -205,6 +205,23 @@ def missing_expr(ruleset: RuleSet, columns: set[str]) -> pl.Expr:
     return pl.concat_str(parts, separator=" ", ignore_nulls=True).fill_null("")
 
 
+# The result columns of ``chiiki kcl score`` after ``id``: a contract other tools read.
+KCL_RESULT_COLUMNS = (
+    "total_1_20",
+    "total_25",
+    "band",
+    "c1",
+    "c2",
+    "c3",
+    "c4",
+    "c5",
+    "c6",
+    "c7",
+    "eligible",
+    "missing",
+)
+
+
 def kcl_score(frame: pl.DataFrame, ruleset: RuleSet, *, id_column: str = "id") -> pl.DataFrame:
     """The ``chiiki kcl score`` result: id, total_1_20, total_25, band, c1…c7, eligible, missing."""
     columns = set(frame.columns)

@@ -528,23 +528,7 @@ def screening_create(
             "担当外の人の記録には保存できません",
         )
     result = kcl_evaluate(answers_by_item=answers_by_item, height_cm=height_cm, weight_kg=weight_kg)
-    results = {
-        k: result[k]
-        for k in (
-            "total_1_20",
-            "total_25",
-            "band",
-            "c1",
-            "c2",
-            "c3",
-            "c4",
-            "c5",
-            "c6",
-            "c7",
-            "eligible",
-            "missing",
-        )
-    }
+    results = {k: result[k] for k in scoring.KCL_RESULT_COLUMNS}
     screening = Screening(
         person=person,
         screened_on=screened_on,

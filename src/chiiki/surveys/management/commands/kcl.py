@@ -11,23 +11,9 @@ from chiiki.core.commands import ChiikiCommand
 from chiiki.core.tabular import TableError
 from chiiki.surveys import cli
 from chiiki.surveys.rules import KCL, RuleSetError, instrument
-from chiiki.surveys.scoring import kcl_score
+from chiiki.surveys.scoring import KCL_RESULT_COLUMNS, kcl_score
 
-COLUMNS = [
-    "id",
-    "total_1_20",
-    "total_25",
-    "band",
-    "c1",
-    "c2",
-    "c3",
-    "c4",
-    "c5",
-    "c6",
-    "c7",
-    "eligible",
-    "missing",
-]
+COLUMNS = ["id", *KCL_RESULT_COLUMNS]
 
 
 class Command(ChiikiCommand):

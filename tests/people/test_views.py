@@ -54,10 +54,18 @@ def test_people_outside_the_users_reach_are_refused(client_for, personas, town, 
     assert client_for(personas[role]).get(reverse("people:detail", args=[p.pk])).status_code == 403
 
 
-def test_the_person_page_leads_health_roles_to_the_checklist_at_the_counter(client_for, personas, town):
+def test_the_person_page_leads_health_roles_to_the_checklist_at_the_counter(
+    client_for, personas, town
+):
     p = make_person(town.n1)
-    nurse_page = client_for(personas["nurse"]).get(reverse("people:detail", args=[p.pk])).content.decode()
+    nurse_page = (
+        client_for(personas["nurse"]).get(reverse("people:detail", args=[p.pk])).content.decode()
+    )
     assert reverse("surveys:kcl_counter", args=[p.pk]) in nurse_page
     personas["coordinator"].life_areas.add(town.north)
-    coord_page = client_for(personas["coordinator"]).get(reverse("people:detail", args=[p.pk])).content.decode()
+    coord_page = (
+        client_for(personas["coordinator"])
+        .get(reverse("people:detail", args=[p.pk]))
+        .content.decode()
+    )
     assert reverse("surveys:kcl_counter", args=[p.pk]) not in coord_page

@@ -228,6 +228,7 @@ def records(municipality: Municipality, seed: int) -> list[hsds.ServiceRecord]:
         return []
     result: list[hsds.ServiceRecord] = [guide_cafe(districts[-1], rng)]
     pref = municipality.prefecture.name
+    seen: dict[str, int] = {}
     for district in districts:
         towns = [district.name, f"{district.name}東", f"{district.name}西"]
         neighbours = [n for n in districts if n.pk != district.pk]
@@ -239,6 +240,10 @@ def records(municipality: Municipality, seed: int) -> list[hsds.ServiceRecord]:
             for _ in range(rng.choice([1, 2, 2, 3, 3])):
                 town = rng.choice(towns)
                 name = rng.choice(names).format(town=town, district=district.name)
+                # Two gatherings of one kind in one place are told apart as residents do.
+                seen[name] = seen.get(name, 0) + 1
+                if seen[name] > 1:
+                    name = f"{name}（その{seen[name]}）"
                 org_name = {
                     "jumin": f"{town}支え合いの会",
                     "shakyo": f"{municipality.name}社会福祉協議会",

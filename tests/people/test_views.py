@@ -69,3 +69,72 @@ def test_the_person_page_leads_health_roles_to_the_checklist_at_the_counter(
         .content.decode()
     )
     assert reverse("surveys:kcl_counter", args=[p.pk]) not in coord_page
+
+
+def test_a_nurse_edits_a_record_and_the_audit_trail_keeps_old_and_new(client_for, personas, town):
+    from chiiki.accounts.models import AuditEvent
+
+    p = make_person(town.n1, lives_alone=False)
+    client = client_for(personas["nurse"])
+    form = client.get(reverse("people:edit", args=[p.pk])).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(district=town.n2.pk, lives_alone="on", birth_date=p.birth_date.isoformat())
+    response = client.post(reverse("people:edit", args=[p.pk]), data)
+    assert response.status_code == 302
+    p.refresh_from_db()
+    assert (p.district, p.lives_alone) == (town.n2, True)
+    change = AuditEvent.objects.filter(action="update", object_id=p.pk).get()
+    assert change.changes["lives_alone"] == [False, True]
+    assert change.changes["district"] == ["須佐", "田万川"]
+
+
+def test_a_bad_insured_number_is_named_on_the_form_and_nothing_changes(client_for, personas, town):
+    p = make_person(town.n1)
+    client = client_for(personas["nurse"])
+    data = {
+        k: v
+        for k, v in client.get(reverse("people:edit", args=[p.pk])).context["form"].initial.items()
+        if v is not None
+    }
+    data.update(district=p.district_id, insured_number="12ab", birth_date=p.birth_date.isoformat())
+    page = client.post(reverse("people:edit", args=[p.pk]), data).content.decode()
+    assert "被保険者番号は10桁の数字です" in page
+    p.refresh_from_db()
+    assert p.insured_number is None
+
+
+def test_a_nurse_registers_a_person_only_in_her_own_districts(client_for, personas, town):
+    from chiiki.people.models import Person
+
+    client = client_for(personas["nurse"])
+    data = {
+        "family_name": "新規",
+        "given_name": "登録",
+        "family_kana": "しんき",
+        "given_kana": "とうろく",
+        "sex": "F",
+        "birth_date": "1950-04-01",
+        "address": "山口県萩市須佐1番地",
+        "care_level": "none",
+    }
+    refused = client.post(reverse("people:new"), {**data, "district": town.s1.pk})
+    assert refused.status_code == 200 and not Person.objects.filter(family_name="新規").exists()
+    created = client.post(reverse("people:new"), {**data, "district": town.n1.pk})
+    assert created.status_code == 302
+    assert Person.objects.get(family_name="新規").family_kana == "シンキ"
+
+
+@pytest.mark.parametrize("role", ["coordinator", "volunteer", "pref"])
+def test_roles_that_may_not_edit_people_are_refused_the_forms(client_for, personas, town, role):
+    p = make_person(town.s1)
+    client = client_for(personas[role])
+    assert client.get(reverse("people:new")).status_code == 403
+    assert client.get(reverse("people:edit", args=[p.pk])).status_code == 403
+
+
+def test_staff_of_another_municipality_cannot_edit_this_towns_people(client_for, personas, town):
+    p = make_person(town.n1)
+    client = client_for(personas["outsider"])
+    assert client.get(reverse("people:edit", args=[p.pk])).status_code == 403
+    districts = client.get(reverse("people:new")).context["form"].fields["district"].queryset
+    assert town.n1 not in districts

@@ -7,5 +7,7 @@ from chiiki.people import views
 app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
+    path("new/", views.person_new, name="new"),
     path("<int:person_id>/", views.person_detail, name="detail"),
+    path("<int:person_id>/edit/", views.person_edit, name="edit"),
 ]

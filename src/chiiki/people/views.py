@@ -1,18 +1,23 @@
 from __future__ import annotations
 
+import copy
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from chiiki.accounts import permissions
 from chiiki.areas.selectors import district_list_for_user
 from chiiki.core.http import HtmxHttpRequest
-from chiiki.people import selectors
+from chiiki.people import selectors, services
+from chiiki.people.forms import PersonForm
 
 
 @login_required
@@ -31,6 +36,7 @@ def person_list(request: HtmxHttpRequest) -> HttpResponse:
         "query_string": urlencode({k: v for k, v in (("q", query), ("district", district)) if v}),
         "hx_target": "#results",
         "show_health": permissions.can_view_health(request.user),
+        "can_edit": permissions.can_edit_people(request.user),
     }
     template = "people/person_list.html#results" if request.htmx else "people/person_list.html"
     return render(request, template, context)
@@ -46,5 +52,58 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": person,
             "age": person.age_on(timezone.localdate()),
             "show_health": permissions.can_view_health(request.user),
+            "can_edit": permissions.can_edit_people(request.user),
         },
     )
+
+
+def _save(form: PersonForm, save: Any) -> Any:
+    """Run the service; a model error lands on the form, in Japanese, field by field."""
+    try:
+        return save(**form.changes())
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None
+
+
+@login_required
+def person_new(request: HttpRequest) -> HttpResponse:
+    permissions.require(permissions.can_edit_people(request.user), "人を登録する権限がありません")
+    form = PersonForm(request.POST or None, districts=district_list_for_user(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        person = _save(
+            form, lambda **f: services.person_create(user=request.user, request=request, **f)
+        )
+        if person is not None:
+            messages.success(request, f"{person.name}さんを登録しました")
+            return redirect("people:detail", person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": None})
+
+
+@login_required
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    permissions.require(
+        permissions.can_edit_people(request.user), "この人の記録を変更する権限がありません"
+    )
+    person = selectors.person_get_for_user(user=request.user, person_id=person_id, request=request)
+    # The form validates on a copy: the service must see the record as it was, to audit the change.
+    form = PersonForm(
+        request.POST or None,
+        instance=copy.copy(person),
+        districts=district_list_for_user(user=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            form,
+            lambda **f: services.person_update(
+                user=request.user, person=person, request=request, **f
+            ),
+        )
+        if saved is not None:
+            messages.success(request, "変更を保存しました（変更内容は監査ログに記録されます）")
+            return redirect("people:detail", person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": person})

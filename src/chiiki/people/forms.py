@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from chiiki.areas.models import District
+from chiiki.people.models import Person
+
+
+class PersonForm(forms.ModelForm):
+    """A person's record as staff enter it at the counter; districts limited to the user's."""
+
+    class Meta:
+        model = Person
+        fields = [
+            "family_name",
+            "given_name",
+            "family_kana",
+            "given_kana",
+            "sex",
+            "birth_date",
+            "district",
+            "address",
+            "phone",
+            "lives_alone",
+            "care_level",
+            "insured_number",
+        ]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, districts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["district"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = districts
+        field.label_from_instance = lambda d: f"{d.life_area.name} / {d.name}"  # type: ignore[method-assign]
+        self.fields["insured_number"].required = False
+
+    def clean_insured_number(self) -> str | None:
+        value = (self.cleaned_data.get("insured_number") or "").strip()
+        return value or None
+
+    def changes(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        district: District = data.pop("district")
+        return {"district": district, **data}

@@ -34,7 +34,7 @@ class PersonForm(forms.ModelForm):
         field = self.fields["district"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = districts
-        field.label_from_instance = lambda d: f"{d.life_area.name} / {d.name}"  # type: ignore[method-assign]
+        field.label_from_instance = lambda d: f"{d.life_area.name} / {d.name}"  # type: ignore[method-assign,assignment]
         self.fields["insured_number"].required = False
 
     def clean_insured_number(self) -> str | None:

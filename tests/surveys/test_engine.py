@@ -125,7 +125,10 @@ def test_wilson_interval_known_values():
 
 def test_aggregation_excludes_undetermined_from_the_denominator_and_suppresses_small_groups():
     frame = pl.DataFrame(
-        {"area": ["A"] * 12 + ["B"] * 3, "r": [1] * 6 + [0] * 4 + [None] * 2 + [1, 1, 1]},
+        {
+            "area": ["A"] * 12 + ["B"] * 3 + ["C"] * 11,
+            "r": [1] * 6 + [0] * 4 + [None] * 2 + [1, 1, 1] + [0] * 11,
+        },
         schema={"area": pl.String, "r": pl.Int8},
     )
     out = aggregate.aggregate(frame, ["area"], ["r"], suppress=10)
@@ -134,8 +137,35 @@ def test_aggregation_excludes_undetermined_from_the_denominator_and_suppresses_s
     assert a["rate"] == pytest.approx(0.6) and not a["suppressed"]
     b = out.filter(pl.col("area") == "B").row(0, named=True)
     assert b["suppressed"] and b["rate"] is None and b["respondents"] is None
+    # B alone hidden would be 全体 − A − C: the smallest other group is hidden with it.
+    c = out.filter(pl.col("area") == "C").row(0, named=True)
+    assert c["suppressed"] and c["respondents"] is None
     total = out.filter(pl.col("area") == aggregate.TOTAL_LABEL).row(0, named=True)
-    assert total["respondents"] == 15 and total["determined"] == 13
+    assert total["respondents"] == 26 and total["determined"] == 24
+
+
+def test_no_hidden_group_can_be_worked_out_by_subtraction_from_a_margin():
+    sizes = {
+        ("須佐", "M"): 3,
+        ("須佐", "F"): 30,
+        ("旭", "M"): 40,
+        ("旭", "F"): 25,
+        ("福栄", "M"): 50,
+        ("福栄", "F"): 60,
+    }
+    hidden = aggregate.complementary_suppression(sizes, 10)
+    assert ("須佐", "M") in hidden
+    for axis in (0, 1):
+        lines: dict = {}
+        for k in sizes:
+            lines.setdefault(k[1 - axis], []).append(k)
+        for members in lines.values():
+            assert sum(k in hidden for k in members) != 1
+    # district → life area: a lone hidden district under its life area takes a sibling with it.
+    sizes = {("須佐",): 4, ("田万川",): 40, ("旭",): 50, ("福栄",): 60}
+    parent = {"須佐": "北部", "田万川": "北部", "旭": "南部", "福栄": "南部"}
+    hidden = aggregate.complementary_suppression(sizes, 10, [parent])
+    assert {("須佐",), ("田万川",)} <= hidden and ("旭",) not in hidden
 
 
 def test_a_group_clearly_above_the_municipality_is_marked():

@@ -22,6 +22,8 @@ Z95 = 1.959963984540054
 AGE_BANDS = (65, 70, 75, 80, 85, 90)
 TOTAL_LABEL = "全体"
 GROUPS = ("life_area", "district", "sex", "age_band")
+# A district's figures add up to its life area's, which is published too.
+PARENTS = {"district": "life_area"}
 
 
 def wilson(positive: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -68,6 +70,49 @@ def age_band_expr(age: pl.Expr) -> pl.Expr:
     return cast(pl.Expr, expr.otherwise(pl.lit(f"{AGE_BANDS[-1]}+")))
 
 
+def complementary_suppression(
+    sizes: dict[tuple[str, ...], int],
+    suppress: int,
+    parents: list[dict[str, str] | None] | None = None,
+) -> set[tuple[str, ...]]:
+    """The groups to hide: those under ``suppress`` (primary), and then enough others that
+    no hidden group can be worked out by subtraction from a published margin (secondary).
+
+    A margin is every set of groups that differ in one dimension only (the rest of a row
+    or column of a cross, and the whole of a one-way table against its 全体 row), and, for
+    a dimension with a parent (district → life area), the groups under one parent. Whenever
+    a margin holds exactly one hidden group, its smallest visible group is hidden as well;
+    this repeats until no margin has a lone hidden group.
+    """
+    keys = list(sizes)
+    width = len(keys[0]) if keys else 0
+    parents = parents or [None] * width
+    hidden = {k for k, n in sizes.items() if n < suppress}
+    margins: list[list[tuple[str, ...]]] = []
+    for axis in range(width):
+        for with_parent in (False, True):
+            parent = parents[axis]
+            if with_parent and not parent:
+                continue
+            groups: dict[tuple[Any, ...], list[tuple[str, ...]]] = {}
+            for k in keys:
+                rest = k[:axis] + k[axis + 1 :]
+                key = (*rest, parent.get(k[axis]) if with_parent and parent else None)
+                groups.setdefault(key, []).append(k)
+            margins += [g for g in groups.values() if len(g) > 1]
+    changed = True
+    while changed:
+        changed = False
+        for members in margins:
+            lone = [k for k in members if k in hidden]
+            if len(lone) == 1:
+                visible = sorted((sizes[k], k) for k in members if k not in hidden)
+                if visible:
+                    hidden.add(visible[0][1])
+                    changed = True
+    return hidden
+
+
 def aggregate(
     scored: pl.DataFrame | pl.LazyFrame,
     by: list[str],
@@ -92,11 +137,37 @@ def aggregate(
     # the rows a second time for the total would double the cost).
     grouped = (lf.group_by(by).agg(aggs) if by else lf.select(aggs)).collect()
     grouped = grouped.with_columns([pl.col(b).cast(pl.String) for b in by])
-    counts = [c for c in grouped.columns if c not in by]
+    # Which groups to hide, primary and secondary, decided on the group sizes alone.
+    parents: list[dict[str, str] | None] = []
+    for b in by:
+        parent = PARENTS.get(b)
+        if parent and parent in lf.collect_schema().names():
+            pairs = (
+                lf.select(pl.col(b).cast(pl.String), pl.col(parent).cast(pl.String))
+                .unique()
+                .collect()
+            )
+            parents.append(dict(pairs.iter_rows()))
+        else:
+            parents.append(None)
+    sizes = {tuple(r[:-1]): r[-1] for r in grouped.select([*by, "respondents"]).iter_rows()}
+    hidden = complementary_suppression(sizes, suppress, parents) if by else set()
+    grouped = grouped.with_columns(
+        pl.Series(
+            "__hidden",
+            [tuple(r) in hidden for r in grouped.select(by).iter_rows()],
+            dtype=pl.Boolean,
+        )
+        if by
+        else pl.lit(False).alias("__hidden")
+    )
+    counts = [c for c in grouped.columns if c not in by and c != "__hidden"]
     overall = grouped.select([pl.col(c).sum() for c in counts])
     wide = grouped
     if with_total and by:
-        total_row = overall.with_columns([pl.lit(TOTAL_LABEL).alias(b) for b in by])
+        total_row = overall.with_columns(
+            [pl.lit(TOTAL_LABEL).alias(b) for b in by] + [pl.lit(False).alias("__hidden")]
+        )
         wide = pl.concat([grouped, total_row.select(grouped.columns).cast(grouped.schema)])
     long_parts = []
     for r in risks:
@@ -110,6 +181,7 @@ def aggregate(
                 *[pl.col(b) for b in by],
                 pl.lit(r).alias("risk"),
                 pl.col("respondents"),
+                pl.col("__hidden"),
                 det.alias("determined"),
                 pos.alias("positive"),
                 (pl.col("respondents") - det).alias("undetermined"),
@@ -126,7 +198,7 @@ def aggregate(
     out = pl.concat(long_parts) if long_parts else pl.DataFrame()
     if out.is_empty():
         return out
-    small = pl.col("respondents") < suppress
+    small = pl.col("__hidden") | (pl.col("respondents") < suppress)
     numbers = ["respondents", "determined", "positive", "undetermined", "rate", "ci_low", "ci_high"]
     out = out.with_columns(
         [pl.when(small).then(None).otherwise(pl.col(c)).alias(c) for c in numbers]
@@ -134,5 +206,5 @@ def aggregate(
             pl.when(small).then(False).otherwise(pl.col("above")).alias("above"),
             small.alias("suppressed"),
         ]
-    )
+    ).drop("__hidden")
     return out.sort([*by, "risk"], nulls_last=True)

@@ -378,9 +378,10 @@ def proposal_change(*, user: Any, request_id: int, volunteer: Volunteer, slot: i
     and the weekly maximum."""
     req = _staff_request(user, request_id)
     profile = VolunteerProfile.objects.filter(volunteer=volunteer, service=req.service).first()
-    name = str(volunteer.person)
     if profile is None:
-        raise ValidationError(f"{name}さんはこのサービスのボランティアではありません")
+        # No name here: the id may be anybody's, and naming them would tell who they are.
+        raise ValidationError("選んだボランティアはこのサービスに登録されていません")
+    name = str(volunteer.person)
     tariff = req.service.tariff
     problems: list[str] = []
     if req.task not in profile.skills:

@@ -232,8 +232,12 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
             return back
         from chiiki.people.models import Volunteer
 
+        # Only volunteers registered with a service this user runs can be chosen.
         volunteer = (
-            Volunteer.objects.filter(pk=form.cleaned_data["volunteer"])
+            Volunteer.objects.filter(
+                pk=form.cleaned_data["volunteer"],
+                mutualaid_profile__service__in=selectors.service_list_for_user(user=user),
+            )
             .select_related("person")
             .first()
         )

@@ -99,3 +99,13 @@ def test_api_tokens_are_stored_only_as_digests(personas):
     assert raw not in (token.digest, token.prefix)
     assert token.digest == token.hash(raw)
     assert raw.startswith("chk_") and raw[4:12] == token.prefix
+
+
+def test_an_administrator_sees_the_trail_of_their_own_municipality_only(
+    client_for, personas, town, other_town
+):
+    make_person(town.n1, family_name="萩野")
+    theirs = make_person(other_town.districts.first(), family_name="国東野", care_level="care_3")
+    client_for(personas["outsider"]).get(reverse("people:detail", args=[theirs.pk]))
+    page = client_for(personas["admin"]).get(reverse("accounts:audit")).content.decode()
+    assert "萩野" in page and "国東野" not in page

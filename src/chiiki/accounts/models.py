@@ -127,6 +127,8 @@ class AuditEvent(models.Model):
     model = models.CharField("対象", max_length=40, default="people.person")
     object_id = models.BigIntegerField("対象ID", db_index=True)
     object_repr = models.CharField("対象名", max_length=200, blank=True)
+    # Whose record it is: an administrator sees the trail of their own municipality only.
+    municipality_id = models.BigIntegerField("市町村ID", null=True, blank=True, db_index=True)
     changes = models.JSONField("変更内容", default=dict, blank=True)
     channel = models.CharField("経路", max_length=10, default="web")  # web, api, cli
     path = models.CharField("URL", max_length=300, blank=True)

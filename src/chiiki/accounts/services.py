@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -19,6 +21,22 @@ def _client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """One record touched, for :func:`audit_record_many`."""
+
+    action: str
+    object_id: int
+    object_repr: str
+    municipality_id: int | None = None
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+def _who(user: Any) -> tuple[Any, str]:
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    return (user if authenticated else None), (user.get_username() if authenticated else "(system)")
+
+
 def audit_record(
     *,
     user: Any,
@@ -29,19 +47,51 @@ def audit_record(
     channel: str = "web",
 ) -> AuditEvent:
     """Append one event to the audit trail. Never updated, never deleted."""
-    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    who, username = _who(user)
     return AuditEvent.objects.create(
-        user=user if authenticated else None,
-        username=user.get_username() if authenticated else "(system)",
+        user=who,
+        username=username,
         action=action,
         model=obj._meta.label_lower,
         object_id=obj.pk,
         object_repr=str(obj)[:200],
+        municipality_id=getattr(obj, "municipality_id", None),
         changes=changes or {},
         channel=channel,
         path=request.get_full_path()[:300] if request is not None else "",
         ip_address=_client_ip(request),
     )
+
+
+def audit_record_many(
+    *,
+    user: Any,
+    model: str,
+    entries: Iterable[AuditEntry],
+    request: HttpRequest | None = None,
+    channel: str = "web",
+) -> int:
+    """Append one event per entry in one statement (imports, printed lists)."""
+    who, username = _who(user)
+    path = request.get_full_path()[:300] if request is not None else ""
+    events = [
+        AuditEvent(
+            user=who,
+            username=username,
+            action=e.action,
+            model=model,
+            object_id=e.object_id,
+            object_repr=e.object_repr[:200],
+            municipality_id=e.municipality_id,
+            changes=e.changes,
+            channel=channel,
+            path=path,
+            ip_address=_client_ip(request),
+        )
+        for e in entries
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    return len(events)
 
 
 @transaction.atomic

@@ -15,7 +15,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     permissions.require(
         permissions.can_view_audit(request.user), "監査ログは管理者のみ閲覧できます"
     )
-    events = AuditEvent.objects.all()
+    # An administrator answers for one municipality: its residents' trail, nobody else's.
+    events = AuditEvent.objects.filter(municipality_id=request.user.municipality_id)
     if person_id := request.GET.get("object_id", "").strip():
         if person_id.isdigit():
             events = events.filter(object_id=int(person_id))

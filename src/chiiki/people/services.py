@@ -8,8 +8,8 @@ from typing import Any
 from django.db import transaction
 
 from chiiki.accounts import permissions
-from chiiki.accounts.models import AuditAction, AuditEvent
-from chiiki.accounts.services import audit_record
+from chiiki.accounts.models import AuditAction
+from chiiki.accounts.services import AuditEntry, audit_record, audit_record_many
 from chiiki.areas.models import District
 from chiiki.core.text import fold, normalize_display, to_katakana
 from chiiki.people.models import Person, Volunteer
@@ -164,20 +164,10 @@ def person_bulk_create(
             exclude=["municipality", "district"], validate_unique=False, validate_constraints=False
         )
     created = Person.objects.bulk_create(people, batch_size=2000)
-    username = user.get_username() if user is not None else "(system)"
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                user=user,
-                username=username,
-                action=AuditAction.CREATE,
-                model="people.person",
-                object_id=p.pk,
-                object_repr=str(p)[:200],
-                channel=channel,
-            )
-            for p in created
-        ],
-        batch_size=2000,
+    audit_record_many(
+        user=user,
+        model="people.person",
+        channel=channel,
+        entries=(AuditEntry(AuditAction.CREATE, p.pk, str(p), p.municipality_id) for p in created),
     )
     return created

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils.timezone import now as timezone_now
 
 from chiiki.accounts import permissions
-from chiiki.accounts.models import AuditAction, AuditEvent
-from chiiki.accounts.services import audit_record
+from chiiki.accounts.models import AuditAction
+from chiiki.accounts.services import AuditEntry, audit_record, audit_record_many
 from chiiki.areas.models import District, LifeArea, Municipality
 from chiiki.core.tabular import TableError
 from chiiki.core.text import fold
@@ -334,23 +334,21 @@ def _write_respondents(
     )
     result.created, result.updated = len(new), len(changed)
     # Health answers are 要配慮個人情報: every stored or changed answer sheet is in the trail.
-    username = user.get_username() if user is not None else "(system)"
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                user=user,
-                username=username,
-                action=action,
-                model="surveys.respondent",
-                object_id=r.pk,
-                object_repr=f"{survey.name} {r.key}"[:200],
-                channel=channel,
-                changes={"survey": survey.name, "person_id": r.person_id},
+    audit_record_many(
+        user=user,
+        model="surveys.respondent",
+        channel=channel,
+        entries=(
+            AuditEntry(
+                action,
+                r.pk,
+                f"{survey.name} {r.key}",
+                survey.municipality_id,
+                {"survey": survey.name, "person_id": r.person_id},
             )
             for action, group in ((AuditAction.CREATE, new), (AuditAction.UPDATE, changed))
             for r in group
-        ],
-        batch_size=2000,
+        ),
     )
 
 
@@ -631,25 +629,19 @@ def visit_list_audit(
 ) -> int:
     """A printed visit list carries names, addresses and phones off the screen: one EXPORT
     event per person on it."""
-    username = user.get_username() if user is not None else "(system)"
-    path = request.get_full_path()[:300] if request is not None else ""
-    ip = request.META.get("REMOTE_ADDR") if request is not None else None
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                user=user,
-                username=username,
-                action=AuditAction.EXPORT,
-                model="people.person",
-                object_id=e.person_id,
-                object_repr=str(e.person)[:200],
-                channel="web",
-                path=path,
-                ip_address=ip,
-                changes={"visit_list": survey.name},
+    audit_record_many(
+        user=user,
+        model="people.person",
+        request=request,
+        entries=(
+            AuditEntry(
+                AuditAction.EXPORT,
+                e.person_id,
+                str(e.person),
+                survey.municipality_id,
+                {"visit_list": survey.name},
             )
             for e in entries
-        ],
-        batch_size=2000,
+        ),
     )
     return len(entries)

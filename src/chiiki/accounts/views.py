@@ -16,7 +16,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         permissions.can_view_audit(request.user), "監査ログは管理者のみ閲覧できます"
     )
     # An administrator answers for one municipality: its residents' trail, nobody else's.
-    events = AuditEvent.objects.filter(municipality_id=request.user.municipality_id)
+    events = AuditEvent.objects.filter(
+        municipality_id=getattr(request.user, "municipality_id", None)
+    )
     if person_id := request.GET.get("object_id", "").strip():
         if person_id.isdigit():
             events = events.filter(object_id=int(person_id))

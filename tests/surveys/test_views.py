@@ -212,6 +212,11 @@ def test_follow_up_lists_high_risk_people_not_yet_in_a_service(survey, personas,
     services.enrolment_create(person=served, kind="通所型サービスC", started_on=dt.date(2025, 7, 1))
     body = client_for(personas["nurse"]).get(reverse("surveys:followup")).content.decode()
     assert flagged.name in body and served.name not in body and "事業対象者" in body
+    # Each name shown beside its flags is a read of health data, in the audit trail.
+    from chiiki.accounts.models import AuditEvent
+
+    reads = AuditEvent.objects.filter(action="read", username="nurse", model="people.person")
+    assert list(reads.values_list("object_id", flat=True)) == [flagged.pk]
 
 
 def test_the_api_lists_aggregates_and_refuses_outsiders(filled_survey, personas, client_for):

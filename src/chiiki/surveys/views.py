@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from chiiki.accounts import permissions
+from chiiki.accounts.models import AuditAction
+from chiiki.accounts.services import AuditEntry, audit_record_many
 from chiiki.areas.models import Municipality
 from chiiki.core.pdf import render_pdf
 from chiiki.core.tabular import safe_cell
@@ -375,6 +377,23 @@ def followup(request: HttpRequest) -> HttpResponse:
         else selectors.survey_get_for_user(user=request.user, survey_id=int(survey_id))
     )
     groups = selectors.followup_list(user=request.user, survey=survey)
+    # Names beside their risk flags are health data, person by person: each one shown is a read.
+    audit_record_many(
+        user=request.user,
+        model="people.person",
+        request=request,
+        entries=(
+            AuditEntry(
+                AuditAction.READ,
+                f.person.pk,
+                str(f.person),
+                f.person.municipality_id,
+                {"list": "followup"},
+            )
+            for items in groups.values()
+            for f in items
+        ),
+    )
     return render(
         request,
         "surveys/followup.html",
@@ -603,6 +622,17 @@ def respondents(request: HttpRequest, survey_id: int) -> HttpResponse:
     from chiiki.areas.selectors import district_list_for_user
 
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    if risk:
+        # A list filtered by a risk says of each name that it has that risk: each is a read.
+        audit_record_many(
+            user=request.user,
+            model="surveys.respondent",
+            request=request,
+            entries=(
+                AuditEntry(AuditAction.READ, r.pk, str(r), survey.municipality_id, {"risk": risk})
+                for r in page
+            ),
+        )
     labels = [(d.id, d.label) for d in ruleset.determinations]
     return render(
         request,

@@ -16,6 +16,8 @@ from django.utils.timezone import localdate
 from django.views.decorators.http import require_POST
 
 from chiiki.accounts import permissions
+from chiiki.accounts.models import AuditAction
+from chiiki.accounts.services import AuditEntry, audit_record_many
 from chiiki.core.http import HtmxHttpRequest
 from chiiki.core.pdf import render_pdf
 from chiiki.core.tabular import safe_cell
@@ -427,6 +429,16 @@ def volunteer_detail(request: HttpRequest, volunteer_id: int) -> HttpResponse:
         localdate(),
     )
     statement = selectors.volunteer_statement(volunteer=profile.volunteer, month=month)
+    # The statement names the residents helped: each is a read, as in `mutualaid statement`.
+    audit_record_many(
+        user=request.user,
+        model="people.person",
+        request=request,
+        entries=(
+            AuditEntry(AuditAction.READ, j.person.pk, str(j.person), j.person.municipality_id)
+            for j in statement.jobs
+        ),
+    )
     tariff = profile.service.tariff
     context = {
         "profile": profile,

@@ -310,3 +310,9 @@ def test_the_engine_modules_import_no_django():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env={"PATH": ""})
+
+
+def test_a_missing_age_falls_in_no_age_band():
+    frame = pl.DataFrame({"age": [64, 65, 89, 90, None]}, schema={"age": pl.Int64})
+    bands = frame.select(aggregate.age_band_expr(pl.col("age"))).to_series().to_list()
+    assert bands == ["-64", "65-69", "85-89", "90+", None]

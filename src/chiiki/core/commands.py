@@ -43,7 +43,10 @@ class ChiikiCommand(BaseCommand):
 
     def write_output(self, data: str | bytes, output: str | None) -> None:
         if output:
-            Path(output).write_bytes(data.encode() if isinstance(data, str) else data)
+            try:
+                Path(output).write_bytes(data.encode() if isinstance(data, str) else data)
+            except OSError as exc:
+                raise CommandError(f"「{output}」に書き出せません: {exc.strerror}") from exc
         elif isinstance(data, bytes):
             sys.stdout.buffer.write(data)
             sys.stdout.flush()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -496,6 +497,8 @@ def month_grid(year: int, month: int) -> list[list[dt.date]]:
 def parse_month(text: str) -> tuple[int, int]:
     """'2019-01' -> (2019, 1); refuses anything else with the expected form."""
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}", text.strip()):
+            raise ValueError(text)
         year, month = (int(p) for p in text.strip().split("-"))
         dt.date(year, month, 1)
     except ValueError:

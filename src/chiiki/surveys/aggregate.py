@@ -63,8 +63,9 @@ def wilson_exprs(positive: pl.Expr, n: pl.Expr, z: float = Z95) -> tuple[pl.Expr
 
 
 def age_band_expr(age: pl.Expr) -> pl.Expr:
-    """5-year bands 65-69 … 85-89 and 90+ (under 65 as '-64')."""
-    expr: Any = pl.when(age < AGE_BANDS[0]).then(pl.lit(f"-{AGE_BANDS[0] - 1}"))
+    """5-year bands 65-69 … 85-89 and 90+ (under 65 as '-64'); no age, no band (null)."""
+    expr: Any = pl.when(age.is_null()).then(pl.lit(None, dtype=pl.String))
+    expr = expr.when(age < AGE_BANDS[0]).then(pl.lit(f"-{AGE_BANDS[0] - 1}"))
     for lo in AGE_BANDS[:-1]:
         expr = expr.when(age < lo + 5).then(pl.lit(f"{lo}-{lo + 4}"))
     return cast(pl.Expr, expr.otherwise(pl.lit(f"{AGE_BANDS[-1]}+")))

@@ -71,7 +71,12 @@ class Command(ChiikiCommand):
             if options["file"] == "-":
                 self.stdout.write(text, ending="")
             else:
-                Path(options["file"]).write_text(text, encoding="utf-8")
+                try:
+                    Path(options["file"]).write_text(text, encoding="utf-8")
+                except OSError as exc:
+                    raise CommandError(
+                        f"「{options['file']}」に書き出せません: {exc.strerror}"
+                    ) from exc
                 self.stderr.write(f"{document['total_items']}件のサービスを書き出しました")
         else:
             self._import(municipality, Path(options["file"]))

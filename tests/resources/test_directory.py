@@ -141,8 +141,11 @@ def test_the_hsds_export_validates_and_its_import_gives_the_same_directory(direc
         for name in record.__dataclass_fields__:
             assert getattr(record, name) == getattr(by_id[record.uuid], name), (record.name, name)
     assert len(after) == len(before)
-    run("import-hsds", str(path))  # idempotent by id
-    assert Service.objects.count() == len(before)
+    rows = list(Service.objects.order_by("pk").values("pk", "last_modified"))
+    schedule_ids = list(Schedule.objects.order_by("pk").values_list("pk", flat=True))
+    run("import-hsds", str(path))  # the same file again changes nothing at all
+    assert list(Service.objects.order_by("pk").values("pk", "last_modified")) == rows
+    assert list(Schedule.objects.order_by("pk").values_list("pk", flat=True)) == schedule_ids
     assert Schedule.objects.filter(service__uuid=demo.CAFE_ID).count() == 8
 
 

@@ -141,9 +141,24 @@ def directory_import(*, municipality: Municipality, records: list[hsds.ServiceRe
             errors.append(f"サービス「{r.name}」の id: {r.uuid} は別の市町村のサービスです")
     if errors:
         raise DirectoryImportError(errors)
+    # A record equal to what is stored is left alone, so that importing the same file twice
+    # changes nothing at all (not even last_modified or the rows of its schedules).
+    from chiiki.resources.selectors import service_records
+
+    known_ids = list(
+        Service.objects.filter(
+            municipality=municipality, uuid__in=[r.uuid for r in records]
+        ).values_list("pk", flat=True)
+    )
+    stored = {
+        rec.uuid: rec
+        for rec in service_records(municipality_ids=[municipality.pk], service_ids=known_ids)
+    }
     current = 0
     try:
         for current in range(len(records)):
+            if stored.get(records[current].uuid) == records[current]:
+                continue
             _import_one(municipality, records[current], districts)
     except ValidationError as exc:
         i, record = current, records[current]

@@ -210,3 +210,13 @@ def test_a_mailed_kcl_survey_imports_and_reports_by_area(town, personas, client_
         .content.decode()
     )
     assert "事業対象者" in body and "kcl_mhlw 2015.1（confirmed）" in body
+
+
+def test_a_file_with_not_one_question_column_is_refused_as_the_wrong_file(tmp_path, db):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "wrong.csv"
+    path.write_text("id,氏名,住所\n1,a,b\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="設問に当たる列が1つもありません"):
+        call_command("kcl", "score", str(path))

@@ -77,6 +77,14 @@ def read_answers(
         raise InputError(f"ファイル {path} がありません")
     frame, _encoding = answers.read_frame(p.read_bytes(), p.name)
     mapping = answers.auto_mapping(frame.columns, inst, saved)
+    item_ids = {item.id for item in inst.items}
+    if not item_ids & set(mapping.values()):
+        # Not one question of the instrument: the wrong file, not a file of blank answers.
+        example = "、".join(item.id for item in inst.items[:3])
+        raise InputError(
+            f"{p.name} には{inst.name}の設問に当たる列が1つもありません"
+            f"（見出しの例: {example}）。ファイルか --mapping を確かめてください"
+        )
     prepared = answers.prepare(frame, mapping, inst, required=required)
     if not prepared.ok:
         lines = [e.message for e in prepared.errors]

@@ -6,6 +6,7 @@ from django import forms
 
 from chiiki.areas.models import District
 from chiiki.people.models import Person
+from chiiki.people.services import EDITABLE_FIELDS
 
 
 class PersonForm(forms.ModelForm):
@@ -13,20 +14,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "family_name",
-            "given_name",
-            "family_kana",
-            "given_kana",
-            "sex",
-            "birth_date",
-            "district",
-            "address",
-            "phone",
-            "lives_alone",
-            "care_level",
-            "insured_number",
-        ]
+        fields = list(EDITABLE_FIELDS)
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: Any, districts: Any, **kwargs: Any) -> None:

@@ -14,14 +14,15 @@ from chiiki.areas.models import District
 from chiiki.core.text import fold, normalize_display, to_katakana
 from chiiki.people.models import Person, Volunteer
 
+# The fields staff may change, in the order the person form shows them.
 EDITABLE_FIELDS = (
-    "district",
     "family_name",
     "given_name",
     "family_kana",
     "given_kana",
     "sex",
     "birth_date",
+    "district",
     "address",
     "phone",
     "lives_alone",

@@ -20,18 +20,6 @@ router = Router(tags=["resources"])
 hsds_router = Router(tags=["hsds"])
 
 
-def _service_out(s: Service) -> dict[str, Any]:
-    return {
-        "id": s.pk,
-        "uuid": str(s.uuid),
-        "name": s.name,
-        "district": s.district.name if s.district else None,
-        "categories": s.categories,
-        "pickup": s.pickup,
-        "free": s.free,
-    }
-
-
 @router.get("/services", response=list[ServiceOut])
 @paginate(PageNumberPagination, page_size=50)
 def service_list(
@@ -62,7 +50,7 @@ def service_list(
         pickup=pickup,
         free=free,
     )
-    return [_service_out(s) for s in qs[:1000]]
+    return [selectors.service_summary(s) for s in qs[:1000]]
 
 
 @router.get(
@@ -159,7 +147,8 @@ def hsds_organizations(request: HttpRequest, page: int = 1, per_page: int = 50) 
     page, per_page = _paging(page, per_page)
     qs = Organization.objects.filter(municipality_id__in=_municipality_ids(request)).order_by("id")
     items = [
-        hsds.organization_to_hsds(_org(o)) for o in qs[(page - 1) * per_page : page * per_page]
+        hsds.organization_to_hsds(selectors.organization_record(o))
+        for o in qs[(page - 1) * per_page : page * per_page]
     ]
     return hsds.page(items, total=qs.count(), number=page, size=per_page)
 
@@ -171,7 +160,7 @@ def hsds_organization(request: HttpRequest, organization_id: str) -> dict[str, A
     ).first()
     if org is None:
         raise HttpError(404, "提供団体が見つかりません")
-    data = hsds.organization_to_hsds(_org(org))
+    data = hsds.organization_to_hsds(selectors.organization_record(org))
     data["services"] = [
         {"id": str(u), "name": n} for u, n in org.services.values_list("uuid", "name")
     ]
@@ -221,14 +210,3 @@ def _uuid(value: str) -> str:
         return str(uuid.UUID(value))
     except ValueError:
         raise HttpError(404, "id が正しくありません") from None
-
-
-def _org(o: Organization) -> hsds.OrganizationRecord:
-    return hsds.OrganizationRecord(
-        uuid=str(o.uuid),
-        name=o.name,
-        description=o.description,
-        provider_kind=o.provider_kind,
-        email=o.email,
-        website=o.website,
-    )

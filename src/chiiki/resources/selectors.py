@@ -22,6 +22,7 @@ from chiiki.people.selectors import person_get_for_user
 from chiiki.resources import calendar, gaps, hsds, taxonomy
 from chiiki.resources.models import (
     DistrictProfile,
+    Organization,
     Schedule,
     ScheduleKind,
     Service,
@@ -449,19 +450,35 @@ def service_records(
     return [service_record(s) for s in qs]
 
 
+def service_summary(s: Service) -> dict[str, Any]:
+    """A search hit as the API and ``chiiki resources search`` give it."""
+    return {
+        "id": s.pk,
+        "uuid": str(s.uuid),
+        "name": s.name,
+        "district": s.district.name if s.district else None,
+        "categories": s.categories,
+        "pickup": s.pickup,
+        "free": s.free,
+    }
+
+
+def organization_record(o: Organization) -> hsds.OrganizationRecord:
+    return hsds.OrganizationRecord(
+        uuid=str(o.uuid),
+        name=o.name,
+        description=o.description,
+        provider_kind=o.provider_kind,
+        email=o.email,
+        website=o.website,
+    )
+
+
 def service_record(s: Service) -> hsds.ServiceRecord:
-    o = s.organization
     return hsds.ServiceRecord(
         uuid=str(s.uuid),
         name=s.name,
-        organization=hsds.OrganizationRecord(
-            uuid=str(o.uuid),
-            name=o.name,
-            description=o.description,
-            provider_kind=o.provider_kind,
-            email=o.email,
-            website=o.website,
-        ),
+        organization=organization_record(s.organization),
         alternate_name=s.alternate_name,
         description=s.description,
         status=s.status,

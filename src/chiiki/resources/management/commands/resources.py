@@ -24,7 +24,12 @@ from chiiki.areas.models import District, Municipality
 from chiiki.core.commands import ChiikiCommand
 from chiiki.resources import calendar, hsds, taxonomy
 from chiiki.resources.models import Service
-from chiiki.resources.selectors import service_filter, service_records, service_timetable
+from chiiki.resources.selectors import (
+    service_filter,
+    service_records,
+    service_summary,
+    service_timetable,
+)
 from chiiki.resources.services import DirectoryImportError, directory_import
 
 
@@ -104,18 +109,7 @@ class Command(ChiikiCommand):
                 : options["limit"]
             ]
         )
-        rows = [
-            {
-                "id": s.pk,
-                "uuid": str(s.uuid),
-                "name": s.name,
-                "district": s.district.name if s.district else None,
-                "categories": s.categories,
-                "pickup": s.pickup,
-                "free": s.free,
-            }
-            for s in found
-        ]
+        rows = [service_summary(s) for s in found]
         if options["format"] == "json":
             self.write_output(self.to_json(rows), options.get("output"))
         else:

@@ -49,7 +49,7 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from chiiki import demo
+    from chiiki.web import demo
     from chiiki.core.text import fold
     from chiiki.people.models import Person
 

@@ -1,6 +1,6 @@
 """The demo municipality: the guide's figures, and the same seed gives the same people."""
 
-from chiiki import demo
+from chiiki.web import demo
 from chiiki.accounts.models import User
 from chiiki.areas.selectors import municipality_overview
 from chiiki.people.models import Person

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "chiiki.surveys",
     "chiiki.resources",
     "chiiki.mutualaid",
+    "chiiki.web",
 ]
 
 MIDDLEWARE = [
@@ -110,7 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "chiiki.core.context_processors.navigation",
+                "chiiki.web.context_processors.navigation",
             ],
         },
     }

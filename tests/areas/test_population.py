@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from chiiki import demo
+from chiiki.web import demo
 from chiiki.areas import services
 from chiiki.areas.models import PopulationRecord
 from chiiki.areas.population import PopulationFileError, parse_age_band, percent, summarize

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management.base import CommandError
 
-from chiiki.core.commands import ChiikiCommand
+from chiiki.web.commands import ChiikiCommand
 
 
 def test_an_output_file_that_cannot_be_written_is_a_clear_command_error(tmp_path):

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from chiiki.areas.models import LifeArea, Municipality, Prefecture
 
 
 class Role(models.TextChoices):
@@ -30,8 +29,9 @@ class User(AbstractUser):
 
     role = models.CharField("役割", max_length=20, choices=Role.choices, default=Role.MUNICIPAL)
     display_name = models.CharField("表示名", max_length=60, blank=True)
+    # By name, not by import: accounts sits below areas, which asks it who may see what.
     municipality = models.ForeignKey(
-        Municipality,
+        "areas.Municipality",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -39,7 +39,7 @@ class User(AbstractUser):
         verbose_name="市町村",
     )
     prefecture = models.ForeignKey(
-        Prefecture,
+        "areas.Prefecture",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -47,7 +47,7 @@ class User(AbstractUser):
         verbose_name="都道府県",
     )
     life_areas = models.ManyToManyField(
-        LifeArea, blank=True, related_name="users", verbose_name="担当圏域"
+        "areas.LifeArea", blank=True, related_name="users", verbose_name="担当圏域"
     )
     person = models.OneToOneField(
         "people.Person",

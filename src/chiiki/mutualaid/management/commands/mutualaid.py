@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from chiiki.core.commands import ChiikiCommand
+from chiiki.web.commands import ChiikiCommand
 from chiiki.mutualaid.tariff import TariffError, load_tariff, quote
 
 

@@ -21,7 +21,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.db.models import Q
 
 from chiiki.areas.models import District, Municipality
-from chiiki.core.commands import ChiikiCommand
+from chiiki.web.commands import ChiikiCommand
 from chiiki.resources import calendar, hsds, taxonomy
 from chiiki.resources.models import Service
 from chiiki.resources.selectors import (

@@ -7,7 +7,7 @@ from typing import Any
 import polars as pl
 from django.core.management.base import CommandError, CommandParser
 
-from chiiki.core.commands import ChiikiCommand
+from chiiki.web.commands import ChiikiCommand
 from chiiki.core.tabular import TableError
 from chiiki.surveys import cli
 from chiiki.surveys.rules import KCL, RuleSetError, instrument

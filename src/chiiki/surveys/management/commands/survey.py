@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 from django.core.management.base import CommandError, CommandParser
 
-from chiiki.core.commands import ChiikiCommand
+from chiiki.web.commands import ChiikiCommand
 from chiiki.core.tabular import TableError
 from chiiki.surveys import answers, cli, rules, services
 from chiiki.surveys.aggregate import age_band_expr, aggregate

@@ -6,7 +6,7 @@ from django.core.management.base import CommandError, CommandParser
 
 from chiiki.areas import services
 from chiiki.areas.population import PopulationFileError
-from chiiki.core.commands import ChiikiCommand
+from chiiki.web.commands import ChiikiCommand
 from chiiki.core.tabular import TableError, read_path
 
 

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    """The shell around the apps: navigation, the base command, the demo, error pages."""
+
+    name = "chiiki.web"
+    label = "web"
+    verbose_name = "画面と共通コマンド"

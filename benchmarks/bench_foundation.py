@@ -49,9 +49,9 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from chiiki.web import demo
     from chiiki.core.text import fold
     from chiiki.people.models import Person
+    from chiiki.web import demo
 
     print(f"database: {connection.vendor}")
     if connection.vendor == "postgresql":

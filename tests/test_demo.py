@@ -1,9 +1,9 @@
 """The demo municipality: the guide's figures, and the same seed gives the same people."""
 
-from chiiki.web import demo
 from chiiki.accounts.models import User
 from chiiki.areas.selectors import municipality_overview
 from chiiki.people.models import Person
+from chiiki.web import demo
 
 
 def _fingerprint(people):

@@ -3,11 +3,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from chiiki.web import demo
 from chiiki.areas import services
 from chiiki.areas.models import PopulationRecord
 from chiiki.areas.population import PopulationFileError, parse_age_band, percent, summarize
 from chiiki.core.tabular import read_table
+from chiiki.web import demo
 
 
 def csv(text: str):

@@ -8,7 +8,6 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 
-
 class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "管理者"
     MUNICIPAL = "municipal", "市町村職員"

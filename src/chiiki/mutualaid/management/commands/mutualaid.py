@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from chiiki.web.commands import ChiikiCommand
 from chiiki.mutualaid.tariff import TariffError, load_tariff, quote
+from chiiki.web.commands import ChiikiCommand
 
 
 def _int(value: str, name: str) -> int:

@@ -21,7 +21,6 @@ from django.core.management.base import CommandError, CommandParser
 from django.db.models import Q
 
 from chiiki.areas.models import District, Municipality
-from chiiki.web.commands import ChiikiCommand
 from chiiki.resources import calendar, hsds, taxonomy
 from chiiki.resources.models import Service
 from chiiki.resources.selectors import (
@@ -31,6 +30,7 @@ from chiiki.resources.selectors import (
     service_timetable,
 )
 from chiiki.resources.services import DirectoryImportError, directory_import
+from chiiki.web.commands import ChiikiCommand
 
 
 class Command(ChiikiCommand):

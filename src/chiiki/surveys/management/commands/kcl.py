@@ -7,11 +7,11 @@ from typing import Any
 import polars as pl
 from django.core.management.base import CommandError, CommandParser
 
-from chiiki.web.commands import ChiikiCommand
 from chiiki.core.tabular import TableError
 from chiiki.surveys import cli
 from chiiki.surveys.rules import KCL, RuleSetError, instrument
 from chiiki.surveys.scoring import KCL_RESULT_COLUMNS, kcl_score
+from chiiki.web.commands import ChiikiCommand
 
 COLUMNS = ["id", *KCL_RESULT_COLUMNS]
 

@@ -8,7 +8,6 @@ from typing import Any
 import polars as pl
 from django.core.management.base import CommandError, CommandParser
 
-from chiiki.web.commands import ChiikiCommand
 from chiiki.core.tabular import TableError
 from chiiki.surveys import answers, cli, rules, services
 from chiiki.surveys.aggregate import age_band_expr, aggregate
@@ -16,6 +15,7 @@ from chiiki.surveys.models import Survey
 from chiiki.surveys.rules import NEEDS_DEFAULT, RuleSet, RuleSetError, builtin_rulesets
 from chiiki.surveys.scoring import active_determinations, output_columns, score
 from chiiki.surveys.sql import compile_sql
+from chiiki.web.commands import ChiikiCommand
 
 META = ["id", "insured_number", "life_area", "district", "sex", "age", "age_band", "method"]
 

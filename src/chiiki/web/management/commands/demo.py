@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 
-from chiiki.web import demo
 from chiiki.accounts.audit_guard import lifted_for_flush
+from chiiki.web import demo
 
 
 class Command(BaseCommand):

@@ -6,8 +6,8 @@ from django.core.management.base import CommandError, CommandParser
 
 from chiiki.areas import services
 from chiiki.areas.population import PopulationFileError
-from chiiki.web.commands import ChiikiCommand
 from chiiki.core.tabular import TableError, read_path
+from chiiki.web.commands import ChiikiCommand
 
 
 class Command(ChiikiCommand):

@@ -93,6 +93,13 @@ def make_person(district: District, **fields) -> Person:
     return person_create(user=None, district=district, **values)
 
 
+def audited(person: Person, **filters):
+    """The audit events that name a person: a record opened, a list they were on, a change."""
+    from chiiki.accounts.models import AuditEvent
+
+    return AuditEvent.objects.filter(subjects__person_id=person.pk, **filters).distinct()
+
+
 @pytest.fixture
 def personas(town: Town, other_town: Municipality) -> dict[str, User]:
     me = make_person(

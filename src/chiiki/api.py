@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from chiiki.accounts.auth import api_auth
 from chiiki.areas.api import router as areas_router
+from chiiki.core.params import ParamError
 from chiiki.mutualaid.api import router as mutualaid_router
 from chiiki.people.api import router as people_router
 from chiiki.resources.api import router as resources_router
@@ -20,6 +21,11 @@ api = NinjaAPI(
     auth=api_auth,
     urls_namespace="api",
 )
+
+
+@api.exception_handler(ParamError)
+def bad_parameter(request: HttpRequest, exc: ParamError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc), "param": exc.name}, status=400)
 
 
 @api.exception_handler(PermissionDenied)

@@ -4,14 +4,19 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from chiiki.api import api
-from chiiki.areas import views as area_views
+from chiiki.web import converters
+
+converters.register()  # before the apps' URL patterns, which use <id:…>
+
+from chiiki.api import api  # noqa: E402
+from chiiki.areas import views as area_views  # noqa: E402
 
 urlpatterns = [
     path("", area_views.dashboard, name="dashboard"),
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("chiiki.accounts.urls")),
+    path("staff/", include("chiiki.web.urls")),
     path("areas/", include("chiiki.areas.urls")),
     path("people/", include("chiiki.people.urls")),
     path("surveys/", include("chiiki.surveys.urls")),

@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from chiiki.accounts import permissions
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
 from chiiki.accounts.services import api_token_create
 from tests.conftest import PASSWORD, make_person
 
@@ -20,28 +21,21 @@ MATRIX = {
 @pytest.mark.parametrize("name,expected", MATRIX.items())
 def test_each_role_has_exactly_its_permissions(personas, name, expected):
     user = personas[name]
-    got = (
-        permissions.can_view_people(user),
-        permissions.can_view_health(user),
-        permissions.can_edit_people(user),
-        permissions.can_import_population(user),
-        permissions.can_view_audit(user),
+    caps = (
+        Cap.PEOPLE_LIST,
+        Cap.HEALTH_VIEW,
+        Cap.PEOPLE_EDIT,
+        Cap.POPULATION_IMPORT,
+        Cap.AUDIT_VIEW,
     )
-    assert got == expected
+    assert tuple(access.can(user, c) for c in caps) == expected
 
 
 def test_an_anonymous_user_may_do_nothing(db):
     from django.contrib.auth.models import AnonymousUser
 
     anon = AnonymousUser()
-    assert not any(
-        f(anon)
-        for f in (
-            permissions.can_view_people,
-            permissions.can_view_health,
-            permissions.can_view_audit,
-        )
-    )
+    assert not any(access.can(anon, cap) for cap in Cap)
 
 
 def test_a_support_center_user_without_areas_sees_nobody(town, personas):
@@ -50,14 +44,15 @@ def test_a_support_center_user_without_areas_sees_nobody(town, personas):
     make_person(town.n1)
     from chiiki.people.models import Person
 
-    assert not Person.objects.filter(permissions.person_filter(nurse)).exists()
+    access.forget(nurse)
+    assert not access.visible(nurse, Cap.PEOPLE_VIEW, Person.objects.all()).exists()
 
 
 def test_a_volunteer_sees_only_their_own_record(town, personas):
     from chiiki.people.models import Person
 
     make_person(town.s1)
-    assert list(Person.objects.filter(permissions.person_filter(personas["volunteer"]))) == [
+    assert list(access.visible(personas["volunteer"], Cap.PEOPLE_VIEW, Person.objects.all())) == [
         personas["volunteer"].person
     ]
 

@@ -8,9 +8,9 @@ import subprocess
 
 import pytest
 
-from chiiki.accounts.models import AuditEvent
 from chiiki.mutualaid import services
 from chiiki.mutualaid.models import HelpRequest, PointEntry, Status
+from tests.conftest import audited
 from tests.mutualaid.conftest import WEEK, new_request
 
 PAGES = [
@@ -113,10 +113,14 @@ def test_the_request_page_shows_contact_details_but_no_health_data_and_audits_th
     aid, personas, client_for
 ):
     req = new_request(aid, personas["officer"])
-    before = AuditEvent.objects.filter(action="read", object_id=aid.resident.pk).count()
+    before = audited(aid.resident, action="read").count()
     text = client_for(personas["officer"]).get(f"/mutualaid/requests/{req.pk}/").text
     assert "0838-55-1234" in text and "要支援" not in text
-    assert AuditEvent.objects.filter(action="read", object_id=aid.resident.pk).count() == before + 1
+    opened = audited(aid.resident, action="read")
+    assert opened.count() == before + 1
+    event = opened.latest("id")
+    assert (event.model, event.object_id) == ("mutualaid.helprequest", req.pk)
+    assert event.municipality_id == aid.resident.municipality_id
 
 
 def test_matching_from_the_page_proposes_with_reasons_and_confirming_twice_tells_the_second(

@@ -9,6 +9,11 @@ from chiiki.people import selectors, services
 from tests.conftest import make_person
 
 
+def listed(user, **filters):
+    """Everyone a list page shows the user (one page of 500)."""
+    return list(selectors.person_page_for_user(user=user, size=500, **filters).object_list)
+
+
 @pytest.fixture
 def sato(town):
     return make_person(
@@ -35,8 +40,7 @@ def sato(town):
     ],
 )
 def test_search_ignores_width_and_kana_differences(personas, sato, query):
-    found = selectors.person_list_for_user(user=personas["nurse"], query=query)
-    assert list(found) == [sato]
+    assert listed(personas["nurse"], query=query) == [sato]
 
 
 def test_kana_is_stored_in_full_width_katakana(sato):
@@ -44,25 +48,35 @@ def test_kana_is_stored_in_full_width_katakana(sato):
 
 
 def test_a_search_that_matches_nobody_finds_nobody(personas, sato):
-    assert not selectors.person_list_for_user(user=personas["nurse"], query="すずき").exists()
+    assert listed(personas["nurse"], query="すずき") == []
 
 
 def test_it_hides_people_outside_the_users_areas(town, personas, sato):
     south = make_person(town.s1)
-    assert set(selectors.person_list_for_user(user=personas["nurse"])) == {sato}
-    assert south in selectors.person_list_for_user(user=personas["coordinator"])
-    assert sato not in selectors.person_list_for_user(user=personas["coordinator"])
-    assert {sato, south} <= set(selectors.person_list_for_user(user=personas["officer"]))
+    assert set(listed(personas["nurse"])) == {sato}
+    assert south in listed(personas["coordinator"])
+    assert sato not in listed(personas["coordinator"])
+    assert {sato, south} <= set(listed(personas["officer"]))
 
 
 @pytest.mark.parametrize("role", ["volunteer", "pref", "outsider"])
 def test_roles_without_a_caseload_cannot_list_people_of_the_town(personas, sato, role):
     user = personas[role]
     try:
-        people = list(selectors.person_list_for_user(user=user))
+        people = listed(user)
     except PermissionDenied:
         return
     assert sato not in people
+
+
+def test_a_list_page_is_one_audit_event_naming_everyone_it_showed(town, personas, sato):
+    other = make_person(town.n2)
+    listed(personas["nurse"], query="")
+    event = AuditEvent.objects.get(action=AuditAction.LIST)
+    assert (event.username, event.model, event.object_id) == ("nurse", "people.person", None)
+    assert set(event.changes["ids"]) == {sato.pk, other.pk}
+    assert set(event.subjects.values_list("person_id", flat=True)) == {sato.pk, other.pk}
+    assert event.municipality_id == town.municipality.pk
 
 
 def test_opening_a_record_is_written_to_the_audit_trail(personas, sato):

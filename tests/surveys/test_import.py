@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from chiiki.accounts.models import AuditEvent
 from chiiki.people.models import Person
@@ -125,7 +126,7 @@ def test_an_xlsx_file_imports_like_a_csv(survey, personas):
 def test_only_municipal_staff_of_the_same_municipality_may_import(survey, personas):
     data = needs_csv(needs_rows(2, ["旭"]))
     for name in ("nurse", "coordinator", "volunteer", "pref", "outsider"):
-        with pytest.raises(services.permissions.PermissionDenied):
+        with pytest.raises(PermissionDenied):
             services.survey_import(user=personas[name], survey=survey, data=data, filename="a.csv")
 
 

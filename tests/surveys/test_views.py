@@ -8,7 +8,7 @@ from django.urls import reverse
 from chiiki.accounts.models import AuditEvent
 from chiiki.surveys import services
 from chiiki.surveys.models import MailingEntry, Outcome, Respondent, Screening
-from tests.conftest import make_person
+from tests.conftest import audited, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -137,11 +137,12 @@ def test_non_respondents_are_listed_by_district_within_the_nurses_areas_and_visi
     ).status_code in (403, 404)
     pdf = client.get(reverse("surveys:visit_list_pdf", args=[survey.pk]))
     assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
-    # the printed list takes names, addresses and phones off the screen: audited per person
-    assert AuditEvent.objects.filter(
-        action="export", object_id=north.pk, changes__has_key="visit_list"
-    ).exists()
-    assert not AuditEvent.objects.filter(action="export", object_id=south.pk).exists()
+    # the printed list takes names, addresses and phones off the screen: one list read on
+    # the print channel, naming everyone printed and nobody else
+    printed = audited(north, action="list", channel="print")
+    assert printed.count() == 1
+    assert printed.get().changes["list"] == "訪問リスト（印刷）"
+    assert not audited(south, channel="print").exists()
 
 
 def test_the_counter_checklist_shows_the_result_as_it_goes_and_saves_it_audited(
@@ -166,14 +167,10 @@ def test_the_counter_checklist_shows_the_result_as_it_goes_and_saves_it_audited(
     assert client.post(url, answers | {"save": "1"}).status_code == 302
     s = Screening.objects.get()
     assert s.eligible is True and s.results["c5"] == 1 and s.results["c3"] == 0
-    assert AuditEvent.objects.filter(
-        object_id=person.pk, action="create", changes__has_key="screening"
-    ).exists()
+    assert audited(person, action="create", model="surveys.screening", object_id=s.pk).exists()
     detail = client.get(reverse("surveys:screening_detail", args=[s.pk]))
     assert detail.status_code == 200
-    assert AuditEvent.objects.filter(
-        object_id=person.pk, action="read", changes__has_key="screening"
-    ).exists()
+    assert audited(person, action="read", model="surveys.screening", object_id=s.pk).exists()
 
 
 def test_the_counter_checklist_is_refused_outside_the_nurses_areas(personas, town, client_for):
@@ -212,11 +209,13 @@ def test_follow_up_lists_high_risk_people_not_yet_in_a_service(survey, personas,
     services.enrolment_create(person=served, kind="通所型サービスC", started_on=dt.date(2025, 7, 1))
     body = client_for(personas["nurse"]).get(reverse("surveys:followup")).content.decode()
     assert flagged.name in body and served.name not in body and "事業対象者" in body
-    # Each name shown beside its flags is a read of health data, in the audit trail.
+    # The names shown beside their flags are health data: the page is one list read that
+    # names exactly the people it showed.
     from chiiki.accounts.models import AuditEvent
 
-    reads = AuditEvent.objects.filter(action="read", username="nurse", model="people.person")
-    assert list(reads.values_list("object_id", flat=True)) == [flagged.pk]
+    (event,) = AuditEvent.objects.filter(action="list", username="nurse", model="people.person")
+    assert event.changes["ids"] == [flagged.pk]
+    assert list(event.subjects.values_list("person_id", flat=True)) == [flagged.pk]
 
 
 def test_the_api_lists_aggregates_and_refuses_outsiders(filled_survey, personas, client_for):

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from importlib import import_module
 from typing import Any
 
-_triggers = import_module("chiiki.accounts.migrations.0002_audit_append_only")
-SQLITE: list[str] = _triggers.SQLITE
+_triggers = import_module("chiiki.accounts.migrations.0004_audit_lists")
+GUARDED: tuple[str, ...] = _triggers.GUARDED
 
 
 @contextmanager
@@ -22,10 +22,12 @@ def lifted_for_flush(connection: Any) -> Iterator[None]:
         yield
         return
     with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS accounts_auditevent_no_delete")
+        for table in GUARDED:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            for sql in SQLITE:
-                cursor.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
+            for table in GUARDED:
+                for sql in _triggers._sqlite(table):
+                    cursor.execute(sql)

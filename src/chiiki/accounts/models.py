@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from chiiki.accounts.access_paths import Paths
+
 
 class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "管理者"
@@ -25,6 +27,8 @@ class User(AbstractUser):
     must be scoped (support-center staff, coordinators). A prefecture viewer belongs to a
     prefecture and sees aggregates of its municipalities only.
     """
+
+    access_paths = Paths(municipality="municipality")
 
     role = models.CharField("役割", max_length=20, choices=Role.choices, default=Role.MUNICIPAL)
     display_name = models.CharField("表示名", max_length=60, blank=True)
@@ -103,6 +107,7 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", "変更"
     DELETE = "delete", "削除"
     EXPORT = "export", "出力"
+    LIST = "list", "一覧の閲覧"
 
 
 class AuditEvent(models.Model):
@@ -112,6 +117,8 @@ class AuditEvent(models.Model):
     an administrator with database access through the application can rewrite history.
     ``person_id`` is a plain integer, not a foreign key, so the trail outlives the record.
     """
+
+    access_paths = Paths(municipality="municipality_id")
 
     at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -124,7 +131,8 @@ class AuditEvent(models.Model):
     username = models.CharField("ユーザー", max_length=150)
     action = models.CharField("操作", max_length=10, choices=AuditAction.choices)
     model = models.CharField("対象", max_length=40, default="people.person")
-    object_id = models.BigIntegerField("対象ID", db_index=True)
+    # None for a list read: the ids it showed are in ``changes["ids"]``.
+    object_id = models.BigIntegerField("対象ID", null=True, blank=True, db_index=True)
     object_repr = models.CharField("対象名", max_length=200, blank=True)
     # Whose record it is: an administrator sees the trail of their own municipality only.
     municipality_id = models.BigIntegerField("市町村ID", null=True, blank=True, db_index=True)
@@ -141,3 +149,23 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_repr}"
+
+
+class AuditSubject(models.Model):
+    """A resident an audit event concerns: one row per person a read, list or change named.
+
+    Append-only like the events (migration 0004). ``person_id`` is a plain integer, so the
+    trail of a resident outlives their record.
+    """
+
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.DO_NOTHING, related_name="subjects", db_constraint=False
+    )
+    person_id = models.BigIntegerField("人ID", db_index=True)
+
+    class Meta:
+        verbose_name = "監査ログの対象者"
+        verbose_name_plural = "監査ログの対象者"
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.person_id}"

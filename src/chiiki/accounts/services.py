@@ -1,97 +1,16 @@
-"""Writes for accounts: users, tokens and the audit trail."""
+"""Writes for accounts: users and API tokens (the audit trail is written by ``audit``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from chiiki.accounts.models import ApiToken, AuditAction, AuditEvent, User
-
-if TYPE_CHECKING:
-    from django.db.models import Model
-    from django.http import HttpRequest
-
-
-def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One record touched, for :func:`audit_record_many`."""
-
-    action: str
-    object_id: int
-    object_repr: str
-    municipality_id: int | None = None
-    changes: dict[str, Any] = field(default_factory=dict)
-
-
-def _who(user: Any) -> tuple[Any, str]:
-    authenticated = user is not None and getattr(user, "is_authenticated", False)
-    return (user if authenticated else None), (user.get_username() if authenticated else "(system)")
-
-
-def audit_record(
-    *,
-    user: Any,
-    action: AuditAction,
-    obj: Model,
-    changes: dict[str, Any] | None = None,
-    request: HttpRequest | None = None,
-    channel: str = "web",
-) -> AuditEvent:
-    """Append one event to the audit trail. Never updated, never deleted."""
-    who, username = _who(user)
-    return AuditEvent.objects.create(
-        user=who,
-        username=username,
-        action=action,
-        model=obj._meta.label_lower,
-        object_id=obj.pk,
-        object_repr=str(obj)[:200],
-        municipality_id=getattr(obj, "municipality_id", None),
-        changes=changes or {},
-        channel=channel,
-        path=request.get_full_path()[:300] if request is not None else "",
-        ip_address=_client_ip(request),
-    )
-
-
-def audit_record_many(
-    *,
-    user: Any,
-    model: str,
-    entries: Iterable[AuditEntry],
-    request: HttpRequest | None = None,
-    channel: str = "web",
-) -> int:
-    """Append one event per entry in one statement (imports, printed lists)."""
-    who, username = _who(user)
-    path = request.get_full_path()[:300] if request is not None else ""
-    events = [
-        AuditEvent(
-            user=who,
-            username=username,
-            action=e.action,
-            model=model,
-            object_id=e.object_id,
-            object_repr=e.object_repr[:200],
-            municipality_id=e.municipality_id,
-            changes=e.changes,
-            channel=channel,
-            path=path,
-            ip_address=_client_ip(request),
-        )
-        for e in entries
-    ]
-    AuditEvent.objects.bulk_create(events, batch_size=2000)
-    return len(events)
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
+from chiiki.accounts.models import ApiToken, AuditAction, User
 
 
 @transaction.atomic
@@ -132,3 +51,117 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     token.full_clean()
     token.save()
     return token, raw
+
+
+# --- a municipality's administrator manages its staff on chiiki's own pages ---------------
+
+# The roles an administrator may give: never a prefecture viewer (the prefecture's own
+# operator creates those), never the operator's superuser.
+ASSIGNABLE_ROLES = ("administrator", "municipal", "support_center", "coordinator", "volunteer")
+STAFF_FIELDS = ("display_name", "role", "is_active", "life_areas", "person")
+
+
+def _staff_value(user: User, name: str) -> Any:
+    if name == "life_areas":
+        return sorted(la.name for la in user.life_areas.all())
+    if name == "person":
+        return str(user.person) if user.person_id else None
+    return getattr(user, name)
+
+
+def _check_staff(
+    actor: User, municipality: Any, role: str, life_areas: list[Any], person: Any
+) -> None:
+    access.require_reach(actor, Cap.USERS_MANAGE, municipality, "職員を管理する権限がありません")
+    if role not in ASSIGNABLE_ROLES:
+        raise ValidationError({"role": "この役割は設定できません"})
+    if any(la.municipality_id != municipality.pk for la in life_areas):
+        raise ValidationError({"life_areas": "自分の市町村の圏域を選んでください"})
+    if role == "volunteer":
+        if person is None or person.municipality_id != municipality.pk:
+            raise ValidationError(
+                {"person": "ボランティア本人の記録（同じ市町村の人）を選んでください"}
+            )
+    elif person is not None:
+        raise ValidationError({"person": "本人の記録はボランティアの役割にだけ結びつけます"})
+
+
+@transaction.atomic
+def staff_user_create(
+    *,
+    actor: User,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str = "",
+    life_areas: list[Any] | None = None,
+    person: Any = None,
+) -> User:
+    """An administrator adds a login to their own municipality (audited)."""
+    municipality = actor.municipality
+    areas = list(life_areas or [])
+    _check_staff(actor, municipality, role, areas, person)
+    candidate = User(username=username, role=role, municipality=municipality)
+    validate_password(password, candidate)
+    user = user_create(
+        username=username,
+        password=password,
+        role=role,
+        municipality=municipality,
+        display_name=display_name,
+        life_areas=areas,
+        person=person,
+    )
+    access.audit_write(
+        actor,
+        AuditAction.CREATE,
+        user,
+        changes={f: [None, _staff_value(user, f)] for f in ("username", *STAFF_FIELDS)},
+    )
+    return user
+
+
+@transaction.atomic
+def staff_user_update(
+    *,
+    actor: User,
+    user: User,
+    display_name: str,
+    role: str,
+    is_active: bool,
+    life_areas: list[Any],
+    person: Any = None,
+) -> User:
+    """Change a login's role, areas or state; an administrator cannot lock themselves out."""
+    access.require_reach(actor, Cap.USERS_MANAGE, user, "この職員を変更する権限がありません")
+    _check_staff(actor, actor.municipality, role, life_areas, person)
+    if user.pk == actor.pk and (role != user.role or not is_active):
+        raise ValidationError(
+            "自分自身の役割の変更や停止はできません（他の管理者に依頼してください）"
+        )
+    before = {f: _staff_value(user, f) for f in STAFF_FIELDS}
+    user.display_name, user.role, user.is_active, user.person = (
+        display_name,
+        role,
+        is_active,
+        person,
+    )
+    user.full_clean()
+    user.save()
+    user.life_areas.set(life_areas)
+    access.forget(user)
+    after = {f: _staff_value(user, f) for f in STAFF_FIELDS}
+    changes = {f: [before[f], after[f]] for f in STAFF_FIELDS if before[f] != after[f]}
+    if changes:
+        access.audit_write(actor, AuditAction.UPDATE, user, changes=changes)
+    return user
+
+
+@transaction.atomic
+def staff_password_set(*, actor: User, user: User, password: str) -> None:
+    """An administrator sets a new password for a login of their municipality."""
+    access.require_reach(actor, Cap.USERS_MANAGE, user, "この職員を変更する権限がありません")
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    access.audit_write(actor, AuditAction.UPDATE, user, changes={"password": ["—", "再設定"]})

@@ -1,28 +1,35 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from chiiki.accounts import permissions
-from chiiki.accounts.models import AuditEvent
+from chiiki.accounts import selectors
+from chiiki.accounts.http import AuthedRequest
+from chiiki.accounts.models import AuditAction
+from chiiki.core.params import Params
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     """The audit trail, newest first; administrators only, and read-only by construction."""
-    permissions.require(
-        permissions.can_view_audit(request.user), "監査ログは管理者のみ閲覧できます"
+    params = Params(request.GET)
+    person_id = params.id("person") or params.id("object_id")
+    username = params.text("user", max_length=150)
+    action = params.choice("action", AuditAction.values)
+    page = selectors.audit_page_for_user(
+        user=request.user, person_id=person_id, username=username, action=action, page=params.page()
     )
-    # An administrator answers for one municipality: its residents' trail, nobody else's.
-    events = AuditEvent.objects.filter(
-        municipality_id=getattr(request.user, "municipality_id", None)
+    filters = {"person": person_id or "", "user": username, "action": action}
+    return render(
+        request,
+        "accounts/audit_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "actions": AuditAction.choices,
+            "query_string": urlencode({k: v for k, v in filters.items() if v}),
+        },
     )
-    if person_id := request.GET.get("object_id", "").strip():
-        if person_id.isdigit():
-            events = events.filter(object_id=int(person_id))
-    if username := request.GET.get("user", "").strip():
-        events = events.filter(username=username)
-    page = Paginator(events, 100).get_page(request.GET.get("page"))
-    return render(request, "accounts/audit_list.html", {"page": page})

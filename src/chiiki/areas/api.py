@@ -1,22 +1,26 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
 
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
+from chiiki.accounts.http import AuthedRequest
 from chiiki.areas import selectors
 from chiiki.areas.models import District, Municipality
 from chiiki.areas.population import PopulationSummary
 from chiiki.areas.schemas import (
     AreaPopulation,
     DistrictOut,
+    DistrictPage,
     MunicipalityOut,
+    MunicipalityPage,
     PopulationFigures,
     PopulationOut,
 )
+from chiiki.core.paging import api_page
+from chiiki.core.params import ApiDate, ApiId, ApiPage, ApiPageSize
 
 router = Router(tags=["areas"])
 
@@ -36,18 +40,24 @@ def _figures(s: PopulationSummary) -> PopulationFigures:
     )
 
 
-@router.get("/municipalities", response=list[MunicipalityOut])
-@paginate(PageNumberPagination, page_size=50)
-def municipality_list(request: HttpRequest) -> Any:
-    return [_municipality(m) for m in selectors.municipality_list_for_user(user=request.user)]
+@router.get("/municipalities", response=MunicipalityPage)
+def municipality_list(
+    request: AuthedRequest, page: ApiPage = 1, page_size: ApiPageSize = 50
+) -> Any:
+    found = list(selectors.municipality_list_for_user(user=request.user).order_by("code"))
+    return api_page(found, page=page, size=page_size, out=_municipality)
 
 
-@router.get("/districts", response=list[DistrictOut])
-@paginate(PageNumberPagination, page_size=100)
-def district_list(request: HttpRequest) -> Any:
-    districts: list[District] = list(selectors.district_list_for_user(user=request.user))
-    return [
-        DistrictOut(
+@router.get("/districts", response=DistrictPage)
+def district_list(request: AuthedRequest, page: ApiPage = 1, page_size: ApiPageSize = 100) -> Any:
+    # The districts the caller works in: their areas, or the prefecture's for a viewer.
+    cap = Cap.PEOPLE_LIST if access.can(request.user, Cap.PEOPLE_LIST) else Cap.DASHBOARD_VIEW
+    districts: list[District] = list(selectors.district_list_for_user(user=request.user, cap=cap))
+    return api_page(
+        districts,
+        page=page,
+        size=page_size,
+        out=lambda d: DistrictOut(
             id=d.pk,
             code=d.code,
             name=d.name,
@@ -55,14 +65,13 @@ def district_list(request: HttpRequest) -> Any:
             life_area_id=d.life_area_id,
             life_area=d.life_area.name,
             municipality_id=d.municipality_id,
-        )
-        for d in districts
-    ]
+        ),
+    )
 
 
 @router.get("/population", response=PopulationOut)
 def population(
-    request: HttpRequest, municipality_id: int | None = None, date: dt.date | None = None
+    request: AuthedRequest, municipality_id: ApiId | None = None, date: ApiDate | None = None
 ) -> Any:
     """Population and aging rates of a municipality, its life areas and districts at a date
     (the latest when none is given)."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from chiiki.accounts.access_paths import Paths
 from chiiki.core import municipality_code
 
 
@@ -27,6 +28,7 @@ class Prefecture(models.Model):
 
 
 class Municipality(models.Model):
+    access_paths = Paths(municipality="pk", prefecture="prefecture")
     code = models.CharField(
         "地方公共団体コード",
         max_length=6,
@@ -60,6 +62,8 @@ class Municipality(models.Model):
 class LifeArea(models.Model):
     """日常生活圏域: the planning unit, roughly a junior-high-school district."""
 
+    access_paths = Paths(municipality="municipality", life_area="pk")
+
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="life_areas"
     )
@@ -82,6 +86,8 @@ class LifeArea(models.Model):
 
 class District(models.Model):
     """小学校区・地区: where a coordination body and a salon live."""
+
+    access_paths = Paths(municipality="municipality", life_area="life_area")
 
     life_area = models.ForeignKey(LifeArea, on_delete=models.CASCADE, related_name="districts")
     municipality = models.ForeignKey(

@@ -13,6 +13,11 @@ class MunicipalityOut(Schema):
     prefecture: str
 
 
+class MunicipalityPage(Schema):
+    items: list[MunicipalityOut]
+    count: int
+
+
 class LifeAreaOut(Schema):
     id: int
     code: str
@@ -27,6 +32,11 @@ class DistrictOut(Schema):
     life_area_id: int
     life_area: str
     municipality_id: int
+
+
+class DistrictPage(Schema):
+    items: list[DistrictOut]
+    count: int
 
 
 class PopulationFigures(Schema):

@@ -5,35 +5,58 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet, Sum
 
-from chiiki.accounts import permissions
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
 from chiiki.areas.models import District, LifeArea, Municipality, PopulationRecord
 from chiiki.areas.population import PopulationSummary, summarize
 
-
-def municipality_list_for_user(*, user: Any) -> QuerySet[Municipality]:
-    return Municipality.objects.filter(permissions.municipality_filter(user)).select_related(
-        "prefecture"
-    )
+if TYPE_CHECKING:
+    from chiiki.accounts.models import User
 
 
-def municipality_get_for_user(*, user: Any, municipality_id: int | None = None) -> Municipality:
-    qs = municipality_list_for_user(user=user)
+def municipality_list_for_user(
+    *, user: User, cap: Cap = Cap.DASHBOARD_VIEW
+) -> QuerySet[Municipality]:
+    """The municipalities the user sees figures of: their own, or their prefecture's."""
+    return access.visible(user, cap, Municipality.objects.select_related("prefecture"))
+
+
+def municipality_get_for_user(
+    *, user: User, municipality_id: int | None = None, cap: Cap = Cap.DASHBOARD_VIEW
+) -> Municipality:
+    qs = municipality_list_for_user(user=user, cap=cap)
     if municipality_id is not None:
         qs = qs.filter(pk=municipality_id)
-    found = qs.first()
+    found = qs.order_by("code").first()
     if found is None:
-        raise permissions.PermissionDenied("この市町村を閲覧する権限がありません")
+        raise access.PermissionDenied("この市町村を閲覧する権限がありません")
     return found
 
 
-def district_list_for_user(*, user: Any) -> QuerySet[District]:
-    return District.objects.filter(permissions.district_filter(user)).select_related(
-        "life_area", "municipality"
+def district_list_for_user(*, user: User, cap: Cap = Cap.DASHBOARD_VIEW) -> QuerySet[District]:
+    """The districts the user reaches with ``cap``, in the order of the municipality's tree
+    (e.g. ``Cap.PEOPLE_EDIT``: the districts a nurse may register people in)."""
+    return access.visible(
+        user,
+        cap,
+        District.objects.select_related("life_area", "municipality").order_by(
+            "municipality__code", "life_area__order", "life_area__code", "order", "code"
+        ),
     )
+
+
+def municipality_by_code(*, code: str | None) -> Municipality | None:
+    """For commands run on the server: the municipality of a code, or the only one there is
+    when no code is given (None when there is none, or several)."""
+    qs = Municipality.objects.select_related("prefecture")
+    if code:
+        return qs.filter(code=code).first()
+    found = list(qs[:2])
+    return found[0] if len(found) == 1 else None
 
 
 def population_dates(*, municipality: Municipality) -> list[dt.date]:

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db import transaction
 
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
 from chiiki.areas import population
 from chiiki.areas.models import District, LifeArea, Municipality, PopulationRecord, Prefecture
 from chiiki.core.tabular import Table
@@ -82,6 +84,8 @@ def population_import(
     Every row is validated before anything is written; a cell that exists is updated only
     if its count differs.
     """
+    if user is not None:  # None: the system (the CLI run on the server, the demo)
+        access.require_reach(user, Cap.POPULATION_IMPORT, municipality)
     keys = _area_keys(municipality)
     cells = population.parse_table(table, keys.keys())
     existing = {

@@ -1,53 +1,43 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from chiiki.accounts import permissions
-from chiiki.accounts.models import Role
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
+from chiiki.accounts.capabilities import Scope
+from chiiki.accounts.http import AuthedRequest
 from chiiki.areas import selectors, services
 from chiiki.areas.forms import PopulationImportForm
 from chiiki.areas.population import PopulationFileError
-from chiiki.core.http import HtmxHttpRequest
+from chiiki.core.params import Params
 from chiiki.core.tabular import TableError, read_table
 
 
-def _date_param(request: HttpRequest) -> dt.date | None:
-    raw = request.GET.get("date", "")
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
 @login_required
-def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     """The area dashboard: the municipality, its life areas and districts, with aging rates."""
     user = request.user
-    if permissions.can_use_volunteer_page(user):
+    date = Params(request.GET).date("date")
+    if access.can(user, Cap.MUTUALAID_OWN_JOBS):
         return redirect("mutualaid:my")  # a volunteer's home is their own jobs, in large type
-    if getattr(user, "role", None) == Role.PREFECTURE:
+    if access.scope_of(user, Cap.DASHBOARD_VIEW) == Scope.PREFECTURE:
         municipalities = selectors.municipality_list_for_user(user=user)
         rows = [
             (m, selectors.municipality_overview(municipality=m).summary) for m in municipalities
         ]
         return render(request, "areas/prefecture_dashboard.html", {"rows": rows})
     municipality = selectors.municipality_get_for_user(user=user)
-    overview = selectors.municipality_overview(municipality=municipality, date=_date_param(request))
+    overview = selectors.municipality_overview(municipality=municipality, date=date)
     template = "areas/dashboard.html#areas" if request.htmx else "areas/dashboard.html"
     return render(request, template, {"o": overview})
 
 
 @login_required
-def population_import(request: HttpRequest) -> HttpResponse:
-    permissions.require(
-        permissions.can_import_population(request.user), "人口データを取り込む権限がありません"
-    )
-    municipality = selectors.municipality_get_for_user(user=request.user)
+def population_import(request: AuthedRequest) -> HttpResponse:
+    municipality = selectors.municipality_get_for_user(user=request.user, cap=Cap.POPULATION_IMPORT)
     errors: list[str] = []
     form = PopulationImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -4,12 +4,12 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.utils.timezone import localdate
 from ninja import Router
 from ninja.responses import Status
 
 from chiiki.accounts import permissions
+from chiiki.accounts.http import AuthedRequest
 from chiiki.mutualaid import selectors, services
 from chiiki.mutualaid.models import HelpRequest
 from chiiki.mutualaid.schemas import (
@@ -22,7 +22,6 @@ from chiiki.mutualaid.schemas import (
     ValidationErrorOut,
 )
 from chiiki.mutualaid.tariff import TariffError, load_tariff, quote
-from chiiki.people.models import Person
 
 router = Router(tags=["mutualaid"])
 
@@ -50,7 +49,7 @@ def _request_out(r: HelpRequest) -> dict[str, Any]:
     "/quote",
     response={200: QuoteOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
 )
-def quote_get(request: HttpRequest, task: str, minutes: int, tariff: str = "choi-kase") -> Any:
+def quote_get(request: AuthedRequest, task: str, minutes: int, tariff: str = "choi-kase") -> Any:
     """The fee of a job under a tariff, with its parts; 400 with the reason when refused."""
     permissions.require(
         permissions.can_manage_mutualaid(request.user)
@@ -66,7 +65,7 @@ def quote_get(request: HttpRequest, task: str, minutes: int, tariff: str = "choi
     "/requests",
     response={200: list[RequestOut], 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
 )
-def request_list(request: HttpRequest, status: str = "", week: dt.date | None = None) -> Any:
+def request_list(request: AuthedRequest, status: str = "", week: dt.date | None = None) -> Any:
     """Requests in the caller's districts (newest week first, at most 500)."""
     qs = selectors.request_list_for_user(user=request.user, status=status, week=week)
     return [_request_out(r) for r in qs[:500]]
@@ -82,12 +81,10 @@ def request_list(request: HttpRequest, status: str = "", week: dt.date | None = 
         422: ValidationErrorOut,
     },
 )
-def request_create(request: HttpRequest, payload: RequestIn) -> Any:
+def request_create(request: AuthedRequest, payload: RequestIn) -> Any:
     """Take a request; 400 with the reason when the tariff or the slots refuse it."""
     service = selectors.service_get_for_user(user=request.user, service_id=payload.service_id)
-    person = Person.objects.filter(
-        permissions.person_filter(request.user), pk=payload.person_id
-    ).first()
+    person = selectors.requester_in_scope(user=request.user, person_id=payload.person_id)
     if person is None:
         raise permissions.PermissionDenied("この人の依頼を登録する権限がありません")
     try:
@@ -100,8 +97,6 @@ def request_create(request: HttpRequest, payload: RequestIn) -> Any:
             preferred_slots=payload.preferred_slots,
             estimated_minutes=payload.estimated_minutes,
             notes=payload.notes,
-            request=request,
-            channel="api",
         )
     except ValidationError as exc:
         messages = exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages]
@@ -119,7 +114,7 @@ def request_create(request: HttpRequest, payload: RequestIn) -> Any:
         422: ValidationErrorOut,
     },
 )
-def request_confirm(request: HttpRequest, request_id: int, payload: ConfirmIn) -> Any:
+def request_confirm(request: AuthedRequest, request_id: int, payload: ConfirmIn) -> Any:
     """Confirm a proposal. Two confirmations at once: one 200, the other 409 with why."""
     try:
         req = services.proposal_confirm(
@@ -133,9 +128,9 @@ def request_confirm(request: HttpRequest, request_id: int, payload: ConfirmIn) -
 @router.get(
     "/my/jobs", response={200: list[JobOut], 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut}
 )
-def my_jobs(request: HttpRequest, week: dt.date | None = None) -> Any:
+def my_jobs(request: AuthedRequest, week: dt.date | None = None) -> Any:
     """The calling volunteer's jobs of the week."""
-    cards = selectors.my_jobs(user=request.user, week=week or localdate(), request=request)
+    cards = selectors.my_jobs(user=request.user, week=week or localdate())
     return [
         {
             "id": c.id,

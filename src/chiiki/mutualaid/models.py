@@ -11,6 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 
+from chiiki.accounts.access_paths import Paths
 from chiiki.areas.models import District, Municipality
 from chiiki.mutualaid.tariff import Tariff, available_tariffs, load_tariff
 from chiiki.people.models import Person, Volunteer
@@ -37,6 +38,8 @@ def week_start(day: dt.date) -> dt.date:
 
 class Service(models.Model):
     """A mutual-aid service of one area, with its tariff file (``tariffs/<key>.yaml``)."""
+
+    access_paths = Paths(municipality="municipality", life_area="district__life_area")
 
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="mutualaid_services"
@@ -75,6 +78,13 @@ class Service(models.Model):
 
 class VolunteerProfile(models.Model):
     """What a volunteer can do for a service: skills, tools, districts, free slots, limit."""
+
+    access_paths = Paths(
+        municipality="service__municipality",
+        life_area="service__district__life_area",
+        person="volunteer__person",
+        volunteer="volunteer__person",
+    )
 
     volunteer = models.OneToOneField(
         Volunteer, on_delete=models.CASCADE, related_name="mutualaid_profile"
@@ -124,6 +134,13 @@ class Status(models.TextChoices):
 
 class HelpRequest(models.Model):
     """A resident's request for a small job, from the phone call to the receipt."""
+
+    access_paths = Paths(
+        municipality="service__municipality",
+        life_area="district__life_area",
+        person="person",
+        volunteer="volunteer__person",
+    )
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests")
     person = models.ForeignKey(

@@ -10,9 +10,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q, QuerySet, Sum
 
-from chiiki.accounts import permissions
-from chiiki.accounts.models import AuditAction
-from chiiki.accounts.services import audit_record
+from chiiki.accounts import access, permissions
+from chiiki.accounts.access import Cap
 from chiiki.areas.models import District
 from chiiki.mutualaid.models import (
     HelpRequest,
@@ -23,6 +22,7 @@ from chiiki.mutualaid.models import (
     week_start,
 )
 from chiiki.people.models import Person, Volunteer
+from chiiki.people.selectors import person_in_scope
 
 
 def service_list_for_user(*, user: Any) -> QuerySet[Service]:
@@ -98,27 +98,17 @@ def latest_fiscal_year(*, user: Any, service: Service) -> int | None:
     return fiscal_year_of(last) if last else None
 
 
-def request_get_for_user(
-    *, user: Any, request_id: int, request: Any = None, channel: str = "web"
-) -> HelpRequest:
+def request_get_for_user(*, user: Any, request_id: int) -> HelpRequest:
     """One request with the resident's contact details: the read is audited."""
-    req = (
-        request_list_for_user(user=user)
-        .prefetch_related("events__user")
-        .filter(pk=request_id)
-        .first()
+    return access.read_one(
+        user,
+        Cap.MUTUALAID_MANAGE,
+        HelpRequest.objects.select_related(
+            "service", "person", "district", "volunteer__person"
+        ).prefetch_related("events__user"),
+        request_id,
+        refuse="この依頼を閲覧する権限がありません",
     )
-    if req is None:
-        raise permissions.PermissionDenied("この依頼を閲覧する権限がありません")
-    audit_record(
-        user=user,
-        action=AuditAction.READ,
-        obj=req.person,
-        request=request,
-        channel=channel,
-        changes={"via": f"mutualaid.helprequest:{req.pk}"},
-    )
-    return req
 
 
 def volunteer_choices(*, request: HelpRequest) -> list[VolunteerProfile]:
@@ -133,12 +123,10 @@ def volunteer_choices(*, request: HelpRequest) -> list[VolunteerProfile]:
 
 
 def people_for_request(*, user: Any, query: str, limit: int = 20) -> list[Person]:
-    """Residents to pick as the requester (the people search, scoped and capped)."""
-    from chiiki.people.selectors import person_list_for_user
+    """Residents to pick as the requester (the people search, scoped, capped and audited)."""
+    from chiiki.people.selectors import person_pick_list
 
-    if not query.strip():
-        return []
-    return list(person_list_for_user(user=user, query=query)[:limit])
+    return person_pick_list(user=user, query=query, cap=Cap.MUTUALAID_MANAGE, limit=limit)
 
 
 def volunteer_list_for_user(*, user: Any, service_id: int | None = None) -> list[VolunteerProfile]:
@@ -211,8 +199,9 @@ class Statement:
     closing: int
 
 
-def volunteer_statement(*, volunteer: Volunteer, month: dt.date) -> Statement:
-    """A volunteer's month: jobs done, minutes, fees collected, point movements, balances."""
+def volunteer_statement(*, user: Any, volunteer: Volunteer, month: dt.date) -> Statement:
+    """A volunteer's month: jobs done, minutes, fees collected, point movements, balances.
+    The residents it names are one audited list read (``user`` None: the CLI)."""
     start = month.replace(day=1)
     end = start + relativedelta(months=1)
     jobs = list(
@@ -222,6 +211,7 @@ def volunteer_statement(*, volunteer: Volunteer, month: dt.date) -> Statement:
         .select_related("service", "person")
         .order_by("done_on", "id")
     )
+    access.audit_listed(user, jobs, what="ボランティアの月次明細", note={"month": f"{start:%Y-%m}"})
     ledger = PointEntry.objects.filter(volunteer=volunteer)
     opening = ledger.filter(on__lt=start).aggregate(s=Sum("points"))["s"] or 0
     entries = list(ledger.filter(on__gte=start, on__lt=end).order_by("on", "id"))
@@ -252,16 +242,12 @@ class JobCard:
     minutes: int | None
 
 
-def my_jobs(*, user: Any, week: dt.date, request: Any = None) -> list[JobCard]:
+def my_jobs(*, user: Any, week: dt.date) -> list[JobCard]:
     """The volunteer's own jobs of the week (matched, confirmed, done). Each resident shown
     is an audited read."""
     permissions.require(permissions.can_use_volunteer_page(user), "ボランティア本人のページです")
-    volunteer = Volunteer.objects.filter(person_id=user.person_id).first()
-    if volunteer is None:
-        return []
     qs = (
         HelpRequest.objects.filter(
-            volunteer=volunteer,
             week=week_start(week),
             status__in=[Status.MATCHED, Status.CONFIRMED, Status.DONE],
         )
@@ -269,7 +255,8 @@ def my_jobs(*, user: Any, week: dt.date, request: Any = None) -> list[JobCard]:
         .order_by("slot", "id")
     )
     cards = []
-    for r in qs:
+    # The jobs given to this volunteer, whose residents' names and addresses are one list read.
+    for r in access.read_rows(user, Cap.MUTUALAID_OWN_JOBS, qs, what="わたしの活動"):
         cards.append(
             JobCard(
                 id=r.pk,
@@ -283,13 +270,6 @@ def my_jobs(*, user: Any, week: dt.date, request: Any = None) -> list[JobCard]:
                 phone=r.person.phone if r.status in (Status.CONFIRMED, Status.DONE) else None,
                 minutes=r.actual_minutes,
             )
-        )
-        audit_record(
-            user=user,
-            action=AuditAction.READ,
-            obj=r.person,
-            request=request,
-            changes={"via": f"mutualaid.my_jobs:{r.pk}"},
         )
     return cards
 
@@ -368,3 +348,28 @@ def year_report(*, user: Any, service: Service, fiscal_year: int) -> dict[str, A
             tariff.task_label(t): [c[i] for i in range(12)] for t, c in monthly.items() if c
         },
     }
+
+
+def volunteer_for_system(*, volunteer_id: int) -> Volunteer | None:
+    """A volunteer by id, for the commands the operator runs on the server."""
+    return Volunteer.objects.select_related("person").filter(pk=volunteer_id).first()
+
+
+def requester_in_scope(*, user: Any, person_id: int) -> Person | None:
+    """The resident a request is taken for, when within the user's districts (the request's
+    creation is audited; the pick list that found them was)."""
+    try:
+        return person_in_scope(user=user, person_id=person_id, cap=Cap.MUTUALAID_MANAGE)
+    except access.PermissionDenied:
+        return None
+
+
+def volunteer_of_users_services(*, user: Any, volunteer_id: int) -> Volunteer | None:
+    """A volunteer registered with a service the user runs (None for anybody else)."""
+    return (
+        Volunteer.objects.filter(
+            pk=volunteer_id, mutualaid_profile__service__in=service_list_for_user(user=user)
+        )
+        .select_related("person")
+        .first()
+    )

@@ -19,9 +19,8 @@ from django.db.models import Q
 from django.utils.timezone import localdate
 from django.utils.timezone import now as timezone_now
 
-from chiiki.accounts import permissions
+from chiiki.accounts import access, permissions
 from chiiki.accounts.models import AuditAction
-from chiiki.accounts.services import audit_record
 from chiiki.areas.models import District, Municipality
 from chiiki.mutualaid import ledger, matching
 from chiiki.mutualaid.models import (
@@ -210,8 +209,6 @@ def request_create(
     notes: str = "",
     address: str = "",
     district: District | None = None,
-    request: Any = None,
-    channel: str = "web",
 ) -> HelpRequest:
     """Take a request by phone or at the counter. The job must fit the tariff (task and
     minutes) and the resident must name at least one time slot."""
@@ -247,12 +244,10 @@ def request_create(
     req.save()
     _event(req, user, "", Status.REQUESTED, "受付")
     if user is not None:
-        audit_record(
-            user=user,
-            action=AuditAction.CREATE,
-            obj=req,
-            request=request,
-            channel=channel,
+        access.audit_write(
+            user,
+            AuditAction.CREATE,
+            req,
             changes={"person_id": [None, person.pk], "task": [None, task]},
         )
     return req

@@ -9,16 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.timezone import localdate
 from django.views.decorators.http import require_POST
 
 from chiiki.accounts import permissions
-from chiiki.accounts.models import AuditAction
-from chiiki.accounts.services import AuditEntry, audit_record_many
-from chiiki.core.http import HtmxHttpRequest
+from chiiki.accounts.http import AuthedRequest
 from chiiki.core.pdf import render_pdf
 from chiiki.core.tabular import safe_cell
 from chiiki.mutualaid import selectors, services
@@ -32,7 +30,6 @@ from chiiki.mutualaid.forms import (
 )
 from chiiki.mutualaid.models import SLOT_CHOICES, Status, week_start
 from chiiki.mutualaid.tariff import TariffError, quote
-from chiiki.people.models import Person
 
 
 def _date(value: str | None, default: dt.date) -> dt.date:
@@ -50,7 +47,7 @@ def _errors(exc: ValidationError) -> str:
     )
 
 
-def _act(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
+def _act(request: AuthedRequest, action: Callable[[], Any], done: str) -> bool:
     """Run one service call; show what happened or why it was refused."""
     try:
         action()
@@ -65,7 +62,7 @@ def _act(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     """Staff: this week's requests by status; volunteers go to their own page."""
     if permissions.can_use_volunteer_page(request.user):
         return redirect("mutualaid:my")
@@ -90,7 +87,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def request_list(request: HtmxHttpRequest) -> HttpResponse:
+def request_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in Status.values else ""
     week_raw = request.GET.get("week", "")
@@ -120,7 +117,7 @@ def request_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
-def request_new(request: HtmxHttpRequest) -> HttpResponse:
+def request_new(request: AuthedRequest) -> HttpResponse:
     """Take a request: find the resident, then the job, the week and the time slots."""
     svc = selectors.service_list_for_user(user=request.user)
     query = request.GET.get("q", "").strip()
@@ -132,14 +129,10 @@ def request_new(request: HtmxHttpRequest) -> HttpResponse:
     form = RequestForm(
         request.POST or None, services=svc, initial={"week": week_start(localdate())}
     )
-    chosen: Person | None = None
+    chosen = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        chosen = (
-            Person.objects.filter(permissions.person_filter(request.user))
-            .filter(pk=data["person"])
-            .first()
-        )
+        chosen = selectors.requester_in_scope(user=request.user, person_id=data["person"])
         if chosen is None:
             form.add_error(None, "依頼者を検索して選んでください（担当地区の人のみ）")
         else:
@@ -154,7 +147,6 @@ def request_new(request: HtmxHttpRequest) -> HttpResponse:
                     estimated_minutes=data["estimated_minutes"],
                     address=data["address"],
                     notes=data["notes"],
-                    request=request,
                 )
             except ValidationError as exc:
                 form.add_error(None, _errors(exc))
@@ -166,7 +158,7 @@ def request_new(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
-def quote_partial(request: HttpRequest) -> HttpResponse:
+def quote_partial(request: AuthedRequest) -> HttpResponse:
     """The fee of the job being entered, or why the tariff refuses it (for the intake form)."""
     svc = selectors.service_list_for_user(user=request.user)
     service_id = request.GET.get("service", "")
@@ -184,8 +176,8 @@ def quote_partial(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    req = selectors.request_get_for_user(user=request.user, request_id=request_id, request=request)
+def request_detail(request: AuthedRequest, request_id: int) -> HttpResponse:
+    req = selectors.request_get_for_user(user=request.user, request_id=request_id)
     context = {
         "req": req,
         "choices": selectors.volunteer_choices(request=req)
@@ -199,7 +191,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_action(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
+def request_action(request: AuthedRequest, request_id: int, action: str) -> HttpResponse:
     user = request.user
     back = HttpResponseRedirect(reverse("mutualaid:request_detail", args=[request_id]))
     if action == "confirm":
@@ -232,16 +224,9 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
         if not form.is_valid():
             messages.error(request, "ボランティアと時間帯を選んでください")
             return back
-        from chiiki.people.models import Volunteer
-
         # Only volunteers registered with a service this user runs can be chosen.
-        volunteer = (
-            Volunteer.objects.filter(
-                pk=form.cleaned_data["volunteer"],
-                mutualaid_profile__service__in=selectors.service_list_for_user(user=user),
-            )
-            .select_related("person")
-            .first()
+        volunteer = selectors.volunteer_of_users_services(
+            user=user, volunteer_id=form.cleaned_data["volunteer"]
         )
         if volunteer is None:
             messages.error(request, "ボランティアが見つかりません")
@@ -283,9 +268,9 @@ def request_action(request: HttpRequest, request_id: int, action: str) -> HttpRe
 
 
 @login_required
-def receipt(request: HttpRequest, request_id: int) -> HttpResponse:
+def receipt(request: AuthedRequest, request_id: int) -> HttpResponse:
     """The receipt (領収書) of a done job, as a PDF in Japanese."""
-    req = selectors.request_get_for_user(user=request.user, request_id=request_id, request=request)
+    req = selectors.request_get_for_user(user=request.user, request_id=request_id)
     if req.status != Status.DONE:
         messages.error(request, "領収書は完了した依頼にのみ発行できます")
         return redirect("mutualaid:request_detail", req.pk)
@@ -296,7 +281,7 @@ def receipt(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @login_required
-def matching(request: HttpRequest) -> HttpResponse:
+def matching(request: AuthedRequest) -> HttpResponse:
     """Run the weekly matching and review its proposals, each with its reasons."""
     permissions.require(
         permissions.can_manage_mutualaid(request.user), "助け合いの依頼を扱う権限がありません"
@@ -336,7 +321,7 @@ def matching(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def volunteer_list(request: HttpRequest) -> HttpResponse:
+def volunteer_list(request: AuthedRequest) -> HttpResponse:
     profiles = selectors.volunteer_list_for_user(user=request.user)
     waiting = selectors.volunteers_without_profile(user=request.user)
     return render(
@@ -345,7 +330,7 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def volunteer_edit(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+def volunteer_edit(request: AuthedRequest, volunteer_id: int) -> HttpResponse:
     """Set up or change a volunteer's profile (skills, tools, districts, free slots, weekly
     limit, training) and add days away."""
     volunteer = selectors.volunteer_role_get_for_user(user=request.user, volunteer_id=volunteer_id)
@@ -405,7 +390,7 @@ def volunteer_edit(request: HttpRequest, volunteer_id: int) -> HttpResponse:
 
 
 @login_required
-def volunteer_detail(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+def volunteer_detail(request: AuthedRequest, volunteer_id: int) -> HttpResponse:
     """A volunteer's profile and monthly statement; staff can exchange points here."""
     profile = selectors.volunteer_get_for_user(user=request.user, volunteer_id=volunteer_id)
     if request.method == "POST":
@@ -428,16 +413,8 @@ def volunteer_detail(request: HttpRequest, volunteer_id: int) -> HttpResponse:
         (request.GET.get("month") or "") + "-01" if request.GET.get("month") else None,
         localdate(),
     )
-    statement = selectors.volunteer_statement(volunteer=profile.volunteer, month=month)
-    # The statement names the residents helped: each is a read, as in `mutualaid statement`.
-    audit_record_many(
-        user=request.user,
-        model="people.person",
-        request=request,
-        entries=(
-            AuditEntry(AuditAction.READ, j.person.pk, str(j.person), j.person.municipality_id)
-            for j in statement.jobs
-        ),
+    statement = selectors.volunteer_statement(
+        user=request.user, volunteer=profile.volunteer, month=month
     )
     tariff = profile.service.tariff
     context = {
@@ -453,7 +430,7 @@ def volunteer_detail(request: HttpRequest, volunteer_id: int) -> HttpResponse:
 
 
 @login_required
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthedRequest) -> HttpResponse:
     """The yearly report (年度): jobs by task, hours, residents, volunteers; table and chart."""
     svc = list(selectors.service_list_for_user(user=request.user))
     if not svc:
@@ -520,13 +497,13 @@ def _report_csv(name: str, year: int, data: dict[str, Any]) -> HttpResponse:
 
 
 @login_required
-def my(request: HttpRequest) -> HttpResponse:
+def my(request: AuthedRequest) -> HttpResponse:
     """The volunteer's own page: this week's jobs in large type, for a phone."""
     permissions.require(
         permissions.can_use_volunteer_page(request.user), "ボランティア本人のページです"
     )
     week = week_start(_date(request.GET.get("week"), localdate()))
-    jobs = selectors.my_jobs(user=request.user, week=week, request=request)
+    jobs = selectors.my_jobs(user=request.user, week=week)
     nearest = None if jobs else selectors.my_nearest_active_week(user=request.user, week=week)
     context = {
         "jobs": jobs,
@@ -541,7 +518,7 @@ def my(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def my_done(request: HttpRequest, request_id: int) -> HttpResponse:
+def my_done(request: AuthedRequest, request_id: int) -> HttpResponse:
     permissions.require(
         permissions.can_use_volunteer_page(request.user), "ボランティア本人のページです"
     )

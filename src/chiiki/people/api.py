@@ -2,16 +2,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Router, Schema
 
-from chiiki.accounts import permissions
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
+from chiiki.accounts.http import AuthedRequest
+from chiiki.core.params import ApiId, ApiPage, ApiPageSize
 from chiiki.people import selectors
 from chiiki.people.models import Person
 from chiiki.people.schemas import PersonDetailOut, PersonOut
 
 router = Router(tags=["people"])
+
+
+class PersonPage(Schema):
+    items: list[PersonOut]
+    count: int
 
 
 def _out(p: Person, *, health: bool, detail: bool = False) -> dict[str, Any]:
@@ -36,42 +42,29 @@ def _out(p: Person, *, health: bool, detail: bool = False) -> dict[str, Any]:
     return data
 
 
-@router.get("", response=list[PersonOut])
-@paginate(PageNumberPagination, page_size=50)
-def person_list(request: HttpRequest, q: str = "", district_id: int | None = None) -> Any:
-    """People in the caller's areas; `q` matches name or kana ignoring width and kana."""
-    from django.db.models import Exists, OuterRef
-
-    from chiiki.people.models import Volunteer
-
-    health = permissions.can_view_health(request.user)
-    qs = selectors.person_list_for_user(
-        user=request.user, query=q, district_id=district_id
-    ).annotate(is_volunteer=Exists(Volunteer.objects.filter(person=OuterRef("pk"))))
-    return _PersonPage(qs, health)
-
-
-class _PersonPage:
-    """A lazily sliced queryset mapped to dicts, so pagination counts and slices in SQL."""
-
-    def __init__(self, qs: Any, health: bool) -> None:
-        self.qs, self.health = qs, health
-
-    def count(self) -> int:
-        return int(self.qs.count())
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, key: slice) -> list[dict[str, Any]]:
-        return [_out(p, health=self.health) for p in self.qs[key]]
+@router.get("", response=PersonPage)
+def person_list(
+    request: AuthedRequest,
+    q: str = "",
+    district_id: ApiId | None = None,
+    page: ApiPage = 1,
+    page_size: ApiPageSize = selectors.PAGE_SIZE,
+) -> Any:
+    """People in the caller's areas; `q` matches name or kana ignoring width and kana.
+    Each page read is written to the audit trail with the ids it returned."""
+    found = selectors.person_page_for_user(
+        user=request.user, query=q[:200], district_id=district_id, page=page, size=page_size
+    )
+    health = access.can(request.user, Cap.HEALTH_VIEW)
+    return {
+        "items": [_out(p, health=health) for p in found.object_list],
+        "count": found.paginator.count,
+    }
 
 
 @router.get("/{person_id}", response=PersonDetailOut)
-def person_detail(request: HttpRequest, person_id: int) -> Any:
-    person = selectors.person_get_for_user(
-        user=request.user, person_id=person_id, request=request, channel="api"
-    )
-    data = _out(person, health=permissions.can_view_health(request.user), detail=True)
-    data["is_volunteer"] = hasattr(person, "volunteer")
+def person_detail(request: AuthedRequest, person_id: ApiId) -> Any:
+    person = selectors.person_get_for_user(user=request.user, person_id=person_id)
+    data = _out(person, health=access.can(request.user, Cap.HEALTH_VIEW), detail=True)
+    data["is_volunteer"] = selectors.is_volunteer(person)
     return data

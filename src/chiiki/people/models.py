@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.validators import RegexValidator
 from django.db import models
 
+from chiiki.accounts.access_paths import Paths
 from chiiki.areas.models import District, Municipality, Sex
 
 
@@ -28,6 +29,8 @@ phone_validator = RegexValidator(
 
 class Person(models.Model):
     """A resident the system is about, with the minimum personal data the jobs need."""
+
+    access_paths = Paths(municipality="municipality", life_area="district__life_area", person="pk")
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="people")
     district = models.ForeignKey(
@@ -87,6 +90,12 @@ class Person(models.Model):
 
 class Volunteer(models.Model):
     """The volunteer role a person can hold."""
+
+    access_paths = Paths(
+        municipality="person__municipality",
+        life_area="person__district__life_area",
+        person="person",
+    )
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="volunteer")
     registered_on = models.DateField("登録日")

@@ -1,29 +1,26 @@
-"""Reads for people: scoped by the user's areas, and every opened record audited."""
+"""Reads for people: every list and record goes through the read door (scoped, audited)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.core.paginator import Page
+from django.db.models import Exists, OuterRef, QuerySet
 
-from chiiki.accounts import permissions
-from chiiki.accounts.models import AuditAction
-from chiiki.accounts.services import audit_record
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
 from chiiki.core.text import fold
-from chiiki.people.models import Person
+from chiiki.people.models import Person, Volunteer
+
+if TYPE_CHECKING:
+    from chiiki.accounts.models import User
+
+PAGE_SIZE = 50
+REFUSED = "この人の記録を閲覧する権限がありません"
 
 
-def person_list_for_user(
-    *, user: Any, query: str = "", district_id: int | None = None
-) -> QuerySet[Person]:
-    """People the user may see, matching a name or kana query in any width or kana.
-
-    Listing shows names only and is not audited; opening a record is.
-    """
-    permissions.require(permissions.can_view_people(user), "人の一覧を閲覧する権限がありません")
-    qs = Person.objects.filter(permissions.person_filter(user)).select_related(
-        "district", "district__life_area"
-    )
+def _matching(query: str, district_id: int | None) -> QuerySet[Person]:
+    qs = Person.objects.select_related("district", "district__life_area")
     if district_id is not None:
         qs = qs.filter(district_id=district_id)
     for term in query.split():
@@ -33,18 +30,47 @@ def person_list_for_user(
     return qs
 
 
-def person_get_for_user(
-    *, user: Any, person_id: int, request: Any = None, channel: str = "web"
-) -> Person:
-    """Open one record: raises PermissionDenied outside the user's areas; logs the read."""
-    person = (
-        Person.objects.filter(permissions.person_filter(user))
-        .select_related("district", "district__life_area", "municipality")
-        .filter(pk=person_id)
-        .first()
+def person_page_for_user(
+    *,
+    user: User,
+    query: str = "",
+    district_id: int | None = None,
+    page: int = 1,
+    size: int = PAGE_SIZE,
+) -> Page[Person]:
+    """One page of the people the user may see, matching a name or kana query in any width
+    or kana; the page's names are one audited list read."""
+    qs = _matching(query, district_id).annotate(
+        is_volunteer=Exists(Volunteer.objects.filter(person=OuterRef("pk")))
     )
-    if person is None:
-        # The same answer whether the record is missing or out of scope: no probing.
-        raise permissions.PermissionDenied("この人の記録を閲覧する権限がありません")
-    audit_record(user=user, action=AuditAction.READ, obj=person, request=request, channel=channel)
-    return person
+    note = {"q": query} if query else None
+    return access.read_page(
+        user, Cap.PEOPLE_LIST, qs, number=page, size=size, what="人の一覧", note=note
+    )
+
+
+def person_pick_list(*, user: User, query: str, cap: Cap, limit: int = 30) -> list[Person]:
+    """A short list of people to pick from (the counter's search, a help request's
+    resident), for a capability that works on people; the names shown are audited."""
+    if not query.strip():
+        return []
+    return access.read_rows(
+        user, cap, _matching(query, None), what="人の検索", limit=limit, note={"q": query}
+    )
+
+
+def person_get_for_user(*, user: User, person_id: int, cap: Cap = Cap.PEOPLE_VIEW) -> Person:
+    """Open one record: refused alike when missing or outside the user's areas; audited."""
+    qs = Person.objects.select_related("district", "district__life_area", "municipality")
+    return access.read_one(user, cap, qs, person_id, refuse=REFUSED)
+
+
+def person_in_scope(*, user: User, person_id: int, cap: Cap) -> Person:
+    """A person within reach, for a partial update of a page whose opening was audited (the
+    answer names nobody the page did not)."""
+    qs = Person.objects.select_related("district", "municipality")
+    return access.read_one(user, cap, qs, person_id, refuse=REFUSED, audit_read=False)
+
+
+def is_volunteer(person: Person) -> bool:
+    return Volunteer.objects.filter(person=person).exists()

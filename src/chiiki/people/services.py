@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db import transaction
 
-from chiiki.accounts import permissions
-from chiiki.accounts.models import AuditAction
-from chiiki.accounts.services import AuditEntry, audit_record, audit_record_many
+from chiiki.accounts import access, audit
+from chiiki.accounts.access import Cap
+from chiiki.accounts.models import AuditAction, User
 from chiiki.areas.models import District
 from chiiki.core.text import fold, normalize_display, to_katakana
 from chiiki.people.models import Person, Volunteer
@@ -65,51 +65,32 @@ def _value(v: Any) -> Any:
 
 
 @transaction.atomic
-def person_create(
-    *,
-    user: Any,
-    district: District,
-    request: Any = None,
-    channel: str = "web",
-    audit: bool = True,
-    **fields: Any,
-) -> Person:
-    permissions.require(
-        user is None or permissions.can_edit_people(user)
-    )  # None: the system (import, demo)
+def person_create(*, user: User | None, district: District, **fields: Any) -> Person:
+    """Register a person in one of the user's districts (``user`` None: the system, for
+    imports and the demo); the creation is audited with every field's value."""
     if user is not None:
-        permissions.require(
-            District.objects.filter(permissions.district_filter(user))
-            .filter(pk=district.pk)
-            .exists(),
-            "担当外の地区には登録できません",
-        )
+        access.require_reach(user, Cap.PEOPLE_EDIT, district, "担当外の地区には登録できません")
     person = Person(district=district, municipality_id=district.municipality_id, **fields)
     _normalise(person)
     person.full_clean()
     person.save()
-    if audit:
-        audit_record(
-            user=user,
-            action=AuditAction.CREATE,
-            obj=person,
-            request=request,
-            channel=channel,
-            changes={f: [None, _value(getattr(person, f))] for f in EDITABLE_FIELDS},
-        )
+    access.audit_write(
+        user,
+        AuditAction.CREATE,
+        person,
+        changes={f: [None, _value(getattr(person, f))] for f in EDITABLE_FIELDS},
+    )
     return person
 
 
 @transaction.atomic
-def person_update(
-    *, user: Any, person: Person, request: Any = None, channel: str = "web", **fields: Any
-) -> Person:
+def person_update(*, user: User, person: Person, **fields: Any) -> Person:
     """Change a person's record; the audit trail keeps each field's old and new value."""
-    permissions.require(permissions.can_edit_people(user))
-    permissions.require(
-        Person.objects.filter(permissions.person_filter(user)).filter(pk=person.pk).exists(),
-        "この人の記録を変更する権限がありません",
-    )
+    access.require_reach(user, Cap.PEOPLE_EDIT, person, "この人の記録を変更する権限がありません")
+    if "district" in fields:
+        access.require_reach(
+            user, Cap.PEOPLE_EDIT, fields["district"], "担当外の地区には移せません"
+        )
     before = {f: _value(getattr(person, f)) for f in EDITABLE_FIELDS}
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:
@@ -123,14 +104,7 @@ def person_update(
     changes = {f: [before[f], after[f]] for f in EDITABLE_FIELDS if before[f] != after[f]}
     if changes:
         person.save()
-        audit_record(
-            user=user,
-            action=AuditAction.UPDATE,
-            obj=person,
-            changes=changes,
-            request=request,
-            channel=channel,
-        )
+        access.audit_write(user, AuditAction.UPDATE, person, changes=changes)
     return person
 
 
@@ -152,7 +126,7 @@ def person_search_text_rebuild() -> int:
 
 @transaction.atomic
 def person_bulk_create(
-    *, people: list[Person], user: Any = None, channel: str = "import"
+    *, people: list[Person], user: User | None = None, channel: str = audit.Channel.IMPORT
 ) -> list[Person]:
     """Create many people at once (an import, the demo): validated, normalised and audited.
 
@@ -165,10 +139,13 @@ def person_bulk_create(
             exclude=["municipality", "district"], validate_unique=False, validate_constraints=False
         )
     created = Person.objects.bulk_create(people, batch_size=2000)
-    audit_record_many(
+    audit.record_many(
         user=user,
         model="people.person",
         channel=channel,
-        entries=(AuditEntry(AuditAction.CREATE, p.pk, str(p), p.municipality_id) for p in created),
+        entries=(
+            audit.Entry(AuditAction.CREATE, p.pk, str(p), p.municipality_id, person_ids=(p.pk,))
+            for p in created
+        ),
     )
     return created

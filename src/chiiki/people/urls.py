@@ -8,6 +8,6 @@ app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
     path("new/", views.person_new, name="new"),
-    path("<int:person_id>/", views.person_detail, name="detail"),
-    path("<int:person_id>/edit/", views.person_edit, name="edit"),
+    path("<id:person_id>/", views.person_detail, name="detail"),
+    path("<id:person_id>/edit/", views.person_edit, name="edit"),
 ]

@@ -4,55 +4,57 @@ import copy
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from chiiki.accounts import permissions
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
+from chiiki.accounts.http import AuthedRequest
 from chiiki.areas.selectors import district_list_for_user
-from chiiki.core.http import HtmxHttpRequest
+from chiiki.core.params import Params
 from chiiki.people import selectors, services
 from chiiki.people.forms import PersonForm
 
 
 @login_required
-def person_list(request: HtmxHttpRequest) -> HttpResponse:
+def person_list(request: AuthedRequest) -> HttpResponse:
     """People in the user's areas; search by name or kana in any width or kana."""
-    query = request.GET.get("q", "").strip()
-    district = request.GET.get("district", "")
-    district_id = int(district) if district.isdigit() else None
-    people = selectors.person_list_for_user(user=request.user, query=query, district_id=district_id)
-    page = Paginator(people, settings.CHIIKI_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = Params(request.GET)
+    query, district_id = params.text("q"), params.id("district")
+    page = selectors.person_page_for_user(
+        user=request.user, query=query, district_id=district_id, page=params.page()
+    )
     context = {
         "page": page,
         "query": query,
         "district_id": district_id,
-        "districts": district_list_for_user(user=request.user),
-        "query_string": urlencode({k: v for k, v in (("q", query), ("district", district)) if v}),
+        "districts": district_list_for_user(user=request.user, cap=Cap.PEOPLE_LIST),
+        "query_string": urlencode(
+            {k: v for k, v in (("q", query), ("district", district_id)) if v}
+        ),
         "hx_target": "#results",
-        "show_health": permissions.can_view_health(request.user),
-        "can_edit": permissions.can_edit_people(request.user),
+        "show_health": access.can(request.user, Cap.HEALTH_VIEW),
+        "can_edit": access.can(request.user, Cap.PEOPLE_EDIT),
     }
     template = "people/person_list.html#results" if request.htmx else "people/person_list.html"
     return render(request, template, context)
 
 
 @login_required
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = selectors.person_get_for_user(user=request.user, person_id=person_id, request=request)
+def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_get_for_user(user=request.user, person_id=person_id)
     return render(
         request,
         "people/person_detail.html",
         {
             "person": person,
             "age": person.age_on(timezone.localdate()),
-            "show_health": permissions.can_view_health(request.user),
-            "can_edit": permissions.can_edit_people(request.user),
+            "show_health": access.can(request.user, Cap.HEALTH_VIEW),
+            "can_edit": access.can(request.user, Cap.PEOPLE_EDIT),
         },
     )
 
@@ -71,13 +73,11 @@ def _save(form: PersonForm, save: Any) -> Any:
 
 
 @login_required
-def person_new(request: HttpRequest) -> HttpResponse:
-    permissions.require(permissions.can_edit_people(request.user), "人を登録する権限がありません")
-    form = PersonForm(request.POST or None, districts=district_list_for_user(user=request.user))
+def person_new(request: AuthedRequest) -> HttpResponse:
+    districts = district_list_for_user(user=request.user, cap=Cap.PEOPLE_EDIT)
+    form = PersonForm(request.POST or None, districts=districts)
     if request.method == "POST" and form.is_valid():
-        person = _save(
-            form, lambda **f: services.person_create(user=request.user, request=request, **f)
-        )
+        person = _save(form, lambda **f: services.person_create(user=request.user, **f))
         if person is not None:
             messages.success(request, f"{person.name}さんを登録しました")
             return redirect("people:detail", person.pk)
@@ -85,23 +85,20 @@ def person_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
-    permissions.require(
-        permissions.can_edit_people(request.user), "この人の記録を変更する権限がありません"
+def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_get_for_user(
+        user=request.user, person_id=person_id, cap=Cap.PEOPLE_EDIT
     )
-    person = selectors.person_get_for_user(user=request.user, person_id=person_id, request=request)
     # The form validates on a copy: the service must see the record as it was, to audit the change.
     form = PersonForm(
         request.POST or None,
         instance=copy.copy(person),
-        districts=district_list_for_user(user=request.user),
+        districts=district_list_for_user(user=request.user, cap=Cap.PEOPLE_EDIT),
     )
     if request.method == "POST" and form.is_valid():
         saved = _save(
             form,
-            lambda **f: services.person_update(
-                user=request.user, person=person, request=request, **f
-            ),
+            lambda **f: services.person_update(user=request.user, person=person, **f),
         )
         if saved is not None:
             messages.success(request, "変更を保存しました（変更内容は監査ログに記録されます）")

@@ -6,27 +6,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
 
-from chiiki.accounts import permissions
+from chiiki.accounts.http import AuthedRequest
+from chiiki.core.paging import api_page
+from chiiki.core.params import ApiId, ApiPage, ApiPageSize
 from chiiki.resources import calendar, hsds, selectors, taxonomy
-from chiiki.resources.models import Organization, Service
-from chiiki.resources.schemas import ErrorOut, MonthOut, ServiceOut
+from chiiki.resources.schemas import ErrorOut, MonthOut, ServicePage
 
 router = Router(tags=["resources"])
 hsds_router = Router(tags=["hsds"])
 
 
-@router.get("/services", response=list[ServiceOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/services", response=ServicePage)
 def service_list(
-    request: HttpRequest,
+    request: AuthedRequest,
+    page: ApiPage = 1,
+    page_size: ApiPageSize = 50,
     q: str = "",
     category: str = "",
-    district_id: int | None = None,
+    district_id: ApiId | None = None,
     weekday: str = "",
     time: str = "",
     pickup: bool = False,
@@ -50,13 +50,13 @@ def service_list(
         pickup=pickup,
         free=free,
     )
-    return [selectors.service_summary(s) for s in qs[:1000]]
+    return api_page(qs, page=page, size=page_size, out=selectors.service_summary)
 
 
 @router.get(
     "/services/{service_id}/calendar", response={200: MonthOut, 400: ErrorOut, 403: ErrorOut}
 )
-def service_calendar(request: HttpRequest, service_id: int, month: str) -> Any:
+def service_calendar(request: AuthedRequest, service_id: ApiId, month: str) -> Any:
     """One entry for every day of ``month`` (YYYY-MM): open, reason, hours, events."""
     try:
         year, number = calendar.parse_month(month)
@@ -74,26 +74,14 @@ def service_calendar(request: HttpRequest, service_id: int, month: str) -> Any:
 # --- HSDS ---------------------------------------------------------------------------------
 
 
-def _municipality_ids(request: HttpRequest) -> list[int]:
-    permissions.require(permissions.can_view_resources(request.user))
-    from chiiki.areas.models import Municipality
-
-    return list(
-        Municipality.objects.filter(permissions.municipality_filter(request.user)).values_list(
-            "pk", flat=True
-        )
-    )
-
-
-def _paging(page: int, per_page: int) -> tuple[int, int]:
-    if page < 1 or not 1 <= per_page <= 500:
-        raise HttpError(400, "page は1以上、per_page は1〜500です")
-    return page, per_page
+def _municipality_ids(request: AuthedRequest) -> list[int]:
+    return selectors.municipality_ids_for_user(user=request.user)
 
 
 @hsds_router.get("/")
-def hsds_meta(request: HttpRequest) -> dict[str, Any]:
+def hsds_meta(request: AuthedRequest) -> dict[str, Any]:
     """Information about this API and its relationship with HSDS."""
+    _municipality_ids(request)
     return {
         "version": hsds.HSDS_VERSION,
         "profile": "https://openreferral.org/",
@@ -103,72 +91,71 @@ def hsds_meta(request: HttpRequest) -> dict[str, Any]:
 
 @hsds_router.get("/services")
 def hsds_services(
-    request: HttpRequest,
-    page: int = 1,
-    per_page: int = 50,
+    request: AuthedRequest,
+    page: ApiPage = 1,
+    per_page: ApiPageSize = 50,
     search: str = "",
     taxonomy_term_id: str = "",
     organization_id: str = "",
 ) -> dict[str, Any]:
     """A page of full service objects, as ``/services/{id}`` returns each."""
-    page, per_page = _paging(page, per_page)
     ids = _municipality_ids(request)
-    base = Service.objects.filter(municipality_id__in=ids)
+    category = ""
     if taxonomy_term_id:
         term = taxonomy.term_by_uuid(taxonomy_term_id)
         if term is None or term.taxonomy != "category":
             return hsds.page([], total=0, number=page, size=per_page)
-        base = base.filter(category_codes__contains=f"|{term.code}|")
-    if organization_id:
-        base = base.filter(organization__uuid=organization_id)
-    qs = selectors.service_filter(base, query=search)
-    total = qs.count()
-    chosen = [s.pk for s in qs[(page - 1) * per_page : page * per_page]]
-    records = {
-        r.uuid: r for r in selectors.service_records(municipality_ids=ids, service_ids=chosen)
-    }
-    uuids = dict(Service.objects.filter(pk__in=chosen).values_list("pk", "uuid"))
-    items = [hsds.service_to_hsds(records[str(uuids[pk])]) for pk in chosen]
+        category = term.code
+    records, total = selectors.hsds_service_page(
+        municipality_ids=ids,
+        page=page,
+        per_page=per_page,
+        search=search[:200],
+        category=category,
+        organization_id=_uuid(organization_id) if organization_id else "",
+    )
+    items = [hsds.service_to_hsds(r) for r in records]
     return hsds.page(items, total=total, number=page, size=per_page)
 
 
 @hsds_router.get("/services/{service_id}")
-def hsds_service(request: HttpRequest, service_id: str) -> dict[str, Any]:
-    ids = _municipality_ids(request)
-    service = Service.objects.filter(municipality_id__in=ids, uuid=_uuid(service_id)).first()
-    if service is None:
+def hsds_service(request: AuthedRequest, service_id: str) -> dict[str, Any]:
+    record = selectors.hsds_service_get(
+        municipality_ids=_municipality_ids(request), uuid=_uuid(service_id)
+    )
+    if record is None:
         raise HttpError(404, "サービスが見つかりません")
-    (record,) = selectors.service_records(municipality_ids=ids, service_ids=[service.pk])
     return hsds.service_to_hsds(record)
 
 
 @hsds_router.get("/organizations")
-def hsds_organizations(request: HttpRequest, page: int = 1, per_page: int = 50) -> dict[str, Any]:
-    page, per_page = _paging(page, per_page)
-    qs = Organization.objects.filter(municipality_id__in=_municipality_ids(request)).order_by("id")
-    items = [
-        hsds.organization_to_hsds(selectors.organization_record(o))
-        for o in qs[(page - 1) * per_page : page * per_page]
-    ]
-    return hsds.page(items, total=qs.count(), number=page, size=per_page)
+def hsds_organizations(
+    request: AuthedRequest, page: ApiPage = 1, per_page: ApiPageSize = 50
+) -> dict[str, Any]:
+    records, total = selectors.hsds_organization_page(
+        municipality_ids=_municipality_ids(request), page=page, per_page=per_page
+    )
+    items = [hsds.organization_to_hsds(r) for r in records]
+    return hsds.page(items, total=total, number=page, size=per_page)
 
 
 @hsds_router.get("/organizations/{organization_id}")
-def hsds_organization(request: HttpRequest, organization_id: str) -> dict[str, Any]:
-    org = Organization.objects.filter(
-        municipality_id__in=_municipality_ids(request), uuid=_uuid(organization_id)
-    ).first()
-    if org is None:
+def hsds_organization(request: AuthedRequest, organization_id: str) -> dict[str, Any]:
+    found = selectors.hsds_organization_get(
+        municipality_ids=_municipality_ids(request), uuid=_uuid(organization_id)
+    )
+    if found is None:
         raise HttpError(404, "提供団体が見つかりません")
-    data = hsds.organization_to_hsds(selectors.organization_record(org))
-    data["services"] = [
-        {"id": str(u), "name": n} for u, n in org.services.values_list("uuid", "name")
-    ]
+    record, services = found
+    data = hsds.organization_to_hsds(record)
+    data["services"] = [{"id": u, "name": n} for u, n in services]
     return data
 
 
 @hsds_router.get("/taxonomies")
-def hsds_taxonomies(request: HttpRequest, page: int = 1, per_page: int = 50) -> dict[str, Any]:
+def hsds_taxonomies(
+    request: AuthedRequest, page: ApiPage = 1, per_page: ApiPageSize = 50
+) -> dict[str, Any]:
     _municipality_ids(request)
     items = [
         {
@@ -183,8 +170,9 @@ def hsds_taxonomies(request: HttpRequest, page: int = 1, per_page: int = 50) -> 
 
 
 @hsds_router.get("/taxonomy_terms")
-def hsds_taxonomy_terms(request: HttpRequest, page: int = 1, per_page: int = 50) -> dict[str, Any]:
-    page, per_page = _paging(page, per_page)
+def hsds_taxonomy_terms(
+    request: AuthedRequest, page: ApiPage = 1, per_page: ApiPageSize = 50
+) -> dict[str, Any]:
     _municipality_ids(request)
     terms = [
         {

@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from chiiki.accounts.access_paths import Paths
 from chiiki.areas.models import District, Municipality
 from chiiki.resources import taxonomy
 
@@ -34,6 +35,7 @@ class SearchChars(models.Model):
 
 
 class Organization(models.Model):
+    access_paths = Paths(municipality="municipality")
     uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="resource_organizations"
@@ -56,6 +58,7 @@ class Organization(models.Model):
 
 
 class Service(models.Model):
+    access_paths = Paths(municipality="municipality", life_area="district__life_area")
     uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="resource_services"
@@ -123,6 +126,7 @@ class Service(models.Model):
 
 
 class Location(models.Model):
+    access_paths = Paths(municipality="municipality", life_area="district__life_area")
     uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="resource_locations"
@@ -295,6 +299,8 @@ class ServiceArea(models.Model):
 class DistrictProfile(models.Model):
     """わがまちこんなとこシート: a district's good points and problems, as the coordinator
     and the coordination body (地域のええとこ・いかんとこ) write them."""
+
+    access_paths = Paths(municipality="district__municipality", life_area="district__life_area")
 
     district = models.OneToOneField(
         District, on_delete=models.CASCADE, related_name="resource_profile"

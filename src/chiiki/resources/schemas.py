@@ -13,6 +13,11 @@ class ServiceOut(Schema):
     free: bool
 
 
+class ServicePage(Schema):
+    items: list[ServiceOut]
+    count: int
+
+
 class DayEventOut(Schema):
     title: str
     start: str | None

@@ -13,8 +13,9 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Que
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 
-from chiiki.accounts import permissions
-from chiiki.areas.models import District
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
+from chiiki.areas.models import District, Municipality
 from chiiki.areas.selectors import municipality_overview
 from chiiki.core.text import fold
 from chiiki.people.models import Person
@@ -33,10 +34,12 @@ FTS_MIN = 3  # the trigram tokenizer finds nothing in queries shorter than this
 
 
 def service_list_for_user(*, user: Any) -> QuerySet[Service]:
-    permissions.require(permissions.can_view_resources(user), "地域資源を閲覧する権限がありません")
-    return Service.objects.filter(
-        permissions.municipality_filter(user, "municipality__")
-    ).select_related("organization", "district")
+    return access.visible(
+        user,
+        Cap.RESOURCES_VIEW,
+        Service.objects.select_related("organization", "district"),
+        "地域資源を閲覧する権限がありません",
+    )
 
 
 SEARCH_CAP = 1000  # counted exactly up to here; beyond, the page says 「1000件以上」
@@ -255,7 +258,7 @@ def service_get_for_user(*, user: Any, service_id: int) -> Service:
         .first()
     )
     if found is None:
-        raise permissions.PermissionDenied("この地域資源を閲覧する権限がありません")
+        raise access.PermissionDenied("この地域資源を閲覧する権限がありません")
     return found
 
 
@@ -278,15 +281,15 @@ class DistrictDay:
 
 
 def district_get_for_user(*, user: Any, district_id: int) -> District:
-    permissions.require(permissions.can_view_resources(user), "地域資源を閲覧する権限がありません")
     found = (
-        District.objects.filter(permissions.municipality_filter(user, "municipality__"))
-        .select_related("life_area", "municipality")
+        access.visible(
+            user, Cap.RESOURCES_VIEW, District.objects.select_related("life_area", "municipality")
+        )
         .filter(pk=district_id)
         .first()
     )
     if found is None:
-        raise permissions.PermissionDenied("この地区を閲覧する権限がありません")
+        raise access.PermissionDenied("この地区を閲覧する権限がありません")
     return found
 
 
@@ -319,14 +322,14 @@ class NearbyService:
 
 
 def services_near_person(
-    *, user: Any, person_id: int, today: dt.date, request: Any = None
+    *, user: Any, person_id: int, today: dt.date
 ) -> tuple[Person, list[NearbyService]]:
     """What is open in the person's district and the neighbouring ones in the next 7 days.
 
     Opening the person goes through ``person_get_for_user``, which checks the user's areas
     and records the read in the audit trail.
     """
-    person = person_get_for_user(user=user, person_id=person_id, request=request)
+    person = person_get_for_user(user=user, person_id=person_id)
     district_ids = [person.district_id, *person.district.neighbours.values_list("pk", flat=True)]
     services = list(
         service_list_for_user(user=user)
@@ -347,13 +350,15 @@ def services_near_person(
 
 def coverage_for_user(*, user: Any) -> tuple[list[gaps.CoverageRow], list[taxonomy.Term]]:
     """Districts × categories with resource counts and population, for the user's areas."""
-    permissions.require(
-        permissions.can_view_resource_gaps(user), "地域資源の不足状況を閲覧する権限がありません"
-    )
     districts = list(
-        District.objects.filter(permissions.district_filter(user))
-        .select_related("life_area", "municipality")
-        .order_by("life_area__order", "order", "code")
+        access.visible(
+            user,
+            Cap.RESOURCE_GAPS,
+            District.objects.select_related("life_area", "municipality").order_by(
+                "life_area__order", "order", "code"
+            ),
+            "地域資源の不足状況を閲覧する権限がありません",
+        )
     )
     terms = list(taxonomy.categories().terms)
     if not districts:
@@ -424,7 +429,7 @@ def district_sheet(*, user: Any, district_id: int) -> dict[str, Any]:
         "profile": profile,
         "categories": by_category,
         "service_count": len(services),
-        "can_edit": permissions.can_edit_resource_sheet(user, district),
+        "can_edit": access.reaches(user, Cap.RESOURCE_SHEET_EDIT, district),
     }
 
 
@@ -435,7 +440,12 @@ def service_records(
     qs = Service.objects.filter(municipality_id__in=municipality_ids)
     if service_ids is not None:
         qs = qs.filter(pk__in=service_ids)
-    qs = (
+    return [service_record(s) for s in _records_qs(qs)]
+
+
+def _records_qs(qs: QuerySet[Service]) -> QuerySet[Service]:
+    """Everything a full HSDS service object holds, in a fixed number of queries."""
+    return (
         qs.select_related("organization", "district")
         .prefetch_related(
             "schedules",
@@ -447,7 +457,6 @@ def service_records(
         )
         .order_by("id")
     )
-    return [service_record(s) for s in qs]
 
 
 def service_summary(s: Service) -> dict[str, Any]:
@@ -567,3 +576,76 @@ def _phone(p: Any) -> hsds.PhoneRecord:
     return hsds.PhoneRecord(
         uuid=str(p.uuid), number=p.number, type=p.type, description=p.description
     )
+
+
+def services_of(*, municipality: Municipality) -> QuerySet[Service]:
+    """A municipality's whole directory, for the commands the operator runs on the server."""
+    return (
+        Service.objects.filter(municipality=municipality)
+        .select_related("district")
+        .prefetch_related("schedules")
+    )
+
+
+def district_by_code_or_name(*, municipality: Municipality, text: str) -> District | None:
+    return (
+        District.objects.filter(municipality=municipality)
+        .filter(Q(code=text) | Q(name=text))
+        .first()
+    )
+
+
+def municipality_ids_for_user(*, user: Any) -> list[int]:
+    """The municipalities whose directory the user reads (the HSDS API serves these)."""
+    return list(
+        access.visible(user, Cap.RESOURCES_VIEW, Municipality.objects.all()).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def hsds_service_page(
+    *,
+    municipality_ids: list[int],
+    page: int,
+    per_page: int,
+    search: str = "",
+    category: str = "",
+    organization_id: str = "",
+) -> tuple[list[hsds.ServiceRecord], int]:
+    """One HSDS page of the municipalities' services (best match first when searching)."""
+    base = Service.objects.filter(municipality_id__in=municipality_ids)
+    if category:
+        base = base.filter(category_codes__contains=f"|{category}|")
+    if organization_id:
+        base = base.filter(organization__uuid=organization_id)
+    qs = service_filter(base, query=search)
+    total = qs.count()
+    chosen = [s.pk for s in qs[(page - 1) * per_page : page * per_page]]
+    by_pk = {s.pk: s for s in _records_qs(Service.objects.filter(pk__in=chosen))}
+    return [service_record(by_pk[pk]) for pk in chosen], total
+
+
+def hsds_service_get(*, municipality_ids: list[int], uuid: str) -> hsds.ServiceRecord | None:
+    found = _records_qs(
+        Service.objects.filter(municipality_id__in=municipality_ids, uuid=uuid)
+    ).first()
+    return service_record(found) if found else None
+
+
+def hsds_organization_page(
+    *, municipality_ids: list[int], page: int, per_page: int
+) -> tuple[list[hsds.OrganizationRecord], int]:
+    qs = Organization.objects.filter(municipality_id__in=municipality_ids).order_by("id")
+    items = [organization_record(o) for o in qs[(page - 1) * per_page : page * per_page]]
+    return items, qs.count()
+
+
+def hsds_organization_get(
+    *, municipality_ids: list[int], uuid: str
+) -> tuple[hsds.OrganizationRecord, list[tuple[str, str]]] | None:
+    org = Organization.objects.filter(municipality_id__in=municipality_ids, uuid=uuid).first()
+    if org is None:
+        return None
+    services = [(str(u), n) for u, n in org.services.values_list("uuid", "name")]
+    return organization_record(org), services

@@ -7,7 +7,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from chiiki.accounts import permissions
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
 from chiiki.areas.models import District, Municipality
 from chiiki.core.text import fold
 from chiiki.resources import hsds, taxonomy
@@ -322,9 +323,8 @@ def district_profile_update(
     *, user: Any, district: District, good_points: str, problems: str
 ) -> DistrictProfile:
     """The coordinator writes the sheet's good points and problems for one district."""
-    permissions.require(
-        permissions.can_edit_resource_sheet(user, district),
-        "この地区の資源シートを編集する権限がありません",
+    access.require_reach(
+        user, Cap.RESOURCE_SHEET_EDIT, district, "この地区の資源シートを編集する権限がありません"
     )
     return district_profile_store(
         district=district, good_points=good_points, problems=problems, user=user

@@ -10,30 +10,28 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from chiiki.accounts import permissions
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
+from chiiki.accounts.http import AuthedRequest
 from chiiki.areas.models import District
-from chiiki.core.http import HtmxHttpRequest
+from chiiki.areas.selectors import district_list_for_user
+from chiiki.core.params import Params, check_year_month
 from chiiki.core.pdf import render_pdf
 from chiiki.resources import calendar, ics, selectors, services
 from chiiki.resources.forms import DistrictProfileForm, SearchForm
 
 
-def _districts(request: HttpRequest) -> list[District]:
-    return list(
-        District.objects.filter(permissions.municipality_filter(request.user, "municipality__"))
-        .select_related("life_area")
-        .order_by("life_area__order", "order", "code")
-    )
+def _districts(request: AuthedRequest) -> list[District]:
+    return list(district_list_for_user(user=request.user, cap=Cap.RESOURCES_VIEW))
 
 
 @login_required
-def index(request: HtmxHttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     """Search the directory: keyword (any width or kana), category, district, day, time."""
-    permissions.require(permissions.can_view_resources(request.user))
     districts = _districts(request)
     form = SearchForm(request.GET or None, districts=districts)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -47,7 +45,7 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
         pickup=bool(filters.get("pickup")),
         free=bool(filters.get("free")),
     )
-    page = Paginator(results, settings.CHIIKI_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(results, settings.CHIIKI_PAGE_SIZE).get_page(Params(request.GET).page())
     today = timezone.localdate()
     context = {
         "form": form,
@@ -58,7 +56,7 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
         ),
         "hx_target": "#results",
         "today": today,
-        "can_view_gaps": permissions.can_view_resource_gaps(request.user),
+        "can_view_gaps": access.can(request.user, Cap.RESOURCE_GAPS),
         "capped": getattr(results, "capped", False),
     }
     template = "resources/index.html#results" if request.htmx else "resources/index.html"
@@ -66,7 +64,7 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @login_required
-def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
+def service_detail(request: AuthedRequest, service_id: int) -> HttpResponse:
     service = selectors.service_get_for_user(user=request.user, service_id=service_id)
     schedules = list(service.schedules.all())
     rules = []
@@ -99,10 +97,11 @@ def _month_context(year: int, month: int) -> dict[str, object]:
 
 
 @login_required
-def service_calendar(request: HttpRequest, service_id: int, year: int, month: int) -> HttpResponse:
+def service_calendar(
+    request: AuthedRequest, service_id: int, year: int, month: int
+) -> HttpResponse:
     """A printable month of one service, laid out as the guide's café calendar."""
-    if not 1 <= month <= 12:
-        raise Http404
+    check_year_month(year, month)
     service = selectors.service_get_for_user(user=request.user, service_id=service_id)
     weeks = calendar.month_grid(year, month)
     days = {
@@ -121,11 +120,10 @@ def service_calendar(request: HttpRequest, service_id: int, year: int, month: in
 
 @login_required
 def district_calendar(
-    request: HttpRequest, district_id: int, year: int, month: int
+    request: AuthedRequest, district_id: int, year: int, month: int
 ) -> HttpResponse:
     """A printable month of every service of one district."""
-    if not 1 <= month <= 12:
-        raise Http404
+    check_year_month(year, month)
     district = selectors.district_get_for_user(user=request.user, district_id=district_id)
     services_ = list(selectors.district_services(user=request.user, district=district))
     weeks = calendar.month_grid(year, month)
@@ -140,14 +138,14 @@ def district_calendar(
 
 
 @login_required
-def service_ics(request: HttpRequest, service_id: int) -> HttpResponse:
+def service_ics(request: AuthedRequest, service_id: int) -> HttpResponse:
     service = selectors.service_get_for_user(user=request.user, service_id=service_id)
     body = ics.feed(f"{service.name}（chiiki）", [service], today=timezone.localdate())
     return _ics_response(body, f"service-{service.pk}.ics")
 
 
 @login_required
-def district_ics(request: HttpRequest, district_id: int) -> HttpResponse:
+def district_ics(request: AuthedRequest, district_id: int) -> HttpResponse:
     district = selectors.district_get_for_user(user=request.user, district_id=district_id)
     services_ = list(selectors.district_services(user=request.user, district=district))
     body = ics.feed(
@@ -163,7 +161,7 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
-def district_sheet(request: HttpRequest, district_id: int) -> HttpResponse:
+def district_sheet(request: AuthedRequest, district_id: int) -> HttpResponse:
     """わがまちこんなとこシート: the page, with the coordinator's form for good points and
     problems."""
     context = selectors.district_sheet(user=request.user, district_id=district_id)
@@ -194,7 +192,7 @@ def district_sheet(request: HttpRequest, district_id: int) -> HttpResponse:
 
 
 @login_required
-def district_sheet_pdf(request: HttpRequest, district_id: int) -> HttpResponse:
+def district_sheet_pdf(request: AuthedRequest, district_id: int) -> HttpResponse:
     context = selectors.district_sheet(user=request.user, district_id=district_id)
     context["printed_on"] = timezone.localdate()
     pdf = render_pdf("resources/sheet_pdf.html", context)
@@ -204,7 +202,7 @@ def district_sheet_pdf(request: HttpRequest, district_id: int) -> HttpResponse:
 
 
 @login_required
-def coverage(request: HttpRequest) -> HttpResponse:
+def coverage(request: AuthedRequest) -> HttpResponse:
     """Districts × categories: how many resources, how many older people, what is missing."""
     rows, terms = selectors.coverage_for_user(user=request.user)
     heat = {
@@ -221,9 +219,9 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def near_person(request: HttpRequest, person_id: int) -> HttpResponse:
+def near_person(request: AuthedRequest, person_id: int) -> HttpResponse:
     """Partial for the person's page: what is open near this person in the next 7 days."""
     person, nearby = selectors.services_near_person(
-        user=request.user, person_id=person_id, today=timezone.localdate(), request=request
+        user=request.user, person_id=person_id, today=timezone.localdate()
     )
     return render(request, "resources/near.html", {"person": person, "nearby": nearby})

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import File, Router, Status, UploadedFile
 
-from chiiki.accounts import permissions
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
+from chiiki.accounts.http import AuthedRequest
+from chiiki.core.params import ApiId
 from chiiki.core.tabular import TableError
 from chiiki.surveys import answers, rules, scoring, selectors, services
 from chiiki.surveys.schemas import AggregateOut, Detail, ImportErrorOut, ImportOut, SurveyOut
@@ -33,7 +35,7 @@ def _errors(errors: list[answers.CellError], count: int) -> dict[str, Any]:
 
 
 @router.get("", response={200: list[SurveyOut], 403: Detail})
-def survey_list(request: HttpRequest) -> Any:
+def survey_list(request: AuthedRequest) -> Any:
     return [
         {
             "id": s.pk,
@@ -48,7 +50,7 @@ def survey_list(request: HttpRequest) -> Any:
 
 
 @router.get("/{survey_id}/aggregate", response={200: AggregateOut, 403: Detail})
-def survey_aggregate(request: HttpRequest, survey_id: int, by: str = "life_area") -> Any:
+def survey_aggregate(request: AuthedRequest, survey_id: ApiId, by: str = "life_area") -> Any:
     """Rates with Wilson 95% intervals by life_area, district, sex or age_band, or two of them
     (``by=life_area,sex``; the group reads 「北部 / 女」); cells under 10 respondents suppressed."""
     survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
@@ -87,12 +89,11 @@ def survey_aggregate(request: HttpRequest, survey_id: int, by: str = "life_area"
 
 
 @router.post("/{survey_id}/import", response={200: ImportOut, 400: ImportErrorOut, 403: Detail})
-def survey_import(request: HttpRequest, survey_id: int, file: UploadedFile = File(...)) -> Any:  # noqa: B008
+def survey_import(request: AuthedRequest, survey_id: ApiId, file: UploadedFile = File(...)) -> Any:  # noqa: B008
     """Import answers (same files as the web upload); all or nothing, idempotent."""
-    permissions.require(
-        permissions.can_import_surveys(request.user), "調査を取り込む権限がありません"
+    survey = selectors.survey_get_for_user(
+        user=request.user, survey_id=survey_id, cap=Cap.SURVEY_IMPORT
     )
-    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
     result = services.survey_import(
         user=request.user,
         survey=survey,
@@ -114,11 +115,9 @@ def survey_import(request: HttpRequest, survey_id: int, file: UploadedFile = Fil
 
 
 @router.post("/kcl/score", response={200: list[dict[str, Any]], 400: ImportErrorOut, 403: Detail})
-def kcl_score(request: HttpRequest, file: UploadedFile = File(...)) -> Any:  # noqa: B008
+def kcl_score(request: AuthedRequest, file: UploadedFile = File(...)) -> Any:  # noqa: B008
     """Score a file of checklists exactly like `chiiki kcl score` (nothing is stored)."""
-    permissions.require(
-        permissions.can_screen_kcl(request.user), "基本チェックリストを採点する権限がありません"
-    )
+    access.require(request.user, Cap.KCL_SCREEN, "基本チェックリストを採点する権限がありません")
     ruleset = rules.builtin_ruleset(rules.KCL)
     inst = rules.instrument("kcl")
     try:
@@ -141,12 +140,11 @@ def kcl_score(request: HttpRequest, file: UploadedFile = File(...)) -> Any:  # n
 
 
 @router.post("/{survey_id}/mailing", response={200: ImportOut, 400: ImportErrorOut, 403: Detail})
-def survey_mailing(request: HttpRequest, survey_id: int, file: UploadedFile = File(...)) -> Any:  # noqa: B008
+def survey_mailing(request: AuthedRequest, survey_id: ApiId, file: UploadedFile = File(...)) -> Any:  # noqa: B008
     """Import the mailing list (a column 被保険者番号); all or nothing, idempotent."""
-    permissions.require(
-        permissions.can_import_surveys(request.user), "調査を取り込む権限がありません"
+    survey = selectors.survey_get_for_user(
+        user=request.user, survey_id=survey_id, cap=Cap.SURVEY_IMPORT
     )
-    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
     result = services.mailing_import(
         user=request.user, survey=survey, data=file.read(), filename=file.name or ""
     )

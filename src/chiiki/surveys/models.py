@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from chiiki.accounts.access_paths import Paths
 from chiiki.areas.models import District, LifeArea, Municipality, Sex
 from chiiki.people.models import Person
 
@@ -18,6 +19,8 @@ class Survey(models.Model):
     The rule set's YAML is kept with the survey so that its results can always say, and
     reproduce, which rules made them, even after the shipped rule set changes.
     """
+
+    access_paths = Paths(municipality="municipality")
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="surveys")
     instrument = models.CharField(
@@ -103,6 +106,10 @@ class Method(models.TextChoices):
 class Respondent(models.Model):
     """One returned questionnaire: its answers (要配慮個人情報) and the results of the rule set."""
 
+    access_paths = Paths(
+        municipality="survey__municipality", life_area="district__life_area", person="person"
+    )
+
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="respondents")
     key = models.CharField("回答者ID", max_length=40)
     person = models.ForeignKey(
@@ -155,6 +162,10 @@ class Outcome(models.TextChoices):
 class MailingEntry(models.Model):
     """A person the survey was mailed to, with the latest visit outcome for non-respondents."""
 
+    access_paths = Paths(
+        municipality="survey__municipality", life_area="district__life_area", person="person"
+    )
+
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="mailing")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="survey_mailings")
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
@@ -198,6 +209,8 @@ class Visit(models.Model):
 class DistrictOwner(models.Model):
     """The staff member who owns a district's follow-up (佐々町's 地区担当制)."""
 
+    access_paths = Paths(municipality="district__municipality", life_area="district__life_area")
+
     district = models.OneToOneField(District, on_delete=models.CASCADE, related_name="survey_owner")
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owned_districts"
@@ -213,6 +226,12 @@ class DistrictOwner(models.Model):
 
 class Screening(models.Model):
     """A 基本チェックリスト taken at the counter, kept on the person's record with its date."""
+
+    access_paths = Paths(
+        municipality="person__municipality",
+        life_area="person__district__life_area",
+        person="person",
+    )
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="screenings")
     screened_on = models.DateField("実施日")

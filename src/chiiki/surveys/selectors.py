@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.paginator import Page
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from chiiki.accounts import permissions
-from chiiki.accounts.models import AuditAction
-from chiiki.accounts.services import audit_record
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
+from chiiki.accounts.audit import Channel
+from chiiki.accounts.models import Role, User
 from chiiki.areas.models import District
 from chiiki.people.models import CareLevel, Person
 from chiiki.surveys import aggregate, rules
@@ -38,19 +40,22 @@ BY_CHOICES = {
 SEX_LABELS = {"M": "男", "F": "女"}
 
 
-def survey_list_for_user(*, user: Any) -> QuerySet[Survey]:
-    permissions.require(
-        permissions.can_view_survey_results(user), "調査結果を閲覧する権限がありません"
+PAGE_SIZE = 50
+
+
+def survey_list_for_user(*, user: Any, cap: Cap = Cap.SURVEY_RESULTS) -> QuerySet[Survey]:
+    return access.visible(
+        user,
+        cap,
+        Survey.objects.select_related("municipality__prefecture"),
+        "調査結果を閲覧する権限がありません",
     )
-    return Survey.objects.filter(
-        permissions.municipality_filter(user, prefix="municipality__")
-    ).select_related("municipality__prefecture")
 
 
-def survey_get_for_user(*, user: Any, survey_id: int) -> Survey:
-    found = survey_list_for_user(user=user).filter(pk=survey_id).first()
+def survey_get_for_user(*, user: Any, survey_id: int, cap: Cap = Cap.SURVEY_RESULTS) -> Survey:
+    found = survey_list_for_user(user=user, cap=cap).filter(pk=survey_id).first()
     if found is None:
-        raise permissions.PermissionDenied("この調査を閲覧する権限がありません")
+        raise access.PermissionDenied("この調査を閲覧する権限がありません")
     return found
 
 
@@ -118,9 +123,7 @@ def survey_results(
 ) -> ResultTable:
     """Rates by area (or sex, age band), optionally crossed with a second dimension, for each
     risk; cells under ``suppress`` respondents hidden."""
-    permissions.require(
-        permissions.can_view_survey_results(user), "調査結果を閲覧する権限がありません"
-    )
+    access.require(user, Cap.SURVEY_RESULTS, "調査結果を閲覧する権限がありません")
     if by not in BY_CHOICES:
         by = "life_area"
     if then not in BY_CHOICES or then == by:
@@ -213,9 +216,7 @@ class RateRow:
 
 def response_rates(*, user: Any, survey: Survey) -> tuple[list[RateRow], RateRow]:
     """Response rate by district (with its life area) and by method: mail, visit."""
-    permissions.require(
-        permissions.can_view_survey_results(user), "調査結果を閲覧する権限がありません"
-    )
+    access.require(user, Cap.SURVEY_RESULTS, "調査結果を閲覧する権限がありません")
     rows: dict[int, RateRow] = {}
     districts = (
         District.objects.filter(municipality=survey.municipality)
@@ -238,7 +239,7 @@ def response_rates(*, user: Any, survey: Survey) -> tuple[list[RateRow], RateRow
             row.by_visit += 1
         else:
             row.other += 1
-    if not permissions.can_view_survey_answers(user):
+    if not access.can(user, Cap.SURVEY_ANSWERS):
         for r in rows.values():
             r.hidden = 0 < max(r.mailed, r.answered) < SUPPRESS
     total = RateRow(label="全体")
@@ -250,24 +251,61 @@ def response_rates(*, user: Any, survey: Survey) -> tuple[list[RateRow], RateRow
     return list(rows.values()), total
 
 
-def nonrespondent_list(
-    *, user: Any, survey: Survey, district_id: int | None = None
-) -> QuerySet[MailingEntry]:
-    """People mailed who have not answered, in the user's districts, in address order."""
-    permissions.require(
-        permissions.can_manage_survey_visits(user), "未回収者の一覧を閲覧する権限がありません"
-    )
+def _nonrespondents(survey: Survey, district_id: int | None) -> QuerySet[MailingEntry]:
     answered = Respondent.objects.filter(survey=survey, person_id=OuterRef("person_id"))
     qs = (
         MailingEntry.objects.filter(survey=survey)
-        .filter(permissions.district_filter(user, prefix="district__"))
         .exclude(Exists(answered))
         .select_related("person", "district__life_area", "district__survey_owner__staff")
         .order_by("district__life_area__order", "district__order", "person__address", "person_id")
     )
-    if district_id is not None:
-        qs = qs.filter(district_id=district_id)
-    return qs
+    return qs if district_id is None else qs.filter(district_id=district_id)
+
+
+def nonrespondent_page(
+    *, user: Any, survey: Survey, district_id: int | None = None, page: int = 1
+) -> Page[MailingEntry]:
+    """People mailed who have not answered, in the user's districts, in address order: one
+    page, audited as one list read (names, addresses and phones)."""
+    return access.read_page(
+        user,
+        Cap.SURVEY_VISITS,
+        _nonrespondents(survey, district_id),
+        number=page,
+        size=PAGE_SIZE,
+        what="未回収者の一覧",
+        note={"survey": survey.name},
+    )
+
+
+def visit_list_rows(
+    *, user: Any, survey: Survey, district_id: int | None = None
+) -> list[MailingEntry]:
+    """The printed visit list: those still to visit, in address order; printing is a list read
+    on the print channel (names, addresses and phones leave the screen)."""
+    qs = _nonrespondents(survey, district_id).exclude(
+        outcome__in=[Outcome.MOVED, Outcome.DIED, Outcome.REFUSED]
+    )
+    return access.read_rows(
+        user,
+        Cap.SURVEY_VISITS,
+        qs,
+        what="訪問リスト（印刷）",
+        channel=Channel.PRINT,
+        note={"survey": survey.name},
+    )
+
+
+def mailing_entry_for_visit(*, user: Any, survey: Survey, entry_id: int) -> MailingEntry:
+    """The entry a visit is recorded on (the visit itself is audited as the change)."""
+    return access.read_one(
+        user,
+        Cap.SURVEY_VISITS,
+        MailingEntry.objects.filter(survey=survey).select_related("person", "district", "survey"),
+        entry_id,
+        refuse="担当外の人の訪問は記録できません",
+        audit_read=False,
+    )
 
 
 @dataclass
@@ -277,18 +315,36 @@ class NonrespondentSummary:
 
 
 def nonrespondent_summary(*, user: Any, survey: Survey) -> NonrespondentSummary:
-    entries = nonrespondent_list(user=user, survey=survey)
+    """Counts of non-respondents by district (with its owner and the visits' outcomes) and by
+    owner; names nobody."""
+    rows = (
+        access.visible(user, Cap.SURVEY_VISITS, _nonrespondents(survey, None))
+        .order_by()
+        .values(
+            "district_id",
+            "district__name",
+            "district__order",
+            "district__survey_owner__staff__display_name",
+            "district__survey_owner__staff__username",
+            "outcome",
+        )
+        .annotate(n=Count("id"))
+    )
     per: dict[int, list[Any]] = {}
     owners: dict[str, int] = defaultdict(int)
-    for e in entries:
-        owner_obj = getattr(e.district, "survey_owner", None)
-        owner = str(owner_obj.staff) if owner_obj else "（未設定）"
-        slot = per.setdefault(e.district_id, [e.district.name, owner, 0, defaultdict(int)])
-        slot[2] += 1
-        slot[3][Outcome(e.outcome).label] += 1
-        owners[owner] += 1
+    for row in sorted(rows, key=lambda r: (r["district__order"], r["district_id"])):
+        owner = (
+            row["district__survey_owner__staff__display_name"]
+            or row["district__survey_owner__staff__username"]
+            or "（未設定）"
+        )
+        slot = per.setdefault(row["district_id"], [row["district__name"], owner, 0, {}])
+        slot[2] += row["n"]
+        label = Outcome(row["outcome"]).label
+        slot[3][label] = slot[3].get(label, 0) + row["n"]
+        owners[owner] += row["n"]
     return NonrespondentSummary(
-        by_district=[(a, b, c, dict(d)) for a, b, c, d in per.values()],
+        by_district=[(a, b, c, d) for a, b, c, d in per.values()],
         by_owner=sorted(owners.items(), key=lambda kv: -kv[1]),
     )
 
@@ -300,100 +356,117 @@ class FollowUp:
     source: str
 
 
-def followup_list(
-    *, user: Any, survey: Survey | None = None, min_risks: int = 2
-) -> dict[str, list[FollowUp]]:
-    """High-risk people not yet in any service, by district, with the flags that put them here.
-
-    High risk: eligible by their latest checklist, or ``min_risks`` or more needs-survey risks.
-    In a service: an open ServiceEnrolment, or a care level beyond 事業対象者.
-    """
-    permissions.require(
-        permissions.can_view_survey_answers(user), "フォローアップ対象を閲覧する権限がありません"
-    )
+def _followup_people(survey: Survey | None, min_risks: int) -> QuerySet[Person]:
+    """High risk and in no service: eligible by their latest checklist, or ``min_risks`` or
+    more needs-survey risks; in a service means an open ServiceEnrolment or a care level
+    beyond 事業対象者."""
     today = timezone.localdate()
     open_service = ServiceEnrolment.objects.filter(person_id=OuterRef("pk")).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=today)
     )
-    people = (
-        Person.objects.filter(permissions.person_filter(user))
-        .filter(care_level__in=[CareLevel.NONE, CareLevel.PROGRAM_ELIGIBLE])
-        .exclude(Exists(open_service))
+    latest_eligible = Subquery(
+        Screening.objects.filter(person_id=OuterRef("pk"))
+        .order_by("-screened_on", "-id")
+        .values("eligible")[:1]
     )
-    found: dict[int, FollowUp] = {}
-    screened = (
-        Screening.objects.filter(person__in=people)
-        .select_related("person__district__life_area")
-        .order_by("person_id", "-screened_on", "-id")
-    )
-    seen: set[int] = set()
-    criteria = rules.builtin_ruleset(rules.KCL)
-    for s in screened:
-        if s.person_id in seen:
-            continue
-        seen.add(s.person_id)
-        if s.eligible:
-            labels = [
-                criteria.determination(c).label.split(" ")[0]
-                for c in ("c1", "c2", "c3", "c4", "c5", "c6", "c7")
-                if s.results.get(c) == 1
-            ]
-            found[s.person_id] = FollowUp(
-                s.person,
-                [f"事業対象者（{''.join(labels)}）"],
-                f"基本チェックリスト {s.screened_on}",
+    high = Q(kcl_eligible=True)
+    if survey is not None:
+        high |= Q(
+            Exists(
+                Respondent.objects.filter(
+                    survey=survey, person_id=OuterRef("pk"), risk_count__gte=min_risks
+                )
             )
+        )
+    return (
+        Person.objects.filter(care_level__in=[CareLevel.NONE, CareLevel.PROGRAM_ELIGIBLE])
+        .exclude(Exists(open_service))
+        .annotate(kcl_eligible=latest_eligible)
+        .filter(high)
+        .select_related("district__life_area")
+        .order_by("district__life_area__order", "district__order", "family_kana", "pk")
+    )
+
+
+def followup_page(
+    *,
+    user: Any,
+    survey: Survey | None = None,
+    district_id: int | None = None,
+    page: int = 1,
+    min_risks: int = 2,
+) -> tuple[Page[Person], list[FollowUp]]:
+    """One page of high-risk people not yet in any service, in district order, each with the
+    flags that put them here; the page is one audited list read (names beside health flags)."""
+    qs = _followup_people(survey, min_risks)
+    if district_id is not None:
+        qs = qs.filter(district_id=district_id)
+    shown = access.read_page(
+        user,
+        Cap.SURVEY_FOLLOWUP,
+        qs,
+        number=page,
+        size=PAGE_SIZE,
+        what="フォローアップ対象",
+        note={"survey": survey.name} if survey else None,
+    )
+    people = list(shown.object_list)
+    ids = [p.pk for p in people]
+    criteria = rules.builtin_ruleset(rules.KCL)
+    latest: dict[int, Screening] = {}
+    for s in Screening.objects.filter(person_id__in=ids).order_by(
+        "person_id", "-screened_on", "-id"
+    ):
+        latest.setdefault(s.person_id, s)
+    risks: dict[int, list[str]] = {}
     if survey is not None:
         names = {d.id: d.label for d in survey_ruleset(survey).determinations}
         for r in Respondent.objects.filter(
-            survey=survey, person__in=people, risk_count__gte=min_risks
-        ).select_related("person__district__life_area"):
-            flags = [names[k] for k, v in r.results.items() if v == 1 and k in names]
-            if r.person is None:
-                continue
-            if r.person.pk in found:
-                found[r.person.pk].flags += flags
-                found[r.person.pk].source += f"・{survey.name}"
-            else:
-                found[r.person.pk] = FollowUp(r.person, flags, survey.name)
-    grouped: dict[str, list[FollowUp]] = defaultdict(list)
-    for f in sorted(
-        found.values(), key=lambda f: (f.person.district.order, f.person.family_kana, f.person.pk)
-    ):
-        grouped[f"{f.person.district.life_area.name} {f.person.district.name}"].append(f)
-    return dict(grouped)
+            survey=survey, person_id__in=ids, risk_count__gte=min_risks
+        ):
+            if r.person_id is not None:
+                risks[r.person_id] = [
+                    names[k] for k, v in r.results.items() if v == 1 and k in names
+                ]
+    items: list[FollowUp] = []
+    for p in people:
+        flags, sources = [], []
+        last = latest.get(p.pk)
+        if last is not None and last.eligible:
+            labels = [
+                criteria.determination(c).label.split(" ")[0]
+                for c in ("c1", "c2", "c3", "c4", "c5", "c6", "c7")
+                if last.results.get(c) == 1
+            ]
+            flags.append(f"事業対象者（{''.join(labels)}）")
+            sources.append(f"基本チェックリスト {last.screened_on}")
+        if p.pk in risks and survey is not None:
+            flags += risks[p.pk]
+            sources.append(survey.name)
+        items.append(FollowUp(p, flags, "・".join(sources)))
+    return shown, items
 
 
 def screening_list_for_person(*, user: Any, person: Person) -> QuerySet[Screening]:
-    permissions.require(
-        permissions.can_view_survey_answers(user), "健康情報を閲覧する権限がありません"
-    )
-    return Screening.objects.filter(person=person).filter(
-        person__in=Person.objects.filter(permissions.person_filter(user))
+    """The checklists on a person's record (shown on the counter page, whose opening of the
+    person is audited)."""
+    return access.visible(
+        user,
+        Cap.SURVEY_ANSWERS,
+        Screening.objects.filter(person=person),
+        "健康情報を閲覧する権限がありません",
     )
 
 
-def screening_get_for_user(*, user: Any, screening_id: int, request: Any = None) -> Screening:
+def screening_get_for_user(*, user: Any, screening_id: int) -> Screening:
     """Open one screening (要配慮個人情報): scoped by area, and the read is audited."""
-    permissions.require(
-        permissions.can_view_survey_answers(user), "健康情報を閲覧する権限がありません"
+    return access.read_one(
+        user,
+        Cap.SURVEY_ANSWERS,
+        Screening.objects.select_related("person__district"),
+        screening_id,
+        refuse="この記録を閲覧する権限がありません",
     )
-    found = (
-        Screening.objects.filter(person__in=Person.objects.filter(permissions.person_filter(user)))
-        .select_related("person__district")
-        .filter(pk=screening_id)
-        .first()
-    )
-    if found is None:
-        raise permissions.PermissionDenied("この記録を閲覧する権限がありません")
-    audit_record(
-        user=user,
-        action=AuditAction.READ,
-        obj=found.person,
-        request=request,
-        changes={"screening": found.pk},
-    )
-    return found
 
 
 def latest_survey(*, user: Any) -> Survey | None:
@@ -404,28 +477,9 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def person_in_scope(*, user: Any, person_id: int) -> Person:
-    """A person the user may open, without an audit event (for partial updates of a page whose
-    opening was audited)."""
-    found = (
-        Person.objects.filter(permissions.person_filter(user))
-        .select_related("district")
-        .filter(pk=person_id)
-        .first()
-    )
-    if found is None:
-        raise permissions.PermissionDenied("この人の記録を閲覧する権限がありません")
-    return found
-
-
-def respondent_list_for_user(
-    *, user: Any, survey: Survey, district_id: int | None = None, risk: str = ""
-) -> QuerySet[Respondent]:
-    """Answer sheets (health data) of the user's districts; listing is not audited, opening is."""
-    permissions.require(permissions.can_view_survey_answers(user), "回答を閲覧する権限がありません")
+def _respondents(survey: Survey, district_id: int | None, risk: str) -> QuerySet[Respondent]:
     qs = (
         Respondent.objects.filter(survey=survey)
-        .filter(permissions.district_filter(user, prefix="district__"))
         .select_related("person", "district__life_area")
         .order_by("district__life_area__order", "district__order", "key")
     )
@@ -436,18 +490,56 @@ def respondent_list_for_user(
     return qs
 
 
-def respondent_get_for_user(
-    *, user: Any, survey: Survey, respondent_id: int, request: Any = None
-) -> Respondent:
-    """Open one answer sheet: scoped by area, and the read is audited."""
-    found = respondent_list_for_user(user=user, survey=survey).filter(pk=respondent_id).first()
-    if found is None:
-        raise permissions.PermissionDenied("この回答を閲覧する権限がありません")
-    audit_record(
-        user=user,
-        action=AuditAction.READ,
-        obj=found,
-        request=request,
-        changes={"survey": survey.name, "person_id": found.person_id},
+def respondent_page(
+    *, user: Any, survey: Survey, district_id: int | None = None, risk: str = "", page: int = 1
+) -> Page[Respondent]:
+    """Answer sheets (health data) of the user's districts, one page; audited as a list read."""
+    note: dict[str, Any] = {"survey": survey.name}
+    if risk:
+        note["risk"] = risk
+    return access.read_page(
+        user,
+        Cap.SURVEY_ANSWERS,
+        _respondents(survey, district_id, risk),
+        number=page,
+        size=PAGE_SIZE,
+        what="回答者の一覧",
+        note=note,
     )
-    return found
+
+
+def respondent_get_for_user(*, user: Any, survey: Survey, respondent_id: int) -> Respondent:
+    """Open one answer sheet: scoped by area, and the read is audited."""
+    return access.read_one(
+        user,
+        Cap.SURVEY_ANSWERS,
+        _respondents(survey, None, ""),
+        respondent_id,
+        refuse="この回答を閲覧する権限がありません",
+        note={"survey": survey.name},
+    )
+
+
+def district_owner_choices(*, user: Any) -> tuple[list[User], list[District]]:
+    """The municipality's staff who may own a district's follow-up, and its districts."""
+    staff = access.visible(
+        user,
+        Cap.SURVEY_IMPORT,
+        User.objects.filter(
+            is_active=True, role__in=[Role.SUPPORT_CENTER, Role.MUNICIPAL, Role.ADMINISTRATOR]
+        ).order_by("username"),
+        "地区担当を設定する権限がありません",
+    )
+    districts = access.visible(
+        user,
+        Cap.SURVEY_IMPORT,
+        District.objects.select_related("life_area", "survey_owner").order_by(
+            "life_area__order", "order", "code"
+        ),
+    )
+    return list(staff), list(districts)
+
+
+def survey_for_system(*, survey_id: int) -> Survey | None:
+    """A survey by id, for the commands the operator runs on the server."""
+    return Survey.objects.select_related("municipality").filter(pk=survey_id).first()

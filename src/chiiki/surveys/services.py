@@ -13,9 +13,9 @@ import polars as pl
 from django.db import transaction
 from django.utils.timezone import now as timezone_now
 
-from chiiki.accounts import permissions
+from chiiki.accounts import access, audit
+from chiiki.accounts.access import Cap
 from chiiki.accounts.models import AuditAction
-from chiiki.accounts.services import AuditEntry, audit_record, audit_record_many
 from chiiki.areas.models import District, LifeArea, Municipality
 from chiiki.core.tabular import TableError
 from chiiki.core.text import fold
@@ -60,10 +60,11 @@ def ruleset_yaml(*, municipality: Municipality | None, name: str) -> str:
         own = MunicipalRuleSet.objects.filter(municipality=municipality, name=name).first()
         if own is not None:
             return own.yaml
-    path = rules.RULESET_DIR / f"{name}.yaml"
-    if not path.exists():
-        raise rules.RuleSetError(f"判定ルール {name!r} はありません")
-    return path.read_text(encoding="utf-8")
+    # A name, never a path: only the shipped rule sets are read from disk.
+    shipped = {path.stem: path for path in rules.RULESET_DIR.glob("*.yaml")}
+    if name not in shipped:
+        raise rules.RuleSetError(f"判定ルール {name[:40]!r} はありません")
+    return shipped[name].read_text(encoding="utf-8")
 
 
 def survey_ruleset(survey: Survey) -> rules.RuleSet:
@@ -75,7 +76,8 @@ def municipal_ruleset_save(
     *, user: Any, municipality: Municipality, yaml_text: str
 ) -> MunicipalRuleSet:
     """Keep a municipality's edited rule set (checked first: a broken one is refused)."""
-    permissions.require(user is None or permissions.can_import_surveys(user))
+    if user is not None:
+        access.require_reach(user, Cap.SURVEY_IMPORT, municipality)
     ruleset = rules.ruleset_from_yaml(yaml_text)
     obj, _ = MunicipalRuleSet.objects.update_or_create(
         municipality=municipality, name=ruleset.name, defaults={"yaml": yaml_text}
@@ -94,10 +96,9 @@ def survey_create(
     ruleset_name: str = rules.NEEDS_DEFAULT,
     mailed_on: dt.date | None = None,
 ) -> Survey:
-    permissions.require(user is None or permissions.can_import_surveys(user))
-    if user is not None:
-        permissions.require(
-            user.municipality_id == municipality.pk, "他の市町村の調査は作成できません"
+    if user is not None:  # None: the system (the demo)
+        access.require_reach(
+            user, Cap.SURVEY_IMPORT, municipality, "調査を作成する権限がありません"
         )
     text = ruleset_yaml(municipality=municipality, name=ruleset_name)
     ruleset = rules.ruleset_from_yaml(text)
@@ -159,13 +160,8 @@ def _digest(values: dict[str, Any]) -> str:
 
 
 def _check_import_rights(user: Any, survey: Survey) -> None:
-    permissions.require(
-        user is None or permissions.can_import_surveys(user), "調査を取り込む権限がありません"
-    )
-    if user is not None:
-        permissions.require(
-            user.municipality_id == survey.municipality_id, "他の市町村の調査には取り込めません"
-        )
+    if user is not None:  # None: the system (the CLI on the server, the demo)
+        access.require_reach(user, Cap.SURVEY_IMPORT, survey, "調査を取り込む権限がありません")
 
 
 def survey_import(
@@ -334,17 +330,18 @@ def _write_respondents(
     )
     result.created, result.updated = len(new), len(changed)
     # Health answers are 要配慮個人情報: every stored or changed answer sheet is in the trail.
-    audit_record_many(
+    audit.record_many(
         user=user,
         model="surveys.respondent",
         channel=channel,
         entries=(
-            AuditEntry(
+            audit.Entry(
                 action,
                 r.pk,
                 f"{survey.name} {r.key}",
                 survey.municipality_id,
                 {"survey": survey.name, "person_id": r.person_id},
+                person_ids=(r.person_id,) if r.person_id else (),
             )
             for action, group in ((AuditAction.CREATE, new), (AuditAction.UPDATE, changed))
             for r in group
@@ -430,26 +427,18 @@ def visit_record(
     outcome: str,
     visited_on: dt.date,
     note: str = "",
-    request: Any = None,
 ) -> Visit:
     """Record a visit to a non-respondent; the entry keeps the latest outcome."""
-    permissions.require(
-        permissions.can_manage_survey_visits(user), "訪問を記録する権限がありません"
-    )
-    permissions.require(
-        Person.objects.filter(permissions.person_filter(user)).filter(pk=entry.person_id).exists(),
-        "担当外の人の訪問は記録できません",
-    )
+    access.require_reach(user, Cap.SURVEY_VISITS, entry, "担当外の人の訪問は記録できません")
     visit = Visit(entry=entry, outcome=outcome, visited_on=visited_on, staff=user, note=note)
     visit.full_clean(exclude=["entry", "staff"])
     visit.save()
     entry.outcome = outcome
     entry.save(update_fields=["outcome"])
-    audit_record(
-        user=user,
-        action=AuditAction.UPDATE,
-        obj=entry.person,
-        request=request,
+    access.audit_write(
+        user,
+        AuditAction.UPDATE,
+        entry,
         changes={"survey_visit": [None, f"{entry.survey.name}: {Outcome(outcome).label}"]},
     )
     return visit
@@ -458,11 +447,8 @@ def visit_record(
 def district_owner_set(*, district: District, staff: Any, user: Any = None) -> DistrictOwner | None:
     """Give a district's follow-up to a staff member of the same municipality (None: nobody)."""
     if user is not None:
-        permissions.require(
-            permissions.can_import_surveys(user), "地区担当を設定する権限がありません"
-        )
-        permissions.require(
-            user.municipality_id == district.municipality_id, "他の市町村の地区です"
+        access.require_reach(
+            user, Cap.SURVEY_IMPORT, district, "地区担当を設定する権限がありません"
         )
     if staff is None:
         DistrictOwner.objects.filter(district=district).delete()
@@ -512,19 +498,10 @@ def screening_create(
     height_cm: Decimal | None,
     weight_kg: Decimal | None,
     screened_on: dt.date,
-    request: Any = None,
-    channel: str = "web",
 ) -> Screening:
     """Save a counter checklist to the person's record (audited: health data)."""
-    permissions.require(
-        user is None or permissions.can_screen_kcl(user),
-        "基本チェックリストを記録する権限がありません",
-    )
-    if user is not None:
-        permissions.require(
-            Person.objects.filter(permissions.person_filter(user)).filter(pk=person.pk).exists(),
-            "担当外の人の記録には保存できません",
-        )
+    if user is not None:  # None: the system (the demo)
+        access.require_reach(user, Cap.KCL_SCREEN, person, "担当外の人の記録には保存できません")
     result = kcl_evaluate(answers_by_item=answers_by_item, height_cm=height_cm, weight_kg=weight_kg)
     results = {k: result[k] for k in scoring.KCL_RESULT_COLUMNS}
     screening = Screening(
@@ -541,12 +518,10 @@ def screening_create(
     screening.full_clean(exclude=["person", "staff"])
     screening.save()
     if user is not None:
-        audit_record(
-            user=user,
-            action=AuditAction.CREATE,
-            obj=person,
-            request=request,
-            channel=channel,
+        access.audit_write(
+            user,
+            AuditAction.CREATE,
+            screening,
             changes={"screening": [None, f"基本チェックリスト {screened_on.isoformat()}"]},
         )
     return screening
@@ -606,42 +581,17 @@ def survey_rescore(*, user: Any, survey: Survey, ruleset_name: str) -> int:
 
 
 @transaction.atomic
-def program_eligible_register(*, user: Any, person: Person, request: Any = None) -> Person:
+def program_eligible_register(*, user: Any, person: Person) -> Person:
     """Record a person as 事業対象者 after an eligible checklist (the 佐々町 counter route).
 
     Only from 'no certification': a certified person keeps their care level.
     """
     from chiiki.people.services import person_update
 
-    permissions.require(permissions.can_screen_kcl(user), "事業対象者を登録する権限がありません")
+    access.require_reach(user, Cap.KCL_SCREEN, person, "事業対象者を登録する権限がありません")
     latest = Screening.objects.filter(person=person).order_by("-screened_on", "-id").first()
     if latest is None or latest.eligible is not True:
         raise ValueError("直近の基本チェックリストで事業対象者に該当していません")
     if person.care_level != CareLevel.NONE:
         raise ValueError(f"すでに{person.get_care_level_display()}です")
-    return person_update(
-        user=user, person=person, request=request, care_level=CareLevel.PROGRAM_ELIGIBLE
-    )
-
-
-def visit_list_audit(
-    *, user: Any, survey: Survey, entries: list[MailingEntry], request: Any = None
-) -> int:
-    """A printed visit list carries names, addresses and phones off the screen: one EXPORT
-    event per person on it."""
-    audit_record_many(
-        user=user,
-        model="people.person",
-        request=request,
-        entries=(
-            AuditEntry(
-                AuditAction.EXPORT,
-                e.person_id,
-                str(e.person),
-                survey.municipality_id,
-                {"visit_list": survey.name},
-            )
-            for e in entries
-        ),
-    )
-    return len(entries)
+    return person_update(user=user, person=person, care_level=CareLevel.PROGRAM_ELIGIBLE)

@@ -7,14 +7,16 @@ from typing import Any, cast
 import polars as pl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from chiiki.accounts import permissions
-from chiiki.accounts.models import AuditAction
-from chiiki.accounts.services import AuditEntry, audit_record_many
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
+from chiiki.accounts.http import AuthedRequest
 from chiiki.areas.models import Municipality
+from chiiki.areas.selectors import district_list_for_user
+from chiiki.core.params import Params
 from chiiki.core.pdf import render_pdf
 from chiiki.core.tabular import safe_cell
 from chiiki.people import selectors as people_selectors
@@ -28,23 +30,24 @@ from chiiki.surveys.forms import (
     SurveyCreateForm,
     VisitForm,
 )
-from chiiki.surveys.models import MailingEntry, Outcome
+from chiiki.surveys.models import Outcome
 from chiiki.surveys.rules import RuleSetError
 
 
-def _htmx(request: HttpRequest) -> bool:
+def _htmx(request: AuthedRequest) -> bool:
     """django-htmx's request.htmx, typed."""
     return bool(getattr(request, "htmx", False))
 
 
-def _municipality(request: HttpRequest) -> Municipality:
+def _municipality(request: AuthedRequest) -> Municipality:
     municipality = getattr(request.user, "municipality", None)
-    permissions.require(municipality is not None, "市町村に属するユーザーだけが行えます")
+    if municipality is None:
+        raise access.PermissionDenied("市町村に属するユーザーだけが行えます")
     return cast(Municipality, municipality)
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     user = request.user
     surveys = list(
         selectors.survey_list_for_user(user=user)
@@ -54,7 +57,6 @@ def index(request: HttpRequest) -> HttpResponse:
         rulesets=services.ruleset_choices(municipality=getattr(user, "municipality", None)),
     )
     if request.method == "POST":
-        permissions.require(permissions.can_import_surveys(user))
         if form.is_valid():
             try:
                 survey = services.survey_create(
@@ -75,11 +77,11 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "surveys": surveys,
             "form": form,
-            "can_import": permissions.can_import_surveys(user),
-            "can_screen": permissions.can_screen_kcl(user),
-            "can_visit": permissions.can_manage_survey_visits(user),
-            "can_answers": permissions.can_view_survey_answers(user),
-            "can_results": permissions.can_view_survey_results(user),
+            "can_import": access.can(user, Cap.SURVEY_IMPORT),
+            "can_screen": access.can(user, Cap.KCL_SCREEN),
+            "can_visit": access.can(user, Cap.SURVEY_VISITS),
+            "can_answers": access.can(user, Cap.SURVEY_ANSWERS),
+            "can_results": access.can(user, Cap.SURVEY_RESULTS),
         },
     )
 
@@ -122,11 +124,14 @@ def _chart(table: selectors.ResultTable) -> dict[str, Any]:
 
 
 @login_required
-def results(request: HttpRequest, survey_id: int) -> HttpResponse:
+def results(request: AuthedRequest, survey_id: int) -> HttpResponse:
     survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
-    by = request.GET.get("by", "life_area")
+    params = Params(request.GET)
     table = selectors.survey_results(
-        user=request.user, survey=survey, by=by, then=request.GET.get("then", "")
+        user=request.user,
+        survey=survey,
+        by=params.choice("by", selectors.BY_CHOICES, default="life_area"),
+        then=params.choice("then", selectors.BY_CHOICES),
     )
     rows = [
         (
@@ -149,13 +154,13 @@ def results(request: HttpRequest, survey_id: int) -> HttpResponse:
         "suppress": selectors.SUPPRESS,
         "rates": rates,
         "total_rate": total_rate,
-        "can_import": permissions.can_import_surveys(request.user),
-        "can_visit": permissions.can_manage_survey_visits(request.user),
-        "can_answers": permissions.can_view_survey_answers(request.user),
+        "can_import": access.can(request.user, Cap.SURVEY_IMPORT),
+        "can_visit": access.can(request.user, Cap.SURVEY_VISITS),
+        "can_answers": access.can(request.user, Cap.SURVEY_ANSWERS),
         "ruleset_choices": services.ruleset_choices(
             municipality=survey.municipality, instrument=survey.instrument
         )
-        if permissions.can_import_surveys(request.user)
+        if access.can(request.user, Cap.SURVEY_IMPORT)
         else [],
     }
     template = "surveys/results.html#heat" if _htmx(request) else "surveys/results.html"
@@ -163,14 +168,17 @@ def results(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest, survey_id: int, fmt: str) -> HttpResponse:
+def export(request: AuthedRequest, survey_id: int, fmt: str) -> HttpResponse:
     """CSV (UTF-8 with BOM, for Excel) or XLSX of the suppressed results, formula-safe."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
     survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
+    params = Params(request.GET)
     table = selectors.survey_results(
         user=request.user,
         survey=survey,
-        by=request.GET.get("by", "life_area"),
-        then=request.GET.get("then", ""),
+        by=params.choice("by", selectors.BY_CHOICES, default="life_area"),
+        then=params.choice("then", selectors.BY_CHOICES),
     )
     frame = selectors.export_frame(table)
     name = f"survey{survey.pk}_{'_'.join(table.dims)}"
@@ -206,11 +214,10 @@ def export(request: HttpRequest, survey_id: int, fmt: str) -> HttpResponse:
 
 
 @login_required
-def import_answers(request: HttpRequest, survey_id: int) -> HttpResponse:
-    permissions.require(
-        permissions.can_import_surveys(request.user), "調査を取り込む権限がありません"
+def import_answers(request: AuthedRequest, survey_id: int) -> HttpResponse:
+    survey = selectors.survey_get_for_user(
+        user=request.user, survey_id=survey_id, cap=Cap.SURVEY_IMPORT
     )
-    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
     saved = services.column_mapping_for(
         municipality=survey.municipality, instrument=survey.instrument
     )
@@ -266,11 +273,10 @@ def import_answers(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_mailing(request: HttpRequest, survey_id: int) -> HttpResponse:
-    permissions.require(
-        permissions.can_import_surveys(request.user), "調査を取り込む権限がありません"
+def import_mailing(request: AuthedRequest, survey_id: int) -> HttpResponse:
+    survey = selectors.survey_get_for_user(
+        user=request.user, survey_id=survey_id, cap=Cap.SURVEY_IMPORT
     )
-    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
     form = MailingForm(request.POST, request.FILES, prefix="mailing")
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -292,12 +298,14 @@ def import_mailing(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 @login_required
-def nonrespondents(request: HttpRequest, survey_id: int) -> HttpResponse:
-    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
-    district = request.GET.get("district", "")
-    district_id = int(district) if district.isdigit() else None
-    entries = selectors.nonrespondent_list(
-        user=request.user, survey=survey, district_id=district_id
+def nonrespondents(request: AuthedRequest, survey_id: int) -> HttpResponse:
+    survey = selectors.survey_get_for_user(
+        user=request.user, survey_id=survey_id, cap=Cap.SURVEY_VISITS
+    )
+    params = Params(request.GET)
+    district_id = params.id("district")
+    page = selectors.nonrespondent_page(
+        user=request.user, survey=survey, district_id=district_id, page=params.page()
     )
     summary = selectors.nonrespondent_summary(user=request.user, survey=survey)
     rates, total_rate = selectors.response_rates(user=request.user, survey=survey)
@@ -306,10 +314,13 @@ def nonrespondents(request: HttpRequest, survey_id: int) -> HttpResponse:
         "surveys/nonrespondents.html",
         {
             "survey": survey,
-            "entries": entries[:300],
-            "count": entries.count(),
+            "page": page,
+            "entries": page.object_list,
+            "count": page.paginator.count,
             "summary": summary,
             "district_id": district_id,
+            "districts": district_list_for_user(user=request.user, cap=Cap.SURVEY_VISITS),
+            "query_string": f"district={district_id}" if district_id else "",
             "visit_form": VisitForm(),
             "rates": rates,
             "total_rate": total_rate,
@@ -319,16 +330,14 @@ def nonrespondents(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 @login_required
-def visit_list_pdf(request: HttpRequest, survey_id: int) -> HttpResponse:
+def visit_list_pdf(request: AuthedRequest, survey_id: int) -> HttpResponse:
     """The printable visit list, in address order, for the user's districts."""
-    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
-    district = request.GET.get("district", "")
-    entries = selectors.nonrespondent_list(
-        user=request.user, survey=survey, district_id=int(district) if district.isdigit() else None
+    survey = selectors.survey_get_for_user(
+        user=request.user, survey_id=survey_id, cap=Cap.SURVEY_VISITS
     )
-    entries = entries.exclude(outcome__in=[Outcome.MOVED, Outcome.DIED, Outcome.REFUSED])
-    listed = list(entries)
-    services.visit_list_audit(user=request.user, survey=survey, entries=listed, request=request)
+    listed = selectors.visit_list_rows(
+        user=request.user, survey=survey, district_id=Params(request.GET).id("district")
+    )
     pdf = render_pdf(
         "surveys/visit_list_pdf.html",
         {
@@ -345,22 +354,14 @@ def visit_list_pdf(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def visit_record(request: HttpRequest, survey_id: int, entry_id: int) -> HttpResponse:
-    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
-    entry = (
-        selectors.nonrespondent_list(user=request.user, survey=survey).filter(pk=entry_id).first()
+def visit_record(request: AuthedRequest, survey_id: int, entry_id: int) -> HttpResponse:
+    survey = selectors.survey_get_for_user(
+        user=request.user, survey_id=survey_id, cap=Cap.SURVEY_VISITS
     )
-    if entry is None:
-        entry = get_object_or_404(
-            MailingEntry.objects.filter(
-                permissions.district_filter(request.user, prefix="district__")
-            ),
-            pk=entry_id,
-            survey=survey,
-        )
+    entry = selectors.mailing_entry_for_visit(user=request.user, survey=survey, entry_id=entry_id)
     form = VisitForm(request.POST)
     if form.is_valid():
-        services.visit_record(user=request.user, entry=entry, request=request, **form.cleaned_data)
+        services.visit_record(user=request.user, entry=entry, **form.cleaned_data)
         entry.refresh_from_db()
     context = {"e": entry, "survey": survey, "visit_form": form, "outcomes": Outcome.choices}
     if _htmx(request):
@@ -369,52 +370,41 @@ def visit_record(request: HttpRequest, survey_id: int, entry_id: int) -> HttpRes
 
 
 @login_required
-def followup(request: HttpRequest) -> HttpResponse:
-    survey_id = request.GET.get("survey", "")
+def followup(request: AuthedRequest) -> HttpResponse:
+    """High-risk people in no service, by district, paged (50 a page): each page read is one
+    audit event with the people it showed."""
+    params = Params(request.GET)
+    survey_id, district_id = params.id("survey"), params.id("district")
     survey = (
-        selectors.latest_survey(user=request.user)
-        if not survey_id.isdigit()
-        else selectors.survey_get_for_user(user=request.user, survey_id=int(survey_id))
+        selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
+        if survey_id is not None
+        else selectors.latest_survey(user=request.user)
     )
-    groups = selectors.followup_list(user=request.user, survey=survey)
-    # Names beside their risk flags are health data, person by person: each one shown is a read.
-    audit_record_many(
-        user=request.user,
-        model="people.person",
-        request=request,
-        entries=(
-            AuditEntry(
-                AuditAction.READ,
-                f.person.pk,
-                str(f.person),
-                f.person.municipality_id,
-                {"list": "followup"},
-            )
-            for items in groups.values()
-            for f in items
-        ),
+    page, items = selectors.followup_page(
+        user=request.user, survey=survey, district_id=district_id, page=params.page()
     )
+    query = {k: v for k, v in (("survey", survey_id), ("district", district_id)) if v}
     return render(
         request,
         "surveys/followup.html",
         {
-            "groups": groups,
+            "page": page,
+            "items": items,
             "survey": survey,
-            "count": sum(len(v) for v in groups.values()),
+            "count": page.paginator.count,
+            "district_id": district_id,
+            "districts": district_list_for_user(user=request.user, cap=Cap.SURVEY_FOLLOWUP),
             "surveys": selectors.survey_list_for_user(user=request.user).filter(instrument="needs"),
+            "query_string": "&".join(f"{k}={v}" for k, v in query.items()),
         },
     )
 
 
 @login_required
-def kcl_search(request: HttpRequest) -> HttpResponse:
-    permissions.require(
-        permissions.can_screen_kcl(request.user), "基本チェックリストを記録する権限がありません"
-    )
-    query = request.GET.get("q", "").strip()
-    people = (
-        people_selectors.person_list_for_user(user=request.user, query=query)[:30] if query else []
-    )
+def kcl_search(request: AuthedRequest) -> HttpResponse:
+    access.require(request.user, Cap.KCL_SCREEN, "基本チェックリストを記録する権限がありません")
+    query = Params(request.GET).text("q")
+    people = people_selectors.person_pick_list(user=request.user, query=query, cap=Cap.KCL_SCREEN)
     return render(request, "surveys/kcl_search.html", {"people": people, "query": query})
 
 
@@ -436,18 +426,17 @@ def _kcl_result(form: KclForm) -> dict[str, Any] | None:
 
 
 @login_required
-def kcl_counter(request: HttpRequest, person_id: int) -> HttpResponse:
+def kcl_counter(request: AuthedRequest, person_id: int) -> HttpResponse:
     """The checklist at the counter: the result updates as the nurse answers (HTMX)."""
-    permissions.require(
-        permissions.can_screen_kcl(request.user), "基本チェックリストを記録する権限がありません"
-    )
     if _htmx(request):
         # A live preview while the nurse answers: scoped like the full page, whose opening
         # was audited already, without one audit event per click.
-        person = selectors.person_in_scope(user=request.user, person_id=person_id)
+        person = people_selectors.person_in_scope(
+            user=request.user, person_id=person_id, cap=Cap.KCL_SCREEN
+        )
     else:
         person = people_selectors.person_get_for_user(
-            user=request.user, person_id=person_id, request=request
+            user=request.user, person_id=person_id, cap=Cap.KCL_SCREEN
         )
     form = KclForm(request.POST or None)
     result = _kcl_result(form) if request.method == "POST" else None
@@ -459,7 +448,6 @@ def kcl_counter(request: HttpRequest, person_id: int) -> HttpResponse:
             height_cm=form.cleaned_data.get("height_cm"),
             weight_kg=form.cleaned_data.get("weight_kg"),
             screened_on=form.cleaned_data["screened_on"],
-            request=request,
         )
         messages.success(
             request,
@@ -489,10 +477,8 @@ def kcl_counter(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def screening_detail(request: HttpRequest, screening_id: int) -> HttpResponse:
-    screening = selectors.screening_get_for_user(
-        user=request.user, screening_id=screening_id, request=request
-    )
+def screening_detail(request: AuthedRequest, screening_id: int) -> HttpResponse:
+    screening = selectors.screening_get_for_user(user=request.user, screening_id=screening_id)
     answers = [(item, screening.answers.get(item.id)) for item in KCL_ITEMS]
     return render(
         request,
@@ -506,14 +492,12 @@ def screening_detail(request: HttpRequest, screening_id: int) -> HttpResponse:
 
 
 @login_required
-def rulesets(request: HttpRequest) -> HttpResponse:
+def rulesets(request: AuthedRequest) -> HttpResponse:
     """Choose or edit the municipality's rule sets (YAML, checked before it is kept)."""
-    permissions.require(
-        permissions.can_import_surveys(request.user), "判定ルールを編集する権限がありません"
-    )
+    access.require(request.user, Cap.SURVEY_IMPORT, "判定ルールを編集する権限がありません")
     municipality = _municipality(request)
     choices = services.ruleset_choices(municipality=municipality)
-    source = request.GET.get("from", "")
+    source = Params(request.GET).choice("from", [rs.name for rs in choices])
     text = request.POST.get("yaml", "")
     error = ""
     if request.method == "POST":
@@ -538,7 +522,7 @@ def rulesets(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def rescore(request: HttpRequest, survey_id: int) -> HttpResponse:
+def rescore(request: AuthedRequest, survey_id: int) -> HttpResponse:
     survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
     try:
         n = services.survey_rescore(
@@ -554,32 +538,14 @@ def rescore(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 @login_required
-def owners(request: HttpRequest) -> HttpResponse:
+def owners(request: AuthedRequest) -> HttpResponse:
     """Who owns each district's follow-up (佐々町's 地区担当制): one staff member per district."""
-    permissions.require(
-        permissions.can_import_surveys(request.user), "地区担当を設定する権限がありません"
-    )
-    municipality = _municipality(request)
-    from chiiki.accounts.models import Role, User
-    from chiiki.areas.models import District
-
-    staff = list(
-        User.objects.filter(
-            municipality=municipality,
-            is_active=True,
-            role__in=[Role.SUPPORT_CENTER, Role.MUNICIPAL, Role.ADMINISTRATOR],
-        )
-    )
-    districts = list(
-        District.objects.filter(municipality=municipality)
-        .select_related("life_area", "survey_owner")
-        .order_by("life_area__order", "order", "code")
-    )
+    staff, districts = selectors.district_owner_choices(user=request.user)
     if request.method == "POST":
         by_id = {u.pk: u for u in staff}
+        form = Params(request.POST)
         for d in districts:
-            value = request.POST.get(f"district-{d.pk}", "")
-            chosen = by_id.get(int(value)) if value.isdigit() else None
+            chosen = by_id.get(form.id(f"district-{d.pk}") or 0)
             services.district_owner_set(district=d, staff=chosen, user=request.user)
         messages.success(request, "地区担当を保存しました")
         return redirect("surveys:owners")
@@ -589,13 +555,12 @@ def owners(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def kcl_register(request: HttpRequest, person_id: int) -> HttpResponse:
-    permissions.require(
-        permissions.can_screen_kcl(request.user), "事業対象者を登録する権限がありません"
+def kcl_register(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = people_selectors.person_in_scope(
+        user=request.user, person_id=person_id, cap=Cap.KCL_SCREEN
     )
-    person = selectors.person_in_scope(user=request.user, person_id=person_id)
     try:
-        services.program_eligible_register(user=request.user, person=person, request=request)
+        services.program_eligible_register(user=request.user, person=person)
     except ValueError as exc:
         messages.error(request, str(exc))
     else:
@@ -604,36 +569,19 @@ def kcl_register(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def respondents(request: HttpRequest, survey_id: int) -> HttpResponse:
-    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
-    district = request.GET.get("district", "")
-    risk = request.GET.get("risk", "")
-    ruleset = services.survey_ruleset(survey)
-    if risk not in ruleset.determination_ids:
-        risk = ""
-    qs = selectors.respondent_list_for_user(
-        user=request.user,
-        survey=survey,
-        district_id=int(district) if district.isdigit() else None,
-        risk=risk,
+def respondents(request: AuthedRequest, survey_id: int) -> HttpResponse:
+    survey = selectors.survey_get_for_user(
+        user=request.user, survey_id=survey_id, cap=Cap.SURVEY_ANSWERS
     )
-    from django.core.paginator import Paginator
-
-    from chiiki.areas.selectors import district_list_for_user
-
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    if risk:
-        # A list filtered by a risk says of each name that it has that risk: each is a read.
-        audit_record_many(
-            user=request.user,
-            model="surveys.respondent",
-            request=request,
-            entries=(
-                AuditEntry(AuditAction.READ, r.pk, str(r), survey.municipality_id, {"risk": risk})
-                for r in page
-            ),
-        )
+    ruleset = services.survey_ruleset(survey)
+    params = Params(request.GET)
+    district_id = params.id("district")
+    risk = params.choice("risk", ruleset.determination_ids)
+    page = selectors.respondent_page(
+        user=request.user, survey=survey, district_id=district_id, risk=risk, page=params.page()
+    )
     labels = [(d.id, d.label) for d in ruleset.determinations]
+    query = {k: v for k, v in (("district", district_id), ("risk", risk)) if v}
     return render(
         request,
         "surveys/respondents.html",
@@ -642,17 +590,20 @@ def respondents(request: HttpRequest, survey_id: int) -> HttpResponse:
             "page": page,
             "labels": labels,
             "risk": risk,
-            "district": district,
-            "districts": district_list_for_user(user=request.user),
+            "district": str(district_id or ""),
+            "districts": district_list_for_user(user=request.user, cap=Cap.SURVEY_ANSWERS),
+            "query_string": "&".join(f"{k}={v}" for k, v in query.items()),
         },
     )
 
 
 @login_required
-def respondent_detail(request: HttpRequest, survey_id: int, respondent_id: int) -> HttpResponse:
-    survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
+def respondent_detail(request: AuthedRequest, survey_id: int, respondent_id: int) -> HttpResponse:
+    survey = selectors.survey_get_for_user(
+        user=request.user, survey_id=survey_id, cap=Cap.SURVEY_ANSWERS
+    )
     r = selectors.respondent_get_for_user(
-        user=request.user, survey=survey, respondent_id=respondent_id, request=request
+        user=request.user, survey=survey, respondent_id=respondent_id
     )
     inst = services.rules.instrument(survey.instrument)
     answers = [(item, r.answers.get(item.id)) for item in inst.items if item.id in r.answers]

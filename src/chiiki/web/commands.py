@@ -9,7 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chiiki.accounts import audit
 from chiiki.areas.models import Municipality
+from chiiki.areas.selectors import municipality_by_code
 
 
 class ChiikiCommand(BaseCommand):
@@ -29,17 +31,24 @@ class ChiikiCommand(BaseCommand):
                 "-o", "--output", metavar="OUT", help="出力ファイル（省略時は標準出力）"
             )
 
+    def execute(self, *args: Any, **options: Any) -> Any:
+        # Whatever the command reads or writes is recorded in the audit trail as the CLI's.
+        token = audit.bind(channel=audit.Channel.CLI, path=f"chiiki {self._name()}")
+        try:
+            return super().execute(*args, **options)
+        finally:
+            audit.unbind(token)
+
+    def _name(self) -> str:
+        return type(self).__module__.rsplit(".", 1)[-1]
+
     def municipality(self, code: str | None) -> Municipality:
-        qs = Municipality.objects.select_related("prefecture")
-        if code:
-            found = qs.filter(code=code).first()
-            if found is None:
+        found = municipality_by_code(code=code)
+        if found is None:
+            if code:
                 raise CommandError(f"市町村コード {code} は登録されていません")
-            return found
-        found_all = list(qs[:2])
-        if len(found_all) != 1:
             raise CommandError("--municipality で市町村コードを指定してください")
-        return found_all[0]
+        return found
 
     def write_output(self, data: str | bytes, output: str | None) -> None:
         if output:

@@ -5,8 +5,23 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
-from chiiki.accounts import permissions
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
+
+# key, label, URL name, the capability that shows it (None: everyone logged in).
+NAV: tuple[tuple[str, str, str, Cap | None], ...] = (
+    ("dashboard", N_("地域の概況"), "dashboard", Cap.DASHBOARD_VIEW),
+    ("people", N_("人"), "people:list", Cap.PEOPLE_LIST),
+    ("surveys", N_("ニーズ把握"), "surveys:index", Cap.SURVEY_RESULTS),
+    ("resources", N_("地域資源"), "resources:index", Cap.RESOURCES_VIEW),
+    ("mutualaid", N_("助け合い"), "mutualaid:index", Cap.MUTUALAID_MANAGE),
+    ("mutualaid", N_("わたしの活動"), "mutualaid:my", Cap.MUTUALAID_OWN_JOBS),
+    ("population", N_("人口データ"), "areas:population_import", Cap.POPULATION_IMPORT),
+    ("staff", N_("職員"), "web:staff_list", Cap.USERS_MANAGE),
+    ("audit", N_("監査ログ"), "accounts:audit", Cap.AUDIT_VIEW),
+)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -14,22 +29,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {"nav": []}
-    items: list[tuple[str, str, str]] = []
-    if not permissions.can_use_volunteer_page(user):  # a volunteer's home is their own jobs
-        items.append(("dashboard", _("地域の概況"), reverse("dashboard")))
-    if permissions.can_view_people(user):
-        items.append(("people", _("人"), reverse("people:list")))
-    if permissions.can_view_survey_results(user):
-        items.append(("surveys", _("ニーズ把握"), reverse("surveys:index")))
-    items.append(("resources", _("地域資源"), reverse("resources:index")))
-    if permissions.can_manage_mutualaid(user):
-        items.append(("mutualaid", _("助け合い"), reverse("mutualaid:index")))
-    elif permissions.can_use_volunteer_page(user):
-        items.append(("mutualaid", _("わたしの活動"), reverse("mutualaid:my")))
-    if permissions.can_import_population(user):
-        items.append(("population", _("人口データ"), reverse("areas:population_import")))
-    if permissions.can_view_audit(user):
-        items.append(("audit", _("監査ログ"), reverse("accounts:audit")))
+    items = [
+        (key, _(label), reverse(url))
+        for key, label, url, cap in NAV
+        if cap is None or access.can(user, cap)
+    ]
+    if access.can(user, Cap.MUTUALAID_OWN_JOBS):  # a volunteer's home is their own jobs
+        items.sort(key=lambda item: item[0] != "mutualaid")
     current = request.resolver_match.url_name if request.resolver_match else ""
     namespace = request.resolver_match.namespace if request.resolver_match else ""
     return {"nav": items, "nav_current": namespace or current}

@@ -99,22 +99,16 @@ class Command(ChiikiCommand):
             )
 
     def statement(self, options: dict[str, Any]) -> None:
-        from chiiki.accounts.models import AuditAction
-        from chiiki.accounts.services import audit_record
-        from chiiki.mutualaid.selectors import volunteer_statement
-        from chiiki.people.models import Volunteer
+        from chiiki.mutualaid.selectors import volunteer_for_system, volunteer_statement
 
-        volunteer = (
-            Volunteer.objects.filter(pk=_int(str(options["volunteer"]), "--volunteer"))
-            .select_related("person")
-            .first()
+        volunteer = volunteer_for_system(
+            volunteer_id=_int(str(options["volunteer"]), "--volunteer")
         )
         if volunteer is None:
             raise CommandError(f"ボランティア {options['volunteer']} は登録されていません")
         month = self._date(f"{options['month']}-01", "--month")
-        st = volunteer_statement(volunteer=volunteer, month=month)
-        for job in st.jobs:  # the residents' names are personal data: the read is audited
-            audit_record(user=None, action=AuditAction.READ, obj=job.person, channel="cli")
+        # The residents' names are personal data: the statement is an audited list read.
+        st = volunteer_statement(user=None, volunteer=volunteer, month=month)
         jobs = [
             {
                 "request": j.pk,

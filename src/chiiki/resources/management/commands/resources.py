@@ -18,16 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
-from django.db.models import Q
 
-from chiiki.areas.models import District, Municipality
+from chiiki.areas.models import Municipality
 from chiiki.resources import calendar, hsds, taxonomy
-from chiiki.resources.models import Service
 from chiiki.resources.selectors import (
+    district_by_code_or_name,
     service_filter,
     service_records,
     service_summary,
     service_timetable,
+    services_of,
 )
 from chiiki.resources.services import DirectoryImportError, directory_import
 from chiiki.web.commands import ChiikiCommand
@@ -96,14 +96,11 @@ class Command(ChiikiCommand):
             category = term.code
         district_id = None
         if options["district"]:
-            district = District.objects.filter(
-                Q(code=options["district"]) | Q(name=options["district"]),
-                municipality=municipality,
-            ).first()
+            district = district_by_code_or_name(municipality=municipality, text=options["district"])
             if district is None:
                 raise CommandError(f"--district「{options['district']}」は登録されていません")
             district_id = district.pk
-        qs = Service.objects.filter(municipality=municipality).select_related("district")
+        qs = services_of(municipality=municipality)
         found = list(
             service_filter(qs, query=options["query"], category=category, district_id=district_id)[
                 : options["limit"]
@@ -124,7 +121,7 @@ class Command(ChiikiCommand):
         except calendar.ScheduleError as exc:
             raise CommandError(f"--month: {exc}") from exc
         ident = options["service"]
-        qs = Service.objects.filter(municipality=municipality).prefetch_related("schedules")
+        qs = services_of(municipality=municipality)
         if ident.isdigit():
             service = qs.filter(pk=int(ident)).first()
         else:

@@ -9,9 +9,8 @@ import polars as pl
 from django.core.management.base import CommandError, CommandParser
 
 from chiiki.core.tabular import TableError
-from chiiki.surveys import answers, cli, rules, services
+from chiiki.surveys import answers, cli, rules, selectors, services
 from chiiki.surveys.aggregate import age_band_expr, aggregate
-from chiiki.surveys.models import Survey
 from chiiki.surveys.rules import NEEDS_DEFAULT, RuleSet, RuleSetError, builtin_rulesets
 from chiiki.surveys.scoring import active_determinations, output_columns, score
 from chiiki.surveys.sql import compile_sql
@@ -96,7 +95,7 @@ class Command(ChiikiCommand):
 
     def _import(self, options: dict[str, Any]) -> None:
         """Same files and same checks as the web upload; the system user is recorded as (system)."""
-        survey = Survey.objects.filter(pk=options["survey"]).first()
+        survey = selectors.survey_for_system(survey_id=options["survey"])
         if survey is None:
             raise CommandError(f"調査 {options['survey']} はありません")
         path = Path(options["input"])

@@ -1,0 +1,141 @@
+"""Who may do what, and where: the one table of roles × capabilities.
+
+Each capability lists the roles that hold it and, for each role, the scope it reaches:
+
+- ``municipality``: the user's whole municipality;
+- ``areas``: the user's life areas (administrators and municipal staff without areas set:
+  the whole municipality; support-center staff and coordinators without areas: nothing);
+- ``own_record``: the user's own person record (a volunteer);
+- ``own_jobs``: the mutual-aid jobs given to the user (a volunteer);
+- ``prefecture``: aggregates of the municipalities of the user's prefecture, never a person.
+
+Health data (要配慮個人情報: care level, insured number, screening and survey answers) is a
+capability of its own, held by administrators, municipal staff and support-center staff.
+The table is data: `chiiki.accounts.access` reads it, django-rules holds a predicate for
+each entry, and one test walks every persona against every capability.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from types import MappingProxyType
+
+from chiiki.accounts.models import Role
+
+
+class Scope(StrEnum):
+    MUNICIPALITY = "municipality"
+    AREAS = "areas"
+    OWN_RECORD = "own_record"
+    OWN_JOBS = "own_jobs"
+    PREFECTURE = "prefecture"
+
+
+class Cap(StrEnum):
+    # areas
+    DASHBOARD_VIEW = "areas.view_dashboard"
+    POPULATION_IMPORT = "areas.import_population"
+    # accounts
+    AUDIT_VIEW = "accounts.view_audit"
+    USERS_MANAGE = "accounts.manage_users"
+    # people
+    PEOPLE_LIST = "people.list"
+    PEOPLE_VIEW = "people.view"
+    HEALTH_VIEW = "people.view_health"
+    PEOPLE_EDIT = "people.edit"
+    # surveys (ニーズ把握)
+    SURVEY_RESULTS = "surveys.view_results"
+    SURVEY_ANSWERS = "surveys.view_answers"
+    SURVEY_IMPORT = "surveys.import"
+    SURVEY_VISITS = "surveys.visit"
+    SURVEY_FOLLOWUP = "surveys.followup"
+    KCL_SCREEN = "surveys.screen"
+    # resources (地域資源)
+    RESOURCES_VIEW = "resources.view"
+    RESOURCE_GAPS = "resources.view_gaps"
+    RESOURCE_SHEET_EDIT = "resources.edit_sheet"
+    RESOURCES_IMPORT = "resources.import"
+    # mutual aid (助け合い)
+    MUTUALAID_MANAGE = "mutualaid.manage"
+    MUTUALAID_OWN_JOBS = "mutualaid.own_jobs"
+
+
+A, M, S, C, V, P = (
+    Role.ADMINISTRATOR,
+    Role.MUNICIPAL,
+    Role.SUPPORT_CENTER,
+    Role.COORDINATOR,
+    Role.VOLUNTEER,
+    Role.PREFECTURE,
+)
+MUN, AREAS, OWN, JOBS, PREF = (
+    Scope.MUNICIPALITY,
+    Scope.AREAS,
+    Scope.OWN_RECORD,
+    Scope.OWN_JOBS,
+    Scope.PREFECTURE,
+)
+
+# capability -> {role: scope}. A role that is not listed does not hold the capability.
+_TABLE: dict[Cap, dict[Role, Scope]] = {
+    Cap.DASHBOARD_VIEW: {A: MUN, M: MUN, S: MUN, C: MUN, P: PREF},
+    Cap.POPULATION_IMPORT: {A: MUN, M: MUN},
+    Cap.AUDIT_VIEW: {A: MUN},
+    Cap.USERS_MANAGE: {A: MUN},
+    Cap.PEOPLE_LIST: {A: AREAS, M: AREAS, S: AREAS, C: AREAS},
+    Cap.PEOPLE_VIEW: {A: AREAS, M: AREAS, S: AREAS, C: AREAS, V: OWN},
+    Cap.HEALTH_VIEW: {A: AREAS, M: AREAS, S: AREAS},
+    Cap.PEOPLE_EDIT: {A: AREAS, M: AREAS, S: AREAS},
+    Cap.SURVEY_RESULTS: {A: MUN, M: MUN, S: MUN, C: MUN, P: PREF},
+    Cap.SURVEY_ANSWERS: {A: AREAS, M: AREAS, S: AREAS},
+    Cap.SURVEY_IMPORT: {A: MUN, M: MUN},
+    Cap.SURVEY_VISITS: {A: AREAS, M: AREAS, S: AREAS},
+    Cap.SURVEY_FOLLOWUP: {A: AREAS, M: AREAS, S: AREAS},
+    Cap.KCL_SCREEN: {A: AREAS, M: AREAS, S: AREAS},
+    # The directory is public information: everyone of a municipality reads all of it.
+    Cap.RESOURCES_VIEW: {A: MUN, M: MUN, S: MUN, C: MUN, V: MUN, P: PREF},
+    # Coverage gaps count people living alone, district by district.
+    Cap.RESOURCE_GAPS: {A: AREAS, M: AREAS, S: AREAS, C: AREAS},
+    Cap.RESOURCE_SHEET_EDIT: {A: AREAS, M: AREAS, S: AREAS, C: AREAS},
+    Cap.RESOURCES_IMPORT: {A: MUN, M: MUN},
+    Cap.MUTUALAID_MANAGE: {A: AREAS, M: AREAS, S: AREAS, C: AREAS},
+    Cap.MUTUALAID_OWN_JOBS: {V: JOBS},
+}
+
+TABLE = MappingProxyType({cap: MappingProxyType(grants) for cap, grants in _TABLE.items()})
+
+# The roles whose life areas, when none are set, mean "nothing" rather than "everything".
+SCOPED_ROLES = frozenset({Role.SUPPORT_CENTER, Role.COORDINATOR})
+
+LABELS: dict[Cap, str] = {
+    Cap.DASHBOARD_VIEW: "地域の概況を見る",
+    Cap.POPULATION_IMPORT: "人口データを取り込む",
+    Cap.AUDIT_VIEW: "監査ログを見る",
+    Cap.USERS_MANAGE: "職員のアカウントを管理する",
+    Cap.PEOPLE_LIST: "人の一覧を見る",
+    Cap.PEOPLE_VIEW: "人の記録を開く",
+    Cap.HEALTH_VIEW: "健康情報（要介護度・被保険者番号）を見る",
+    Cap.PEOPLE_EDIT: "人を登録・変更する",
+    Cap.SURVEY_RESULTS: "調査結果（集計）を見る",
+    Cap.SURVEY_ANSWERS: "回答・チェックリストを見る",
+    Cap.SURVEY_IMPORT: "調査を取り込む・判定ルールを編集する",
+    Cap.SURVEY_VISITS: "未回収者を訪問する",
+    Cap.SURVEY_FOLLOWUP: "フォローアップ対象を見る",
+    Cap.KCL_SCREEN: "窓口で基本チェックリストを記録する",
+    Cap.RESOURCES_VIEW: "地域資源を見る",
+    Cap.RESOURCE_GAPS: "地域資源の不足状況を見る",
+    Cap.RESOURCE_SHEET_EDIT: "資源シートを編集する",
+    Cap.RESOURCES_IMPORT: "地域資源を取り込む",
+    Cap.MUTUALAID_MANAGE: "助け合いの依頼を扱う",
+    Cap.MUTUALAID_OWN_JOBS: "自分の活動を見る・完了を記録する",
+}
+
+
+def scope_for(cap: Cap, role: str | None) -> Scope | None:
+    """The scope ``role`` reaches with ``cap``, or None when it does not hold it."""
+    if role is None:
+        return None
+    try:
+        return TABLE[cap].get(Role(role))
+    except ValueError:
+        return None

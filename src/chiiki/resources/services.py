@@ -178,33 +178,31 @@ def directory_import(*, municipality: Municipality, records: list[hsds.ServiceRe
     return len(records)
 
 
+_SERVICE_FIELDS = (
+    "name",
+    "alternate_name",
+    "description",
+    "status",
+    "url",
+    "email",
+    "sogo_type",
+    "capacity",
+    "eligibility_description",
+    "fees_description",
+    "pickup",
+    "pickup_note",
+    "closed_on_holidays",
+    "closed_year_end",
+)
+_LOCATION_FIELDS = ("name", "description", "address_1", "city", "state_province", "postal_code")
+
+
 def _import_one(municipality: Municipality, r: hsds.ServiceRecord, districts: dict) -> Service:
-    o = r.organization
-    org = Organization.objects.filter(uuid=o.uuid).first() or Organization(
-        uuid=o.uuid, municipality=municipality
-    )
-    org.name, org.description, org.provider_kind = o.name, o.description, o.provider_kind
-    org.email, org.website = o.email, o.website
-    _saved(org)
+    org = _organization_store(municipality, r.organization)
     service = Service.objects.filter(uuid=r.uuid).first() or Service(
         uuid=r.uuid, municipality=municipality
     )
-    for name in (
-        "name",
-        "alternate_name",
-        "description",
-        "status",
-        "url",
-        "email",
-        "sogo_type",
-        "capacity",
-        "eligibility_description",
-        "fees_description",
-        "pickup",
-        "pickup_note",
-        "closed_on_holidays",
-        "closed_year_end",
-    ):
+    for name in _SERVICE_FIELDS:
         setattr(service, name, getattr(r, name))
     service.organization = org
     service.district = districts.get(r.district_code)
@@ -220,6 +218,24 @@ def _import_one(municipality: Municipality, r: hsds.ServiceRecord, districts: di
         service.at_locations,
     ):
         related.all().delete()
+    _schedules_store(service, r)
+    _contacts_store(service, r)
+    _costs_and_areas_store(service, r, districts)
+    _locations_store(municipality, service, r, org, districts)
+    service_reindex(service=service)
+    return service
+
+
+def _organization_store(municipality: Municipality, o: hsds.OrganizationRecord) -> Organization:
+    org = Organization.objects.filter(uuid=o.uuid).first() or Organization(
+        uuid=o.uuid, municipality=municipality
+    )
+    org.name, org.description, org.provider_kind = o.name, o.description, o.provider_kind
+    org.email, org.website = o.email, o.website
+    return _saved(org)
+
+
+def _schedules_store(service: Service, r: hsds.ServiceRecord) -> None:
     for n, s in enumerate(r.schedules):
         _saved(
             Schedule(
@@ -242,6 +258,10 @@ def _import_one(municipality: Municipality, r: hsds.ServiceRecord, districts: di
                 order=n,
             )
         )
+
+
+def _contacts_store(service: Service, r: hsds.ServiceRecord) -> None:
+    """Contacts and phones, the service's own and each contact's."""
     contact_phones: list[tuple[Contact, hsds.PhoneRecord]] = []
     for c in r.contacts:
         contact = _saved(
@@ -282,6 +302,9 @@ def _import_one(municipality: Municipality, r: hsds.ServiceRecord, districts: di
                 description=p.description,
             )
         )
+
+
+def _costs_and_areas_store(service: Service, r: hsds.ServiceRecord, districts: dict) -> None:
     for cost in r.cost_options:
         _saved(
             CostOption(
@@ -302,19 +325,26 @@ def _import_one(municipality: Municipality, r: hsds.ServiceRecord, districts: di
                 description=a.description,
             )
         )
+
+
+def _locations_store(
+    municipality: Municipality,
+    service: Service,
+    r: hsds.ServiceRecord,
+    org: Organization,
+    districts: dict,
+) -> None:
     for loc in r.locations:
         location = Location.objects.filter(uuid=loc.uuid).first() or Location(
             uuid=loc.uuid, municipality=municipality
         )
-        for name in ("name", "description", "address_1", "city", "state_province", "postal_code"):
+        for name in _LOCATION_FIELDS:
             setattr(location, name, getattr(loc, name))
         location.latitude, location.longitude = loc.latitude, loc.longitude
         location.organization = org
         location.district = districts.get(loc.district_code)
         _saved(location)
         _saved(ServiceAtLocation(uuid=loc.at_uuid, service=service, location=location))
-    service_reindex(service=service)
-    return service
 
 
 @transaction.atomic

@@ -124,18 +124,24 @@ def hsds_services(
     qs = selectors.service_filter(base, query=search)
     total = qs.count()
     chosen = [s.pk for s in qs[(page - 1) * per_page : page * per_page]]
-    records = {
-        r.uuid: r for r in selectors.service_records(municipality_ids=ids, service_ids=chosen)
-    }
-    uuids = dict(Service.objects.filter(pk__in=chosen).values_list("pk", "uuid"))
-    items = [hsds.service_to_hsds(records[str(uuids[pk])]) for pk in chosen]
+    # By primary key, not HSDS id: two municipalities the user sees may hold the same id.
+    # service_records answers in primary-key order; the page keeps the search order.
+    records = selectors.service_records(municipality_ids=ids, service_ids=chosen)
+    by_pk = dict(zip(sorted(chosen), records, strict=True))
+    items = [hsds.service_to_hsds(by_pk[pk]) for pk in chosen]
     return hsds.page(items, total=total, number=page, size=per_page)
 
 
 @hsds_router.get("/services/{service_id}")
 def hsds_service(request: HttpRequest, service_id: str) -> dict[str, Any]:
     ids = _municipality_ids(request)
-    service = Service.objects.filter(municipality_id__in=ids, uuid=_uuid(service_id)).first()
+    # An HSDS id is unique per municipality: a prefecture user who sees several gets the
+    # first municipality's (by code) that holds it.
+    service = (
+        Service.objects.filter(municipality_id__in=ids, uuid=_uuid(service_id))
+        .order_by("municipality__code", "pk")
+        .first()
+    )
     if service is None:
         raise HttpError(404, "サービスが見つかりません")
     (record,) = selectors.service_records(municipality_ids=ids, service_ids=[service.pk])
@@ -155,9 +161,13 @@ def hsds_organizations(request: HttpRequest, page: int = 1, per_page: int = 50) 
 
 @hsds_router.get("/organizations/{organization_id}")
 def hsds_organization(request: HttpRequest, organization_id: str) -> dict[str, Any]:
-    org = Organization.objects.filter(
-        municipality_id__in=_municipality_ids(request), uuid=_uuid(organization_id)
-    ).first()
+    org = (
+        Organization.objects.filter(
+            municipality_id__in=_municipality_ids(request), uuid=_uuid(organization_id)
+        )
+        .order_by("municipality__code", "pk")
+        .first()
+    )
     if org is None:
         raise HttpError(404, "提供団体が見つかりません")
     data = hsds.organization_to_hsds(selectors.organization_record(org))

@@ -18,6 +18,21 @@ from chiiki.areas.models import District, Municipality
 from chiiki.resources import taxonomy
 
 
+# An HSDS id is unique within one municipality, not across them: each municipality holds
+# its own record under the same id, and a lookup by that id always names the municipality.
+def _per_municipality(model: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(
+        fields=["municipality", "uuid"], name=f"resources_{model}_uuid_per_municipality"
+    )
+
+
+# A schedule, contact, phone … belongs to one service: its HSDS id is unique there.
+def _per_service(model: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(
+        fields=["service", "uuid"], name=f"resources_{model}_uuid_per_service"
+    )
+
+
 class SearchChars(models.Model):
     """The folded name and search text split into single characters ("た い そ う"), for the
     one- and two-character queries the trigram index cannot answer: an FTS5 table with the
@@ -34,7 +49,7 @@ class SearchChars(models.Model):
 
 
 class Organization(models.Model):
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="resource_organizations"
     )
@@ -50,13 +65,14 @@ class Organization(models.Model):
         ordering = ["name", "id"]
         verbose_name = "提供団体"
         verbose_name_plural = "提供団体"
+        constraints = [_per_municipality("organization")]
 
     def __str__(self) -> str:
         return self.name
 
 
 class Service(models.Model):
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="resource_services"
     )
@@ -100,6 +116,7 @@ class Service(models.Model):
         ordering = ["name", "id"]
         verbose_name = "地域資源"
         verbose_name_plural = "地域資源"
+        constraints = [_per_municipality("service")]
         indexes = [
             models.Index(fields=["municipality", "district"]),
             # Names starting with a search word are a range on this index, within the
@@ -123,7 +140,7 @@ class Service(models.Model):
 
 
 class Location(models.Model):
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="resource_locations"
     )
@@ -146,13 +163,14 @@ class Location(models.Model):
         ordering = ["name", "id"]
         verbose_name = "場所"
         verbose_name_plural = "場所"
+        constraints = [_per_municipality("location")]
 
     def __str__(self) -> str:
         return self.name
 
 
 class ServiceAtLocation(models.Model):
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="at_locations")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="at_services")
     description = models.TextField(blank=True)
@@ -160,7 +178,8 @@ class ServiceAtLocation(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["service", "location"], name="service_location_once")
+            models.UniqueConstraint(fields=["service", "location"], name="service_location_once"),
+            _per_service("serviceatlocation"),
         ]
 
     def __str__(self) -> str:
@@ -180,7 +199,7 @@ class Schedule(models.Model):
     title) or a closure from ``valid_from`` to ``valid_to`` (``description`` is the reason).
     """
 
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="schedules")
     kind = models.CharField(max_length=10, choices=ScheduleKind.choices, default=ScheduleKind.OPEN)
     freq = models.CharField(max_length=10, blank=True)  # WEEKLY, MONTHLY or "" (one date)
@@ -200,6 +219,7 @@ class Schedule(models.Model):
 
     class Meta:
         ordering = ["service", "order", "id"]
+        constraints = [_per_service("schedule")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.freq} {self.byday} {self.description}".strip()
@@ -229,7 +249,7 @@ class Schedule(models.Model):
 
 
 class Contact(models.Model):
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField("担当者", max_length=200, blank=True)
     title = models.CharField("役職", max_length=200, blank=True)
@@ -238,13 +258,14 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [_per_service("contact")]
 
     def __str__(self) -> str:
         return self.name or self.department
 
 
 class Phone(models.Model):
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     service = models.ForeignKey(
         Service, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
     )
@@ -257,13 +278,19 @@ class Phone(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            _per_service("phone"),
+            models.UniqueConstraint(
+                fields=["contact", "uuid"], name="resources_phone_uuid_per_contact"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number
 
 
 class CostOption(models.Model):
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="cost_options")
     option = models.CharField("区分", max_length=300, blank=True)
     amount = models.PositiveIntegerField("金額（円）", null=True, blank=True)
@@ -271,13 +298,14 @@ class CostOption(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [_per_service("costoption")]
 
     def __str__(self) -> str:
         return f"{self.option} {self.amount}"
 
 
 class ServiceArea(models.Model):
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_areas")
     district = models.ForeignKey(
         District, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -287,6 +315,7 @@ class ServiceArea(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [_per_service("servicearea")]
 
     def __str__(self) -> str:
         return self.name

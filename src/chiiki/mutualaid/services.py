@@ -567,7 +567,10 @@ def request_done(
     """Record the job as done: the fee from the tariff and the volunteer's points, once.
 
     Staff of the district or the volunteer who did the job may record it. Minutes beyond
-    the tariff's maximum, or zero, are refused and nothing changes.
+    the tariff's maximum, or zero, are refused and nothing changes. The day done is today
+    when the volunteer records it; only staff may give ``done_on`` (by default the job's
+    slot, or today if that is still ahead), and never after today nor before the request's
+    week: the points earned expire counting from that day.
     """
     req = (
         HelpRequest.objects.select_related("service", "district", "volunteer")
@@ -584,11 +587,15 @@ def request_done(
     )
     if not own_job:
         _staff_request(user, request_id)
+    elif done_on is not None:
+        raise permissions.PermissionDenied(
+            "実施日を指定できるのは職員だけです（ご本人の記録は今日の日付になります）"
+        )
     try:
         q = quote(req.service.tariff, req.task, actual_minutes)
     except TariffError as exc:
         raise ValidationError({"actual_minutes": str(exc)}) from exc
-    done_on = done_on or req.date or localdate()
+    done_on = _done_on(req, done_on, own_job=own_job)
     req = _move(
         req_id=request_id,
         frm=(Status.CONFIRMED,),
@@ -602,6 +609,25 @@ def request_done(
     )
     points_earn(request=req)
     return req
+
+
+def _done_on(req: HelpRequest, given: dt.date | None, *, own_job: bool) -> dt.date:
+    today = localdate()
+    done_on = today if own_job else (given or min(req.date or today, today))
+    if done_on > today:
+        raise ValidationError(
+            {
+                "done_on": f"実施日（{done_on:%Y-%m-%d}）は今日（{today:%Y-%m-%d}）より後にはできません"
+            }
+        )
+    if done_on < req.week:
+        raise ValidationError(
+            {
+                "done_on": f"実施日（{done_on:%Y-%m-%d}）は依頼の週"
+                f"（{req.week:%Y-%m-%d}から）より前にはできません"
+            }
+        )
+    return done_on
 
 
 @_refuse_when_locked

@@ -18,6 +18,8 @@ from typing import Any, cast
 
 import polars as pl
 
+from chiiki.core import suppression
+
 Z95 = 1.959963984540054
 AGE_BANDS = (65, 70, 75, 80, 85, 90)
 TOTAL_LABEL = "全体"
@@ -77,19 +79,18 @@ def complementary_suppression(
     parents: list[dict[str, str] | None] | None = None,
 ) -> set[tuple[str, ...]]:
     """The groups to hide: those under ``suppress`` (primary), and then enough others that
-    no hidden group can be worked out by subtraction from a published margin (secondary).
+    no hidden group can be worked out by subtraction from a published margin (secondary),
+    as ``core.suppression`` decides it.
 
     A margin is every set of groups that differ in one dimension only (the rest of a row
     or column of a cross, and the whole of a one-way table against its 全体 row), and, for
-    a dimension with a parent (district → life area), the groups under one parent. Whenever
-    a margin holds exactly one hidden group, its smallest visible group is hidden as well;
-    this repeats until no margin has a lone hidden group.
+    a dimension with a parent (district → life area), the groups under one parent; its
+    total is published apart (the 全体 row, the life area's table).
     """
     keys = list(sizes)
     width = len(keys[0]) if keys else 0
     parents = parents or [None] * width
-    hidden = {k for k, n in sizes.items() if n < suppress}
-    margins: list[list[tuple[str, ...]]] = []
+    margins: list[suppression.Margin[tuple[str, ...]]] = []
     for axis in range(width):
         for with_parent in (False, True):
             parent = parents[axis]
@@ -100,18 +101,12 @@ def complementary_suppression(
                 rest = k[:axis] + k[axis + 1 :]
                 key = (*rest, parent.get(k[axis]) if with_parent and parent else None)
                 groups.setdefault(key, []).append(k)
-            margins += [g for g in groups.values() if len(g) > 1]
-    changed = True
-    while changed:
-        changed = False
-        for members in margins:
-            lone = [k for k in members if k in hidden]
-            if len(lone) == 1:
-                visible = sorted((sizes[k], k) for k in members if k not in hidden)
-                if visible:
-                    hidden.add(visible[0][1])
-                    changed = True
-    return hidden
+            # A margin of one group protects nothing here; leaving it out (rather than
+            # pinning its group) keeps the published tables exactly as they were.
+            margins += [suppression.Margin(tuple(g)) for g in groups.values() if len(g) > 1]
+    # Ties between groups of one size go to the first in label order (a missing label last).
+    ordered = dict(sorted(sizes.items(), key=lambda kv: [(v is None, v or "") for v in kv[0]]))
+    return suppression.suppressed(ordered, margins, suppress)
 
 
 def _parents(lf: pl.LazyFrame, by: list[str]) -> list[dict[str, str] | None]:

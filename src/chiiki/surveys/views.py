@@ -313,6 +313,7 @@ def nonrespondents(request: HttpRequest, survey_id: int) -> HttpResponse:
             "visit_form": VisitForm(),
             "rates": rates,
             "total_rate": total_rate,
+            "suppress": selectors.SUPPRESS,
             "outcomes": Outcome.choices,
         },
     )

@@ -227,6 +227,24 @@ def test_a_volunteer_may_mark_only_their_own_confirmed_job_done(aid, personas):
         services.request_done(user=personas["volunteer"], request_id=theirs.pk, actual_minutes=30)
 
 
+def test_only_staff_may_give_the_day_a_job_was_done(aid, personas):
+    officer = personas["officer"]
+    req = new_request(aid, officer, task="weeding", slots=(0,))
+    services.proposal_change(user=officer, request_id=req.pk, volunteer=aid.hanako, slot=0)
+    services.proposal_confirm(user=officer, request_id=req.pk)
+    for day in (dt.date(2099, 12, 31), WEEK):
+        with pytest.raises(PermissionDenied, match="実施日を指定できるのは職員だけです"):
+            services.request_done(
+                user=personas["volunteer"], request_id=req.pk, actual_minutes=30, done_on=day
+            )
+    assert HelpRequest.objects.get(pk=req.pk).status == Status.CONFIRMED
+    done = services.request_done(
+        user=officer, request_id=req.pk, actual_minutes=30, done_on=WEEK + dt.timedelta(days=1)
+    )
+    assert done.done_on == WEEK + dt.timedelta(days=1)
+    assert PointEntry.objects.get(request=req).on == WEEK + dt.timedelta(days=1)
+
+
 def test_the_match_command_proposes_and_explains(aid, personas, capsys):
     new_request(aid, personas["officer"], task="mowing", slots=(1,))
     call_command("mutualaid", "match", "--municipality", "352047", "--week", "2019-06-05")

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 
 import pytest
+from django.utils.timezone import localdate
 
 from chiiki.mutualaid import services
 from chiiki.mutualaid.models import HelpRequest, PointEntry, Status
@@ -226,6 +227,50 @@ def test_the_volunteer_page_is_refused_to_staff_and_staff_pages_to_the_volunteer
     for url in PAGES[1:]:
         assert v.get(url).status_code == 403
     assert v.get("/api/mutualaid/requests").status_code == 403
+
+
+def test_the_volunteers_own_page_records_today_as_the_day_done(aid, personas, client_for):
+    req = _confirmed(aid, personas["officer"], task="weeding")
+    client_for(personas["volunteer"]).post(
+        f"/mutualaid/my/{req.pk}/done/", {"actual_minutes": "40", "done_on": "2099-12-31"}
+    )
+    req.refresh_from_db()
+    assert req.status == Status.DONE and req.done_on == localdate()
+    assert PointEntry.objects.get(request=req).on == localdate()
+
+
+def test_a_volunteer_cannot_date_their_own_job_through_the_staff_route(aid, personas, client_for):
+    req = _confirmed(aid, personas["officer"], task="weeding")
+    response = client_for(personas["volunteer"]).post(
+        f"/mutualaid/requests/{req.pk}/done/", {"actual_minutes": "40", "done_on": "2099-12-31"}
+    )
+    assert response.status_code == 403
+    req.refresh_from_db()
+    assert req.status == Status.CONFIRMED and req.done_on is None
+    assert not PointEntry.objects.filter(request=req).exists()
+
+
+@pytest.mark.parametrize(
+    ("done_on", "expected"),
+    [
+        ("2099-12-31", "より後にはできません"),
+        ("1900-01-01", "依頼の週（2019-06-03から）より前にはできません"),
+        ("2019-06-02", "依頼の週（2019-06-03から）より前にはできません"),
+    ],
+)
+def test_staff_cannot_record_a_day_done_after_today_or_before_the_requests_week(
+    aid, personas, client_for, done_on, expected
+):
+    req = _confirmed(aid, personas["officer"], task="weeding")
+    response = client_for(personas["officer"]).post(
+        f"/mutualaid/requests/{req.pk}/done/",
+        {"actual_minutes": "40", "done_on": done_on},
+        follow=True,
+    )
+    assert "実施日" in response.text and expected in response.text
+    req.refresh_from_db()
+    assert req.status == Status.CONFIRMED and req.done_on is None
+    assert not PointEntry.objects.filter(request=req).exists()
 
 
 def test_the_volunteer_cannot_mark_someone_elses_job_done(aid, personas, client_for):

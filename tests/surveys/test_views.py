@@ -355,9 +355,7 @@ def test_the_non_respondent_page_counts_by_district_and_owner_in_a_fixed_number_
     )
 
 
-def test_small_response_counts_are_hidden_from_roles_without_health_access(
-    survey, personas, client_for
-):
+def test_small_response_counts_are_hidden_alike_from_every_role(survey, personas, client_for):
     from .conftest import needs_csv, needs_rows
 
     services.survey_import(
@@ -367,11 +365,58 @@ def test_small_response_counts_are_hidden_from_roles_without_health_access(
         filename="a.csv",
     )
     url = reverse("surveys:results", args=[survey.pk])
-    pref = client_for(personas["pref"]).get(url).content.decode()
-    rates = pref[pref.index('id="rates"') :]
-    assert "＊" in rates.split("須佐")[1][:300]
-    officer = client_for(personas["officer"]).get(url).content.decode()
-    assert "＊" not in officer[officer.index('id="rates"') :].split("須佐")[1][:300]
+    for name in ("pref", "officer", "nurse"):
+        page = client_for(personas[name]).get(url).content.decode()
+        rates = page[page.index('id="rates"') :]
+        assert "＊" in rates.split("須佐")[1][:300], name
+        # Five answers in all: 全体 is small too, and hidden with them.
+        assert "＊" in rates.split("全体")[1][:300], name
+
+
+def _rates_survey(survey, personas, town):
+    """Answers from 4 people in 須佐 and 30 in each other district, and a mailing to more."""
+    from .conftest import needs_csv, needs_rows
+
+    rows = needs_rows(4, ["須佐"]) + [
+        row
+        for i, name in enumerate(["田万川", "旭", "福栄"])
+        for row in needs_rows(30, [name], seed=i + 2, start=100 * (i + 1))
+    ]
+    services.survey_import(
+        user=personas["officer"], survey=survey, data=needs_csv(rows), filename="a.csv"
+    )
+    for district in (town.n1, town.n2, town.s1, town.s2):
+        for _ in range(3 if district == town.n1 else 40):
+            make_person(district, birth_date=dt.date(1940, 1, 1))
+    services.mailing_from_register(survey=survey, on=dt.date(2025, 11, 1))
+    return survey
+
+
+def test_a_small_districts_counts_cannot_be_worked_out_from_the_rest(
+    survey, personas, town, client_for
+):
+    from chiiki.surveys.selectors import response_rates
+
+    _rates_survey(survey, personas, town)
+    for name in ("officer", "pref", "nurse"):
+        rows, total = response_rates(user=personas[name], survey=survey)
+        by_name = {r.label.split()[-1]: r for r in rows}
+        assert by_name["須佐"].hidden and not total.hidden, name
+        visible = [r for r in rows if not r.hidden]
+        for field in ("mailed", "by_mail", "answered"):
+            # 全体 minus the visible districts is more than 須佐's own figure: another
+            # district is hidden with it.
+            left = getattr(total, field) - sum(getattr(r, field) for r in visible)
+            assert left > getattr(by_name["須佐"], field) > 0, (name, field)
+        # Its life area (北部, on the results page) cannot give it away either.
+        assert by_name["田万川"].hidden
+    page = client_for(personas["officer"]).get(reverse("surveys:results", args=[survey.pk]))
+    rates = page.content.decode().split('id="rates"')[1]
+    assert "＊" in rates.split("須佐")[1][:200] and "＊" in rates.split("田万川")[1][:200]
+    assert "＊" not in rates.split("旭")[1][:200]
+    page = client_for(personas["nurse"]).get(reverse("surveys:nonrespondents", args=[survey.pk]))
+    rates = page.content.decode().split('id="rates"')[1]
+    assert "＊" in rates.split("須佐")[1][:200] and "＊" in rates.split("田万川")[1][:200]
 
 
 def test_municipal_staff_assign_district_owners_and_others_cannot(personas, town, client_for):

@@ -26,7 +26,7 @@ from chiiki.mutualaid.models import (
     slot_label,
 )
 from chiiki.mutualaid.services import service_create
-from chiiki.mutualaid.tariff import quote
+from chiiki.mutualaid.tariff import Tariff, quote
 from chiiki.people.models import CareLevel, Person, Volunteer
 from chiiki.people.services import volunteer_register
 
@@ -122,6 +122,9 @@ def _profiles(
     )
 
 
+_Plan = tuple[HelpRequest, matching.Proposal | None, str]
+
+
 @transaction.atomic
 def build(municipality: Municipality, seed: int) -> None:
     """Add this module's demo data unless it is there already."""
@@ -133,7 +136,6 @@ def build(municipality: Municipality, seed: int) -> None:
     service = service_create(
         municipality=municipality, district=district, name=NAME, started_on=dt.date(2017, 4, 1)
     )
-    tariff = service.tariff
     volunteers = _volunteers(district, rng)
     _profiles(service, volunteers, covered, rng)
     profiles = {
@@ -152,80 +154,117 @@ def build(municipality: Municipality, seed: int) -> None:
     if not regulars:
         return
     neighbours = {d.pk: frozenset(n.pk for n in d.neighbours.all()) for d in covered}
-
+    tariff = service.tariff
     requests: list[HelpRequest] = []
-    plans: list[tuple[HelpRequest, matching.Proposal | None, str]] = []
+    plans: list[_Plan] = []
     for w in range(WEEKS):
         week = FIRST_WEEK + dt.timedelta(weeks=w)
-        season = _season(week)
-        keys = list(TASK_WEIGHTS)
-        weights = [TASK_WEIGHTS[k][season] for k in keys]
-        week_requests = []
-        for _ in range(rng.randint(18, 34)):
-            person_id, district_id, address = rng.choice(regulars)
-            task = rng.choices(keys, weights)[0]
-            slots = sorted(rng.sample(range(SLOT_COUNT), rng.randint(1, 4)))
-            week_requests.append(
-                HelpRequest(
-                    service=service,
-                    person_id=person_id,
-                    task=task,
-                    district_id=district_id,
-                    address=address,
-                    week=week,
-                    preferred_slots=slots,
-                    estimated_minutes=rng.choice([30, 30, 45, 60]),
-                    notes="",
-                    status=Status.REQUESTED,
-                )
-            )
-        engine = [
-            matching.Request(
-                id=i,
-                task=r.task,
-                district=r.district_id,
-                slots=frozenset(r.preferred_slots),
-                tools=frozenset(tariff.tasks[r.task].tools),
-            )
-            for i, r in enumerate(week_requests)
-        ]
-        away = {vid for vid in profiles if rng.random() < 0.08}  # a few away each week
-        vols = [
-            matching.Volunteer(
-                id=vid,
-                skills=frozenset(p.skills),
-                tools=frozenset(p.tools),
-                districts=frozenset(d.pk for d in covered),
-                home=p.volunteer.person.district_id,
-                slots=frozenset(p.availability) if vid not in away else frozenset(),
-                max_jobs=p.max_jobs_per_week,
-            )
-            for vid, p in profiles.items()
-            if p.volunteer.registered_on <= week + dt.timedelta(days=6)
-        ]
-        result = matching.match(
-            engine,
-            vols,
+        week_requests = _week_requests(service, week, regulars, rng)
+        plans += _week_plans(
+            week,
+            tariff,
+            week_requests,
+            profiles,
+            covered,
             neighbours,
-            task_label=tariff.task_label,
-            tool_label=tariff.tool_label,
-            slot_label=slot_label,
-            district_label=lambda d: next((x.name for x in covered if x.pk == d), str(d)),
+            rng,
+            last_weeks=w >= WEEKS - 2,
         )
-        by_request = {p.request: p for p in result.proposals}
-        last_weeks = w >= WEEKS - 2
-        for i, r in enumerate(week_requests):
-            p = by_request.get(i)
-            if p is None:
-                plans.append((r, None, Status.REQUESTED if last_weeks else Status.CANCELLED))
-            elif last_weeks:
-                plans.append(
-                    (r, p, rng.choice([Status.MATCHED, Status.CONFIRMED, Status.CONFIRMED]))
-                )
-            else:
-                plans.append((r, p, Status.CANCELLED if rng.random() < 0.04 else Status.DONE))
         requests.extend(week_requests)
+    _plans_apply(plans, tariff, rng)
+    HelpRequest.objects.bulk_create(requests, batch_size=1000)
+    _events_store(requests)
+    _points_store(requests, tariff, rng)
 
+
+def _week_requests(
+    service: Service, week: dt.date, regulars: list[tuple[int, int, str]], rng: random.Random
+) -> list[HelpRequest]:
+    """The week's requests: 18 to 34 jobs of the season from the regular residents."""
+    season = _season(week)
+    keys = list(TASK_WEIGHTS)
+    weights = [TASK_WEIGHTS[k][season] for k in keys]
+    week_requests = []
+    for _ in range(rng.randint(18, 34)):
+        person_id, district_id, address = rng.choice(regulars)
+        task = rng.choices(keys, weights)[0]
+        slots = sorted(rng.sample(range(SLOT_COUNT), rng.randint(1, 4)))
+        week_requests.append(
+            HelpRequest(
+                service=service,
+                person_id=person_id,
+                task=task,
+                district_id=district_id,
+                address=address,
+                week=week,
+                preferred_slots=slots,
+                estimated_minutes=rng.choice([30, 30, 45, 60]),
+                notes="",
+                status=Status.REQUESTED,
+            )
+        )
+    return week_requests
+
+
+def _week_plans(
+    week: dt.date,
+    tariff: Tariff,
+    week_requests: list[HelpRequest],
+    profiles: dict[int, VolunteerProfile],
+    covered: list[District],
+    neighbours: dict[int, frozenset[int]],
+    rng: random.Random,
+    *,
+    last_weeks: bool,
+) -> list[_Plan]:
+    """Match the week with the engine and decide how far each request got."""
+    engine = [
+        matching.Request(
+            id=i,
+            task=r.task,
+            district=r.district_id,
+            slots=frozenset(r.preferred_slots),
+            tools=frozenset(tariff.tasks[r.task].tools),
+        )
+        for i, r in enumerate(week_requests)
+    ]
+    away = {vid for vid in profiles if rng.random() < 0.08}  # a few away each week
+    vols = [
+        matching.Volunteer(
+            id=vid,
+            skills=frozenset(p.skills),
+            tools=frozenset(p.tools),
+            districts=frozenset(d.pk for d in covered),
+            home=p.volunteer.person.district_id,
+            slots=frozenset(p.availability) if vid not in away else frozenset(),
+            max_jobs=p.max_jobs_per_week,
+        )
+        for vid, p in profiles.items()
+        if p.volunteer.registered_on <= week + dt.timedelta(days=6)
+    ]
+    result = matching.match(
+        engine,
+        vols,
+        neighbours,
+        task_label=tariff.task_label,
+        tool_label=tariff.tool_label,
+        slot_label=slot_label,
+        district_label=lambda d: next((x.name for x in covered if x.pk == d), str(d)),
+    )
+    by_request = {p.request: p for p in result.proposals}
+    plans: list[_Plan] = []
+    for i, r in enumerate(week_requests):
+        p = by_request.get(i)
+        if p is None:
+            plans.append((r, None, Status.REQUESTED if last_weeks else Status.CANCELLED))
+        elif last_weeks:
+            plans.append((r, p, rng.choice([Status.MATCHED, Status.CONFIRMED, Status.CONFIRMED])))
+        else:
+            plans.append((r, p, Status.CANCELLED if rng.random() < 0.04 else Status.DONE))
+    return plans
+
+
+def _plans_apply(plans: list[_Plan], tariff: Tariff, rng: random.Random) -> None:
     for r, p, status in plans:
         r.status = status
         if p is not None and status != Status.CANCELLED:
@@ -237,8 +276,9 @@ def build(municipality: Municipality, seed: int) -> None:
             r.fee_parts = [{"key": x.key, "label": x.label, "amount": x.amount} for x in q.parts]
             r.paid = rng.random() < 0.97
             r.paid_on = r.done_on if r.paid else None
-    HelpRequest.objects.bulk_create(requests, batch_size=1000)
 
+
+def _events_store(requests: list[HelpRequest]) -> None:
     flow = {
         Status.REQUESTED: [Status.REQUESTED],
         Status.MATCHED: [Status.REQUESTED, Status.MATCHED],
@@ -255,6 +295,8 @@ def build(municipality: Municipality, seed: int) -> None:
             )
     RequestEvent.objects.bulk_create(events, batch_size=2000)
 
+
+def _points_store(requests: list[HelpRequest], tariff: Tariff, rng: random.Random) -> None:
     entries = []
     earned: dict[int, int] = {}
     for r in requests:

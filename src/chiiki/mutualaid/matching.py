@@ -241,6 +241,18 @@ def match(
     if not edges:
         return MatchResult((), {r.id: _unserved_reason(False) for r in requests})
 
+    chosen = _solve(edges, volunteers, len(requests), weights)
+    best: dict[int, float] = {}
+    for e in edges:
+        if e.cost < best.get(e.r, math.inf):
+            best[e.r] = e.cost
+    return _result(requests, volunteers, chosen, best, has_candidates, labels)
+
+
+def _solve(
+    edges: list[_Edge], volunteers: Sequence[Volunteer], n_requests: int, weights: Weights
+) -> list[_Edge]:
+    """The edges of the optimal assignment (steps 2 to 4 of ``match``)."""
     # Capacity arcs for the k-th job of each volunteer who has an edge.
     # A volunteer never takes more jobs than they have distinct free slots with edges.
     slots_of: dict[int, set[int]] = defaultdict(set)
@@ -259,7 +271,7 @@ def match(
         dtype=float,
         count=n_y,
     )
-    big = 1.0 + (float(x_cost.max()) + (float(y_cost.max()) if n_y else 0.0)) * (len(requests) + 1)
+    big = 1.0 + (float(x_cost.max()) + (float(y_cost.max()) if n_y else 0.0)) * (n_requests + 1)
     cost = np.concatenate([x_cost - big, y_cost])
 
     # Row blocks: requests, (volunteer, slot) pairs, volunteers.
@@ -267,7 +279,7 @@ def match(
     for e in edges:
         vs_index.setdefault((e.v, e.slot), len(vs_index))
     v_index = {vi: i for i, vi in enumerate(used_v)}
-    n_r, n_vs, n_v = len(requests), len(vs_index), len(used_v)
+    n_r, n_vs, n_v = n_requests, len(vs_index), len(used_v)
     xs = np.arange(n_x)
     rows = np.concatenate(
         [
@@ -304,13 +316,7 @@ def match(
             bounds=Bounds(0, 1),
             integrality=np.ones(n_x + n_y),
         ).x
-    chosen = [edges[i] for i in np.flatnonzero(x[:n_x] > 0.5)]
-
-    best: dict[int, float] = {}
-    for e in edges:
-        if e.cost < best.get(e.r, math.inf):
-            best[e.r] = e.cost
-    return _result(requests, volunteers, chosen, best, has_candidates, labels)
+    return [edges[i] for i in np.flatnonzero(x[:n_x] > 0.5)]
 
 
 def _result(

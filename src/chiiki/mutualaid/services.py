@@ -453,18 +453,31 @@ def matching_run(
     districts = {d.pk: d.name for d in District.objects.filter(municipality=municipality)}
     neighbours = _neighbours(municipality.pk)
     for svc in services:
-        tariff = svc.tariff
-        open_qs = HelpRequest.objects.filter(service=svc, week=week, status=Status.REQUESTED)
-        if user is not None:
-            open_qs = open_qs.filter(permissions.mutualaid_request_filter(user))
-        open_requests = list(open_qs.order_by("created_at", "id"))
-        profiles = list(
-            VolunteerProfile.objects.filter(service=svc, volunteer__active=True)
-            .select_related("volunteer__person")
-            .prefetch_related("districts", "exceptions")
-        )
-        jobs = _week_jobs([p.volunteer_id for p in profiles], week)
-        engine_requests = [
+        _match_service(svc, week, user, districts, neighbours, summary)
+    return summary
+
+
+def _match_service(
+    svc: Service,
+    week: dt.date,
+    user: Any,
+    districts: dict[int, str],
+    neighbours: dict[int, frozenset[int]],
+    summary: dict[str, Any],
+) -> None:
+    """Match one service's open requests of the week and add the outcome to ``summary``."""
+    tariff = svc.tariff
+    open_qs = HelpRequest.objects.filter(service=svc, week=week, status=Status.REQUESTED)
+    if user is not None:
+        open_qs = open_qs.filter(permissions.mutualaid_request_filter(user))
+    open_requests = list(open_qs.order_by("created_at", "id"))
+    profiles = list(
+        VolunteerProfile.objects.filter(service=svc, volunteer__active=True)
+        .select_related("volunteer__person")
+        .prefetch_related("districts", "exceptions")
+    )
+    result = matching.match(
+        [
             matching.Request(
                 id=r.pk,
                 task=r.task,
@@ -473,66 +486,72 @@ def matching_run(
                 tools=frozenset(tariff.tasks[r.task].tools),
             )
             for r in open_requests
-        ]
-        engine_volunteers = [
-            matching.Volunteer(
-                id=p.volunteer_id,
-                skills=frozenset(p.skills),
-                tools=frozenset(p.tools),
-                districts=frozenset(d.pk for d in p.districts.all()),
-                home=p.volunteer.person.district_id,
-                slots=frozenset(_free_slots(p, week)),
-                max_jobs=p.max_jobs_per_week,
-                booked=frozenset(s for s, _ in jobs.get(p.volunteer_id, [])),
-                load=len(jobs.get(p.volunteer_id, [])),
-            )
-            for p in profiles
-        ]
-        result = matching.match(
-            engine_requests,
-            engine_volunteers,
-            neighbours,
-            task_label=tariff.task_label,
-            tool_label=tariff.tool_label,
-            district_label=lambda d: districts.get(d, str(d)),
-            slot_label=slot_label,
+        ],
+        _engine_volunteers(profiles, week),
+        neighbours,
+        task_label=tariff.task_label,
+        tool_label=tariff.tool_label,
+        district_label=lambda d: districts.get(d, str(d)),
+        slot_label=slot_label,
+    )
+    names = {p.volunteer_id: str(p.volunteer.person) for p in profiles}
+    summary["open"] += len(open_requests)
+    _proposals_store(result, names, user, summary)
+    summary["unserved"] += [{"request": rid, "reason": why} for rid, why in result.unserved.items()]
+
+
+def _engine_volunteers(profiles: list[VolunteerProfile], week: dt.date) -> list[matching.Volunteer]:
+    jobs = _week_jobs([p.volunteer_id for p in profiles], week)
+    return [
+        matching.Volunteer(
+            id=p.volunteer_id,
+            skills=frozenset(p.skills),
+            tools=frozenset(p.tools),
+            districts=frozenset(d.pk for d in p.districts.all()),
+            home=p.volunteer.person.district_id,
+            slots=frozenset(_free_slots(p, week)),
+            max_jobs=p.max_jobs_per_week,
+            booked=frozenset(s for s, _ in jobs.get(p.volunteer_id, [])),
+            load=len(jobs.get(p.volunteer_id, [])),
         )
-        names = {p.volunteer_id: str(p.volunteer.person) for p in profiles}
-        summary["open"] += len(open_requests)
-        events: list[RequestEvent] = []
-        for p in result.proposals:
-            changed = HelpRequest.objects.filter(pk=p.request, status=Status.REQUESTED).update(
-                status=Status.MATCHED,
-                volunteer_id=p.volunteer,
-                slot=p.slot,
-                match_reasons=list(p.reasons),
+        for p in profiles
+    ]
+
+
+def _proposals_store(
+    result: matching.MatchResult, names: dict[int, str], user: Any, summary: dict[str, Any]
+) -> None:
+    """Store each proposal (status 提案中) with its reasons, unless taken by hand meanwhile."""
+    events: list[RequestEvent] = []
+    for p in result.proposals:
+        changed = HelpRequest.objects.filter(pk=p.request, status=Status.REQUESTED).update(
+            status=Status.MATCHED,
+            volunteer_id=p.volunteer,
+            slot=p.slot,
+            match_reasons=list(p.reasons),
+        )
+        if not changed:  # taken by hand in the meantime: leave it as the person set it
+            continue
+        events.append(
+            RequestEvent(
+                request_id=p.request,
+                user=_who(user),
+                from_status=Status.REQUESTED,
+                to_status=Status.MATCHED,
+                note=f"自動提案: {names[p.volunteer]}",
             )
-            if not changed:  # taken by hand in the meantime: leave it as the person set it
-                continue
-            events.append(
-                RequestEvent(
-                    request_id=p.request,
-                    user=_who(user),
-                    from_status=Status.REQUESTED,
-                    to_status=Status.MATCHED,
-                    note=f"自動提案: {names[p.volunteer]}",
-                )
-            )
-            summary["served"] += 1
-            summary["proposals"].append(
-                {
-                    "request": p.request,
-                    "volunteer_id": p.volunteer,
-                    "volunteer": names[p.volunteer],
-                    "slot": slot_label(p.slot),
-                    "reasons": list(p.reasons),
-                }
-            )
-        RequestEvent.objects.bulk_create(events, batch_size=1000)
-        summary["unserved"] += [
-            {"request": rid, "reason": why} for rid, why in result.unserved.items()
-        ]
-    return summary
+        )
+        summary["served"] += 1
+        summary["proposals"].append(
+            {
+                "request": p.request,
+                "volunteer_id": p.volunteer,
+                "volunteer": names[p.volunteer],
+                "slot": slot_label(p.slot),
+                "reasons": list(p.reasons),
+            }
+        )
+    RequestEvent.objects.bulk_create(events, batch_size=1000)
 
 
 @_refuse_when_locked
@@ -543,7 +562,10 @@ def request_done(
     """Record the job as done: the fee from the tariff and the volunteer's points, once.
 
     Staff of the district or the volunteer who did the job may record it. Minutes beyond
-    the tariff's maximum, or zero, are refused and nothing changes.
+    the tariff's maximum, or zero, are refused and nothing changes. The day done is today
+    when the volunteer records it; only staff may give ``done_on`` (by default the job's
+    slot, or today if that is still ahead), and never after today nor before the request's
+    week: the points earned expire counting from that day.
     """
     req = (
         HelpRequest.objects.select_related("service", "district", "volunteer")
@@ -560,11 +582,15 @@ def request_done(
     )
     if not own_job:
         _staff_request(user, request_id)
+    elif done_on is not None:
+        raise permissions.PermissionDenied(
+            "実施日を指定できるのは職員だけです（ご本人の記録は今日の日付になります）"
+        )
     try:
         q = quote(req.service.tariff, req.task, actual_minutes)
     except TariffError as exc:
         raise ValidationError({"actual_minutes": str(exc)}) from exc
-    done_on = done_on or req.date or localdate()
+    done_on = _done_on(req, done_on, own_job=own_job)
     req = _move(
         req_id=request_id,
         frm=(Status.CONFIRMED,),
@@ -578,6 +604,25 @@ def request_done(
     )
     points_earn(request=req)
     return req
+
+
+def _done_on(req: HelpRequest, given: dt.date | None, *, own_job: bool) -> dt.date:
+    today = localdate()
+    done_on = today if own_job else (given or min(req.date or today, today))
+    if done_on > today:
+        raise ValidationError(
+            {
+                "done_on": f"実施日（{done_on:%Y-%m-%d}）は今日（{today:%Y-%m-%d}）より後にはできません"
+            }
+        )
+    if done_on < req.week:
+        raise ValidationError(
+            {
+                "done_on": f"実施日（{done_on:%Y-%m-%d}）は依頼の週"
+                f"（{req.week:%Y-%m-%d}から）より前にはできません"
+            }
+        )
+    return done_on
 
 
 @_refuse_when_locked

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from chiiki.accounts import permissions
 from chiiki.accounts.http import AuthedRequest
+from chiiki.core.params import Params
 from chiiki.core.pdf import render_pdf
 from chiiki.core.tabular import safe_cell
 from chiiki.mutualaid import selectors, services
@@ -189,82 +190,105 @@ def request_detail(request: AuthedRequest, request_id: int) -> HttpResponse:
     return render(request, "mutualaid/request_detail.html", context)
 
 
+def _confirm(request: AuthedRequest, request_id: int) -> None:
+    seen = Params(request.POST).id("volunteer")
+    _act(
+        request,
+        lambda: services.proposal_confirm(
+            user=request.user, request_id=request_id, volunteer_id=seen
+        ),
+        "担当を確定しました",
+    )
+
+
+def _reject(request: AuthedRequest, request_id: int) -> None:
+    _act(
+        request,
+        lambda: services.proposal_reject(
+            user=request.user, request_id=request_id, note=request.POST.get("note", "")
+        ),
+        "提案を却下しました",
+    )
+
+
+def _cancel(request: AuthedRequest, request_id: int) -> None:
+    _act(
+        request,
+        lambda: services.request_cancel(
+            user=request.user, request_id=request_id, note=request.POST.get("note", "")
+        ),
+        "依頼を取り消しました",
+    )
+
+
+def _assign(request: AuthedRequest, request_id: int) -> None:
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "ボランティアと時間帯を選んでください")
+        return
+    # Only volunteers registered with a service this user runs can be chosen.
+    volunteer = selectors.volunteer_of_users_services(
+        user=request.user, volunteer_id=form.cleaned_data["volunteer"]
+    )
+    if volunteer is None:
+        messages.error(request, "ボランティアが見つかりません")
+        return
+    _act(
+        request,
+        lambda: services.proposal_change(
+            user=request.user,
+            request_id=request_id,
+            volunteer=volunteer,
+            slot=form.cleaned_data["slot"],
+        ),
+        "担当を変更しました（提案中）",
+    )
+
+
+def _done(request: AuthedRequest, request_id: int) -> None:
+    form = DoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "実際の時間（分）を整数で入力してください")
+        return
+    _act(
+        request,
+        lambda: services.request_done(
+            user=request.user,
+            request_id=request_id,
+            actual_minutes=form.cleaned_data["actual_minutes"],
+            done_on=form.cleaned_data["done_on"],
+        ),
+        "完了を記録しました",
+    )
+
+
+def _paid(request: AuthedRequest, request_id: int) -> None:
+    _act(
+        request,
+        lambda: services.request_paid(user=request.user, request_id=request_id),
+        "利用料の受領を記録しました",
+    )
+
+
+# One small handler per action of the request page; each reports through messages.
+_ACTIONS: dict[str, Callable[[AuthedRequest, int], None]] = {
+    "confirm": _confirm,
+    "reject": _reject,
+    "cancel": _cancel,
+    "assign": _assign,
+    "done": _done,
+    "paid": _paid,
+}
+
+
 @login_required
 @require_POST
 def request_action(request: AuthedRequest, request_id: int, action: str) -> HttpResponse:
-    user = request.user
-    back = HttpResponseRedirect(reverse("mutualaid:request_detail", args=[request_id]))
-    if action == "confirm":
-        seen = request.POST.get("volunteer", "")
-        _act(
-            request,
-            lambda: services.proposal_confirm(
-                user=user, request_id=request_id, volunteer_id=int(seen) if seen.isdigit() else None
-            ),
-            "担当を確定しました",
-        )
-    elif action == "reject":
-        _act(
-            request,
-            lambda: services.proposal_reject(
-                user=user, request_id=request_id, note=request.POST.get("note", "")
-            ),
-            "提案を却下しました",
-        )
-    elif action == "cancel":
-        _act(
-            request,
-            lambda: services.request_cancel(
-                user=user, request_id=request_id, note=request.POST.get("note", "")
-            ),
-            "依頼を取り消しました",
-        )
-    elif action == "assign":
-        form = AssignForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "ボランティアと時間帯を選んでください")
-            return back
-        # Only volunteers registered with a service this user runs can be chosen.
-        volunteer = selectors.volunteer_of_users_services(
-            user=user, volunteer_id=form.cleaned_data["volunteer"]
-        )
-        if volunteer is None:
-            messages.error(request, "ボランティアが見つかりません")
-            return back
-        _act(
-            request,
-            lambda: services.proposal_change(
-                user=user,
-                request_id=request_id,
-                volunteer=volunteer,
-                slot=form.cleaned_data["slot"],
-            ),
-            "担当を変更しました（提案中）",
-        )
-    elif action == "done":
-        done_form = DoneForm(request.POST)
-        if not done_form.is_valid():
-            messages.error(request, "実際の時間（分）を整数で入力してください")
-            return back
-        _act(
-            request,
-            lambda: services.request_done(
-                user=user,
-                request_id=request_id,
-                actual_minutes=done_form.cleaned_data["actual_minutes"],
-                done_on=done_form.cleaned_data["done_on"],
-            ),
-            "完了を記録しました",
-        )
-    elif action == "paid":
-        _act(
-            request,
-            lambda: services.request_paid(user=user, request_id=request_id),
-            "利用料の受領を記録しました",
-        )
-    else:
+    handler = _ACTIONS.get(action)
+    if handler is None:
         return HttpResponse(status=404)
-    return back
+    handler(request, request_id)
+    return HttpResponseRedirect(reverse("mutualaid:request_detail", args=[request_id]))
 
 
 @login_required

@@ -103,13 +103,75 @@ def _schedules(rng: random.Random, category: str) -> tuple[hsds.ScheduleRecord, 
     )
 
 
+def _cafe_schedules(ids: list[str]) -> tuple[hsds.ScheduleRecord, ...]:
+    """The café's opening hours, events and closures of January 2019 (the guide's calendar)."""
+    d = dt.date
+    s = hsds.ScheduleRecord
+    return (
+        s(
+            ids[3],
+            "open",
+            "WEEKLY",
+            1,
+            "TU,WE,FR,SA",
+            opens_at=dt.time(8),
+            closes_at=dt.time(12),
+        ),
+        s(
+            ids[4],
+            "open",
+            dtstart=d(2019, 1, 20),
+            opens_at=dt.time(13),
+            closes_at=dt.time(15),
+            notes="30分休憩",
+        ),
+        s(
+            ids[5],
+            "event",
+            "MONTHLY",
+            1,
+            "1TH,2TH,3TH,4TH",
+            description="★食事会（健康の話し会）",
+        ),
+        s(ids[6], "event", dtstart=d(2019, 1, 31), description="★送迎あり"),
+        s(
+            ids[7],
+            "event",
+            "WEEKLY",
+            1,
+            "TH",
+            opens_at=dt.time(11, 45),
+            description="★出張販売",
+        ),
+        s(
+            ids[8],
+            "event",
+            dtstart=d(2019, 1, 20),
+            opens_at=dt.time(6, 30),
+            description="コーヒー",
+        ),
+        s(
+            ids[9],
+            "closed",
+            valid_from=d(2018, 12, 31),
+            valid_to=d(2018, 12, 31),
+            description="年末休業",
+        ),
+        s(
+            ids[10],
+            "closed",
+            valid_from=d(2019, 1, 2),
+            valid_to=d(2019, 1, 5),
+            description="年始休業",
+        ),
+    )
+
+
 def guide_cafe(district: District, rng: random.Random) -> hsds.ServiceRecord:
     """The café of the guide: 週4日開催 (火・水・金・土 8:00~12:00); Thursday the meal
     gathering (健康の話し会) with the mobile shop at 11:45, 送迎 on the fifth Thursday;
     closed 12/31, 元日 and 1/2–1/5, Sundays, Mondays and public holidays; a special
     Sunday on 1/20 (コーヒー 6時半~, 13:00~15:00)."""
-    d = dt.date
-    s = hsds.ScheduleRecord
     ids = [str(uuid.uuid5(NAMESPACE, f"demo/guide-cafe/{n}")) for n in range(12)]
     town = district.name
     return hsds.ServiceRecord(
@@ -147,64 +209,7 @@ def guide_cafe(district: District, rng: random.Random) -> hsds.ServiceRecord:
                 district_code=district.code,
             ),
         ),
-        schedules=(
-            s(
-                ids[3],
-                "open",
-                "WEEKLY",
-                1,
-                "TU,WE,FR,SA",
-                opens_at=dt.time(8),
-                closes_at=dt.time(12),
-            ),
-            s(
-                ids[4],
-                "open",
-                dtstart=d(2019, 1, 20),
-                opens_at=dt.time(13),
-                closes_at=dt.time(15),
-                notes="30分休憩",
-            ),
-            s(
-                ids[5],
-                "event",
-                "MONTHLY",
-                1,
-                "1TH,2TH,3TH,4TH",
-                description="★食事会（健康の話し会）",
-            ),
-            s(ids[6], "event", dtstart=d(2019, 1, 31), description="★送迎あり"),
-            s(
-                ids[7],
-                "event",
-                "WEEKLY",
-                1,
-                "TH",
-                opens_at=dt.time(11, 45),
-                description="★出張販売",
-            ),
-            s(
-                ids[8],
-                "event",
-                dtstart=d(2019, 1, 20),
-                opens_at=dt.time(6, 30),
-                description="コーヒー",
-            ),
-            s(
-                ids[9],
-                "closed",
-                valid_from=d(2018, 12, 31),
-                valid_to=d(2018, 12, 31),
-                description="年末休業",
-            ),
-            s(
-                ids[10],
-                "closed",
-                valid_from=d(2019, 1, 2),
-                valid_to=d(2019, 1, 5),
-                description="年始休業",
-            ),
-        ),
+        schedules=_cafe_schedules(ids),
         contacts=(
             hsds.ContactRecord(
                 uuid=ids[11],
@@ -227,7 +232,6 @@ def records(municipality: Municipality, seed: int) -> list[hsds.ServiceRecord]:
     if not districts:
         return []
     result: list[hsds.ServiceRecord] = [guide_cafe(districts[-1], rng)]
-    pref = municipality.prefecture.name
     seen: dict[str, int] = {}
     for district in districts:
         towns = [district.name, f"{district.name}東", f"{district.name}西"]
@@ -244,78 +248,107 @@ def records(municipality: Municipality, seed: int) -> list[hsds.ServiceRecord]:
                 seen[name] = seen.get(name, 0) + 1
                 if seen[name] > 1:
                     name = f"{name}（その{seen[name]}）"
-                org_name = {
-                    "jumin": f"{town}支え合いの会",
-                    "shakyo": f"{municipality.name}社会福祉協議会",
-                    "npo": f"NPO法人 {district.name}くらしサポート",
-                    "minkan": "株式会社ふれあい商店",
-                    "gyosei": f"{municipality.name} 地域包括支援センター",
-                    "kaigo_jigyosho": f"デイサービス{town}",
-                }[kind]
-                org_id = str(uuid.uuid5(NAMESPACE, f"demo/{municipality.code}/org/{org_name}"))
+                org_name = _org_name(kind, town, district, municipality)
                 areas = [
                     district,
                     *rng.sample(neighbours, k=min(len(neighbours), rng.choice([0, 0, 1]))),
                 ]
                 place = rng.choice(["公民館", "集会所", "交流センター", "コミュニティセンター"])
                 result.append(
-                    hsds.ServiceRecord(
-                        uuid=_uuid(rng),
+                    _demo_service(
+                        rng,
+                        municipality=municipality,
+                        district=district,
+                        kind_row=(category, kind, sogo, pickup_chance, fee),
                         name=name,
-                        organization=hsds.OrganizationRecord(
-                            uuid=org_id,
-                            name=org_name,
-                            description=f"{org_name}（{_kind_label(kind)}）",
-                            provider_kind=kind,
-                        ),
-                        description=f"{district.name}地区の{_label(category)}。{rng.choice(_NOTES[category])}",
-                        district_code=district.code,
-                        categories=(category,)
-                        + (("taiso",) if category == "kayoi" and rng.random() < 0.4 else ()),
-                        sogo_type=sogo if sogo and rng.random() < 0.5 else "",
-                        capacity=rng.choice([10, 15, 20, 30])
-                        if category in {"kayoi", "taiso", "yobo", "shokuji"}
-                        else None,
-                        eligibility_description=rng.choice(
-                            [
-                                "どなたでも",
-                                "おおむね65歳以上の方",
-                                "要支援・事業対象者の方",
-                                f"{district.name}地区にお住まいの方",
-                            ]
-                        ),
-                        fees_description="無料" if not fee else f"1回{fee}円",
-                        pickup=rng.random() < pickup_chance,
-                        closed_on_holidays=rng.random() < 0.85,
-                        closed_year_end=category in {"sodan", "yobo"} or rng.random() < 0.5,
-                        locations=(
-                            hsds.LocationRecord(
-                                uuid=_uuid(rng),
-                                at_uuid=_uuid(rng),
-                                name=f"{town}{place}",
-                                address_1=f"{town}{rng.randint(1, 999)}番地",
-                                city=municipality.name,
-                                state_province=pref,
-                                postal_code=f"758-{rng.randint(0, 9999):04d}",
-                                district_code=district.code,
-                            ),
-                        ),
-                        schedules=_schedules(rng, category),
-                        contacts=(
-                            hsds.ContactRecord(
-                                uuid=_uuid(rng),
-                                department=f"{org_name} 事務局",
-                                phones=(hsds.PhoneRecord(_uuid(rng), _phone(rng)),),
-                            ),
-                        ),
-                        phones=(hsds.PhoneRecord(_uuid(rng), _phone(rng)),),
-                        cost_options=(
-                            (hsds.CostRecord(_uuid(rng), "1回", fee),) if fee is not None else ()
-                        ),
-                        areas=tuple(hsds.AreaRecord(_uuid(rng), a.name, a.code) for a in areas),
+                        town=town,
+                        org_name=org_name,
+                        areas=areas,
+                        place=place,
                     )
                 )
     return result
+
+
+def _org_name(kind: str, town: str, district: District, municipality: Municipality) -> str:
+    return {
+        "jumin": f"{town}支え合いの会",
+        "shakyo": f"{municipality.name}社会福祉協議会",
+        "npo": f"NPO法人 {district.name}くらしサポート",
+        "minkan": "株式会社ふれあい商店",
+        "gyosei": f"{municipality.name} 地域包括支援センター",
+        "kaigo_jigyosho": f"デイサービス{town}",
+    }[kind]
+
+
+def _demo_service(
+    rng: random.Random,
+    *,
+    municipality: Municipality,
+    district: District,
+    kind_row: tuple[str, str, str, float, int | None],
+    name: str,
+    town: str,
+    org_name: str,
+    areas: list[District],
+    place: str,
+) -> hsds.ServiceRecord:
+    """One generated service; the random draws keep their order, so the seed gives the
+    same directory."""
+    category, kind, sogo, pickup_chance, fee = kind_row
+    org_id = str(uuid.uuid5(NAMESPACE, f"demo/{municipality.code}/org/{org_name}"))
+    return hsds.ServiceRecord(
+        uuid=_uuid(rng),
+        name=name,
+        organization=hsds.OrganizationRecord(
+            uuid=org_id,
+            name=org_name,
+            description=f"{org_name}（{_kind_label(kind)}）",
+            provider_kind=kind,
+        ),
+        description=f"{district.name}地区の{_label(category)}。{rng.choice(_NOTES[category])}",
+        district_code=district.code,
+        categories=(category,) + (("taiso",) if category == "kayoi" and rng.random() < 0.4 else ()),
+        sogo_type=sogo if sogo and rng.random() < 0.5 else "",
+        capacity=rng.choice([10, 15, 20, 30])
+        if category in {"kayoi", "taiso", "yobo", "shokuji"}
+        else None,
+        eligibility_description=rng.choice(
+            [
+                "どなたでも",
+                "おおむね65歳以上の方",
+                "要支援・事業対象者の方",
+                f"{district.name}地区にお住まいの方",
+            ]
+        ),
+        fees_description="無料" if not fee else f"1回{fee}円",
+        pickup=rng.random() < pickup_chance,
+        closed_on_holidays=rng.random() < 0.85,
+        closed_year_end=category in {"sodan", "yobo"} or rng.random() < 0.5,
+        locations=(
+            hsds.LocationRecord(
+                uuid=_uuid(rng),
+                at_uuid=_uuid(rng),
+                name=f"{town}{place}",
+                address_1=f"{town}{rng.randint(1, 999)}番地",
+                city=municipality.name,
+                state_province=municipality.prefecture.name,
+                postal_code=f"758-{rng.randint(0, 9999):04d}",
+                district_code=district.code,
+            ),
+        ),
+        schedules=_schedules(rng, category),
+        contacts=(
+            hsds.ContactRecord(
+                uuid=_uuid(rng),
+                department=f"{org_name} 事務局",
+                phones=(hsds.PhoneRecord(_uuid(rng), _phone(rng)),),
+            ),
+        ),
+        phones=(hsds.PhoneRecord(_uuid(rng), _phone(rng)),),
+        cost_options=((hsds.CostRecord(_uuid(rng), "1回", fee),) if fee is not None else ()),
+        areas=tuple(hsds.AreaRecord(_uuid(rng), a.name, a.code) for a in areas),
+    )
 
 
 def _phone(rng: random.Random) -> str:

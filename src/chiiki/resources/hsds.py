@@ -334,6 +334,108 @@ def organization_to_hsds(o: OrganizationRecord) -> dict[str, Any]:
     return data
 
 
+def _service_at_location(loc: LocationRecord, sid: str, org_id: str) -> dict[str, Any]:
+    return {
+        "id": loc.at_uuid,
+        "service_id": sid,
+        "location_id": loc.uuid,
+        "location": {
+            **_clean(
+                {
+                    "id": loc.uuid,
+                    "location_type": "physical",
+                    "organization_id": org_id,
+                    "name": loc.name,
+                    "description": loc.description,
+                    "latitude": loc.latitude,
+                    "longitude": loc.longitude,
+                    "external_identifier": loc.district_code,
+                    "external_identifier_type": DISTRICT_EXTENT if loc.district_code else None,
+                }
+            ),
+            "addresses": [
+                {
+                    "id": derived_id("address", loc.uuid),
+                    "location_id": loc.uuid,
+                    "address_1": loc.address_1 or loc.name,
+                    "city": loc.city or "-",
+                    "state_province": loc.state_province or "-",
+                    "postal_code": loc.postal_code or "-",
+                    "country": "JP",
+                    "address_type": "physical",
+                }
+            ],
+        },
+    }
+
+
+def _contact(c: ContactRecord, sid: str) -> dict[str, Any]:
+    return {
+        **_clean(
+            {
+                "id": c.uuid,
+                "service_id": sid,
+                "name": c.name,
+                "title": c.title,
+                "department": c.department,
+                "email": c.email,
+            }
+        ),
+        "phones": [_phone(p, contact_id=c.uuid) for p in c.phones],
+    }
+
+
+def _cost_option(c: CostRecord, sid: str) -> dict[str, Any]:
+    return _clean(
+        {
+            "id": c.uuid,
+            "service_id": sid,
+            "option": c.option,
+            "currency": "JPY",
+            "amount": c.amount,
+            "amount_description": c.amount_description,
+        }
+    )
+
+
+def _service_area(a: AreaRecord, sid: str) -> dict[str, Any]:
+    return _clean(
+        {
+            "id": a.uuid,
+            "service_id": sid,
+            "name": a.name,
+            "description": a.description,
+            "extent": a.district_code,
+            "extent_type": DISTRICT_EXTENT if a.district_code else None,
+        }
+    )
+
+
+def _feature(sid: str, code: str, value: str) -> dict[str, Any]:
+    return _attribute(sid, "service", FEATURE_TAXONOMY, code, FEATURES[code], value)
+
+
+def _service_attributes(r: ServiceRecord) -> list[dict[str, Any]]:
+    """What HSDS has no field for: categories, 総合事業 type, pickup, capacity, holidays."""
+    sid = r.uuid
+    attributes: list[dict[str, Any]] = []
+    cats = taxonomy.categories()
+    for code in r.categories:
+        term = cats.get(code)
+        if term:
+            attributes.append(_vocab_attribute(sid, "service", term))
+    if r.sogo_type and (term := taxonomy.sogo_types().get(r.sogo_type)):
+        attributes.append(_vocab_attribute(sid, "service", term))
+    if r.pickup:
+        attributes.append(_feature(sid, "pickup", r.pickup_note or "true"))
+    if r.capacity is not None:
+        attributes.append(_feature(sid, "capacity", str(r.capacity)))
+    attributes.append(_feature(sid, "holidays", "closed" if r.closed_on_holidays else "open"))
+    if r.closed_year_end:
+        attributes.append(_feature(sid, "year_end", "closed"))
+    return attributes
+
+
 def service_to_hsds(r: ServiceRecord) -> dict[str, Any]:
     """One full HSDS service object, with its organization, schedules, locations … nested."""
     sid = r.uuid
@@ -354,124 +456,14 @@ def service_to_hsds(r: ServiceRecord) -> dict[str, Any]:
     )
     data["organization"] = organization_to_hsds(r.organization)
     data["service_at_locations"] = [
-        {
-            "id": loc.at_uuid,
-            "service_id": sid,
-            "location_id": loc.uuid,
-            "location": {
-                **_clean(
-                    {
-                        "id": loc.uuid,
-                        "location_type": "physical",
-                        "organization_id": r.organization.uuid,
-                        "name": loc.name,
-                        "description": loc.description,
-                        "latitude": loc.latitude,
-                        "longitude": loc.longitude,
-                        "external_identifier": loc.district_code,
-                        "external_identifier_type": DISTRICT_EXTENT if loc.district_code else None,
-                    }
-                ),
-                "addresses": [
-                    {
-                        "id": derived_id("address", loc.uuid),
-                        "location_id": loc.uuid,
-                        "address_1": loc.address_1 or loc.name,
-                        "city": loc.city or "-",
-                        "state_province": loc.state_province or "-",
-                        "postal_code": loc.postal_code or "-",
-                        "country": "JP",
-                        "address_type": "physical",
-                    }
-                ],
-            },
-        }
-        for loc in r.locations
+        _service_at_location(loc, sid, r.organization.uuid) for loc in r.locations
     ]
     data["schedules"] = [_schedule(s, sid) for s in r.schedules]
     data["phones"] = [_phone(p, service_id=sid) for p in r.phones]
-    data["contacts"] = [
-        {
-            **_clean(
-                {
-                    "id": c.uuid,
-                    "service_id": sid,
-                    "name": c.name,
-                    "title": c.title,
-                    "department": c.department,
-                    "email": c.email,
-                }
-            ),
-            "phones": [_phone(p, contact_id=c.uuid) for p in c.phones],
-        }
-        for c in r.contacts
-    ]
-    data["cost_options"] = [
-        _clean(
-            {
-                "id": c.uuid,
-                "service_id": sid,
-                "option": c.option,
-                "currency": "JPY",
-                "amount": c.amount,
-                "amount_description": c.amount_description,
-            }
-        )
-        for c in r.cost_options
-    ]
-    data["service_areas"] = [
-        _clean(
-            {
-                "id": a.uuid,
-                "service_id": sid,
-                "name": a.name,
-                "description": a.description,
-                "extent": a.district_code,
-                "extent_type": DISTRICT_EXTENT if a.district_code else None,
-            }
-        )
-        for a in r.areas
-    ]
-    attributes: list[dict[str, Any]] = []
-    cats = taxonomy.categories()
-    for code in r.categories:
-        term = cats.get(code)
-        if term:
-            attributes.append(_vocab_attribute(sid, "service", term))
-    if r.sogo_type and (term := taxonomy.sogo_types().get(r.sogo_type)):
-        attributes.append(_vocab_attribute(sid, "service", term))
-    if r.pickup:
-        attributes.append(
-            _attribute(
-                sid,
-                "service",
-                FEATURE_TAXONOMY,
-                "pickup",
-                FEATURES["pickup"],
-                r.pickup_note or "true",
-            )
-        )
-    if r.capacity is not None:
-        attributes.append(
-            _attribute(
-                sid, "service", FEATURE_TAXONOMY, "capacity", FEATURES["capacity"], str(r.capacity)
-            )
-        )
-    attributes.append(
-        _attribute(
-            sid,
-            "service",
-            FEATURE_TAXONOMY,
-            "holidays",
-            FEATURES["holidays"],
-            "closed" if r.closed_on_holidays else "open",
-        )
-    )
-    if r.closed_year_end:
-        attributes.append(
-            _attribute(sid, "service", FEATURE_TAXONOMY, "year_end", FEATURES["year_end"], "closed")
-        )
-    data["attributes"] = attributes
+    data["contacts"] = [_contact(c, sid) for c in r.contacts]
+    data["cost_options"] = [_cost_option(c, sid) for c in r.cost_options]
+    data["service_areas"] = [_service_area(a, sid) for a in r.areas]
+    data["attributes"] = _service_attributes(r)
     return data
 
 
@@ -608,10 +600,7 @@ def _attributes(items: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
     return found
 
 
-def service_from_hsds(item: dict[str, Any], index: int) -> tuple[ServiceRecord | None, list[str]]:
-    """One HSDS service object (already schema-valid) -> a record, or the errors found."""
-    errors: list[str] = []
-    where = f"{index + 1}件目のサービス「{item.get('name', '')}」（id {item.get('id', '')}）の "
+def _organization_from(item: dict[str, Any], where: str, errors: list[str]) -> OrganizationRecord:
     org = item.get("organization") or {}
     kinds = taxonomy.provider_kinds()
     provider = "jumin"
@@ -625,7 +614,7 @@ def service_from_hsds(item: dict[str, Any], index: int) -> tuple[ServiceRecord |
     org_id = org.get("id") or item.get("organization_id")
     if not org_id:
         errors.append(f"{where}organization: 提供団体（organization）が必要です")
-    organization = OrganizationRecord(
+    return OrganizationRecord(
         uuid=str(org_id or ""),
         name=org.get("name") or "",
         description=org.get("description") or "",
@@ -633,10 +622,19 @@ def service_from_hsds(item: dict[str, Any], index: int) -> tuple[ServiceRecord |
         email=org.get("email") or "",
         website=org.get("website") or "",
     )
-    categories: list[str] = []
-    sogo = ""
-    pickup, pickup_note, capacity = False, "", None
-    closed_on_holidays, closed_year_end = True, False
+
+
+def _features_from(item: dict[str, Any], where: str, errors: list[str]) -> dict[str, Any]:
+    """The record's fields that travel as attributes: categories, 総合事業 type, features."""
+    found: dict[str, Any] = {
+        "categories": [],
+        "sogo_type": "",
+        "pickup": False,
+        "pickup_note": "",
+        "capacity": None,
+        "closed_on_holidays": True,
+        "closed_year_end": False,
+    }
     cats, sogos = taxonomy.categories(), taxonomy.sogo_types()
     for tax, code, value in _attributes(item.get("attributes") or []):
         if tax == cats.hsds_name:
@@ -645,93 +643,124 @@ def service_from_hsds(item: dict[str, Any], index: int) -> tuple[ServiceRecord |
                     f"{where}attributes: 種類「{code}」は登録されていません（{'、'.join(t.code for t in cats.terms)}）"
                 )
             else:
-                categories.append(code)
+                found["categories"].append(code)
         elif tax == sogos.hsds_name:
             if sogos.get(code) is None:
                 errors.append(f"{where}attributes: 総合事業の類型「{code}」は登録されていません")
             else:
-                sogo = code
+                found["sogo_type"] = code
         elif tax == FEATURE_TAXONOMY:
             if code == "pickup":
-                pickup, pickup_note = True, "" if value == "true" else value
+                found["pickup"], found["pickup_note"] = True, "" if value == "true" else value
             elif code == "capacity":
                 if not value.isdigit():
                     errors.append(f"{where}attributes: 定員「{value}」は0以上の整数です")
                 else:
-                    capacity = int(value)
+                    found["capacity"] = int(value)
             elif code == "holidays":
-                closed_on_holidays = value != "open"
+                found["closed_on_holidays"] = value != "open"
             elif code == "year_end":
-                closed_year_end = value == "closed"
-    schedules: list[ScheduleRecord] = []
-    for i, s in enumerate(item.get("schedules") or []):
-        at = f"{where}schedules[{i}]"
-        kind = "open"
-        for tax, code, _v in _attributes(s.get("attributes") or []):
-            if tax == KIND_TAXONOMY:
-                if code not in KINDS:
-                    errors.append(
-                        f"{at}.attributes: 予定の種類「{code}」は open, event, closed のいずれかです"
-                    )
-                kind = code
-        before = len(errors)
-        schedule = ScheduleRecord(
-            uuid=s["id"],
-            kind=kind,
-            freq=(s.get("freq") or "").upper(),
-            interval=int(s.get("interval") or 1),
-            byday=s.get("byday") or "",
-            bymonthday=s.get("bymonthday") or "",
-            dtstart=_date(s.get("dtstart"), at, "dtstart", errors),
-            until=_date(s.get("until"), at, "until", errors),
-            count=int(s["count"]) if s.get("count") else None,
-            valid_from=_date(s.get("valid_from"), at, "valid_from", errors),
-            valid_to=_date(s.get("valid_to"), at, "valid_to", errors),
-            opens_at=_time(s.get("opens_at"), at, "opens_at", errors),
-            closes_at=_time(s.get("closes_at"), at, "closes_at", errors),
-            description=s.get("description") or "",
-            notes=s.get("notes") or "",
-        )
-        if len(errors) == before:
-            try:
-                timetable([schedule], closed_on_holidays=True, closed_year_end=False)
-            except calendar.ScheduleError as exc:
-                errors.append(f"{at}.{exc}")
-        schedules.append(schedule)
-    locations: list[LocationRecord] = []
-    for sal in item.get("service_at_locations") or []:
-        loc = sal.get("location") or {}
-        address = (loc.get("addresses") or [{}])[0]
-        locations.append(
-            LocationRecord(
-                uuid=str(
-                    loc.get("id") or sal.get("location_id") or derived_id("location", sal["id"])
-                ),
-                at_uuid=sal["id"],
-                name=loc.get("name") or address.get("address_1") or "",
-                description=loc.get("description") or "",
-                address_1=address.get("address_1") or "",
-                city=(address.get("city") or "").strip("-"),
-                state_province=(address.get("state_province") or "").strip("-"),
-                postal_code=(address.get("postal_code") or "").strip("-"),
-                latitude=loc.get("latitude"),
-                longitude=loc.get("longitude"),
-                district_code=(loc.get("external_identifier") or "")
-                if loc.get("external_identifier_type") == DISTRICT_EXTENT
-                else "",
-            )
-        )
-    areas = tuple(
-        AreaRecord(
-            uuid=a["id"],
-            name=a.get("name") or a.get("extent") or "",
-            district_code=(a.get("extent") or "")
-            if a.get("extent_type") == DISTRICT_EXTENT
-            else "",
-            description=a.get("description") or "",
-        )
-        for a in item.get("service_areas") or []
+                found["closed_year_end"] = value == "closed"
+    found["categories"] = tuple(found["categories"])
+    return found
+
+
+def _schedule_from(s: dict[str, Any], at: str, errors: list[str]) -> ScheduleRecord:
+    kind = "open"
+    for tax, code, _v in _attributes(s.get("attributes") or []):
+        if tax == KIND_TAXONOMY:
+            if code not in KINDS:
+                errors.append(
+                    f"{at}.attributes: 予定の種類「{code}」は open, event, closed のいずれかです"
+                )
+            kind = code
+    before = len(errors)
+    schedule = ScheduleRecord(
+        uuid=s["id"],
+        kind=kind,
+        freq=(s.get("freq") or "").upper(),
+        interval=int(s.get("interval") or 1),
+        byday=s.get("byday") or "",
+        bymonthday=s.get("bymonthday") or "",
+        dtstart=_date(s.get("dtstart"), at, "dtstart", errors),
+        until=_date(s.get("until"), at, "until", errors),
+        count=int(s["count"]) if s.get("count") else None,
+        valid_from=_date(s.get("valid_from"), at, "valid_from", errors),
+        valid_to=_date(s.get("valid_to"), at, "valid_to", errors),
+        opens_at=_time(s.get("opens_at"), at, "opens_at", errors),
+        closes_at=_time(s.get("closes_at"), at, "closes_at", errors),
+        description=s.get("description") or "",
+        notes=s.get("notes") or "",
     )
+    if len(errors) == before:
+        try:
+            timetable([schedule], closed_on_holidays=True, closed_year_end=False)
+        except calendar.ScheduleError as exc:
+            errors.append(f"{at}.{exc}")
+    return schedule
+
+
+def _location_from(sal: dict[str, Any]) -> LocationRecord:
+    loc = sal.get("location") or {}
+    address = (loc.get("addresses") or [{}])[0]
+    return LocationRecord(
+        uuid=str(loc.get("id") or sal.get("location_id") or derived_id("location", sal["id"])),
+        at_uuid=sal["id"],
+        name=loc.get("name") or address.get("address_1") or "",
+        description=loc.get("description") or "",
+        address_1=address.get("address_1") or "",
+        city=(address.get("city") or "").strip("-"),
+        state_province=(address.get("state_province") or "").strip("-"),
+        postal_code=(address.get("postal_code") or "").strip("-"),
+        latitude=loc.get("latitude"),
+        longitude=loc.get("longitude"),
+        district_code=(loc.get("external_identifier") or "")
+        if loc.get("external_identifier_type") == DISTRICT_EXTENT
+        else "",
+    )
+
+
+def _area_from(a: dict[str, Any]) -> AreaRecord:
+    return AreaRecord(
+        uuid=a["id"],
+        name=a.get("name") or a.get("extent") or "",
+        district_code=(a.get("extent") or "") if a.get("extent_type") == DISTRICT_EXTENT else "",
+        description=a.get("description") or "",
+    )
+
+
+def _contact_from(c: dict[str, Any]) -> ContactRecord:
+    return ContactRecord(
+        uuid=c["id"],
+        name=c.get("name") or "",
+        title=c.get("title") or "",
+        department=c.get("department") or "",
+        email=c.get("email") or "",
+        phones=tuple(_phone_record(p) for p in c.get("phones") or []),
+    )
+
+
+def _cost_from(c: dict[str, Any]) -> CostRecord:
+    return CostRecord(
+        uuid=c["id"],
+        option=c.get("option") or "",
+        amount=int(c["amount"]) if c.get("amount") is not None else None,
+        amount_description=c.get("amount_description") or "",
+    )
+
+
+def service_from_hsds(item: dict[str, Any], index: int) -> tuple[ServiceRecord | None, list[str]]:
+    """One HSDS service object (already schema-valid) -> a record, or the errors found."""
+    errors: list[str] = []
+    where = f"{index + 1}件目のサービス「{item.get('name', '')}」（id {item.get('id', '')}）の "
+    organization = _organization_from(item, where, errors)
+    features = _features_from(item, where, errors)
+    schedules = [
+        _schedule_from(s, f"{where}schedules[{i}]", errors)
+        for i, s in enumerate(item.get("schedules") or [])
+    ]
+    locations = [_location_from(sal) for sal in item.get("service_at_locations") or []]
+    areas = tuple(_area_from(a) for a in item.get("service_areas") or [])
     district = next((a.district_code for a in areas if a.district_code), "") or next(
         (loc.district_code for loc in locations if loc.district_code), ""
     )
@@ -745,40 +774,16 @@ def service_from_hsds(item: dict[str, Any], index: int) -> tuple[ServiceRecord |
         url=item.get("url") or "",
         email=item.get("email") or "",
         district_code=district,
-        categories=tuple(categories),
-        sogo_type=sogo,
-        capacity=capacity,
         eligibility_description=item.get("eligibility_description") or "",
         fees_description=item.get("fees_description") or "",
-        pickup=pickup,
-        pickup_note=pickup_note,
-        closed_on_holidays=closed_on_holidays,
-        closed_year_end=closed_year_end,
         locations=tuple(locations),
         schedules=tuple(schedules),
-        contacts=tuple(
-            ContactRecord(
-                uuid=c["id"],
-                name=c.get("name") or "",
-                title=c.get("title") or "",
-                department=c.get("department") or "",
-                email=c.get("email") or "",
-                phones=tuple(_phone_record(p) for p in c.get("phones") or []),
-            )
-            for c in item.get("contacts") or []
-        ),
+        contacts=tuple(_contact_from(c) for c in item.get("contacts") or []),
         phones=tuple(_phone_record(p) for p in item.get("phones") or []),
-        cost_options=tuple(
-            CostRecord(
-                uuid=c["id"],
-                option=c.get("option") or "",
-                amount=int(c["amount"]) if c.get("amount") is not None else None,
-                amount_description=c.get("amount_description") or "",
-            )
-            for c in item.get("cost_options") or []
-        ),
+        cost_options=tuple(_cost_from(c) for c in item.get("cost_options") or []),
         areas=areas,
         last_modified=item.get("last_modified") or "",
+        **features,
     )
     return (None if errors else record), errors
 

@@ -19,6 +19,21 @@ from chiiki.areas.models import District, Municipality
 from chiiki.resources import taxonomy
 
 
+# An HSDS id is unique within one municipality, not across them: each municipality holds
+# its own record under the same id, and a lookup by that id always names the municipality.
+def _per_municipality(model: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(
+        fields=["municipality", "uuid"], name=f"resources_{model}_uuid_per_municipality"
+    )
+
+
+# A schedule, contact, phone … belongs to one service: its HSDS id is unique there.
+def _per_service(model: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(
+        fields=["service", "uuid"], name=f"resources_{model}_uuid_per_service"
+    )
+
+
 class SearchChars(models.Model):
     """The folded name and search text split into single characters ("た い そ う"), for the
     one- and two-character queries the trigram index cannot answer: an FTS5 table with the
@@ -36,7 +51,7 @@ class SearchChars(models.Model):
 
 class Organization(models.Model):
     access_paths = Paths(municipality="municipality")
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="resource_organizations"
     )
@@ -52,6 +67,7 @@ class Organization(models.Model):
         ordering = ["name", "id"]
         verbose_name = "提供団体"
         verbose_name_plural = "提供団体"
+        constraints = [_per_municipality("organization")]
 
     def __str__(self) -> str:
         return self.name
@@ -59,7 +75,7 @@ class Organization(models.Model):
 
 class Service(models.Model):
     access_paths = Paths(municipality="municipality", life_area="district__life_area")
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="resource_services"
     )
@@ -103,6 +119,7 @@ class Service(models.Model):
         ordering = ["name", "id"]
         verbose_name = "地域資源"
         verbose_name_plural = "地域資源"
+        constraints = [_per_municipality("service")]
         indexes = [
             models.Index(fields=["municipality", "district"]),
             # Names starting with a search word are a range on this index, within the
@@ -127,7 +144,7 @@ class Service(models.Model):
 
 class Location(models.Model):
     access_paths = Paths(municipality="municipality", life_area="district__life_area")
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="resource_locations"
     )
@@ -150,13 +167,14 @@ class Location(models.Model):
         ordering = ["name", "id"]
         verbose_name = "場所"
         verbose_name_plural = "場所"
+        constraints = [_per_municipality("location")]
 
     def __str__(self) -> str:
         return self.name
 
 
 class ServiceAtLocation(models.Model):
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="at_locations")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="at_services")
     description = models.TextField(blank=True)
@@ -164,7 +182,8 @@ class ServiceAtLocation(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["service", "location"], name="service_location_once")
+            models.UniqueConstraint(fields=["service", "location"], name="service_location_once"),
+            _per_service("serviceatlocation"),
         ]
 
     def __str__(self) -> str:
@@ -184,7 +203,7 @@ class Schedule(models.Model):
     title) or a closure from ``valid_from`` to ``valid_to`` (``description`` is the reason).
     """
 
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="schedules")
     kind = models.CharField(max_length=10, choices=ScheduleKind.choices, default=ScheduleKind.OPEN)
     freq = models.CharField(max_length=10, blank=True)  # WEEKLY, MONTHLY or "" (one date)
@@ -204,6 +223,7 @@ class Schedule(models.Model):
 
     class Meta:
         ordering = ["service", "order", "id"]
+        constraints = [_per_service("schedule")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.freq} {self.byday} {self.description}".strip()
@@ -233,7 +253,7 @@ class Schedule(models.Model):
 
 
 class Contact(models.Model):
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField("担当者", max_length=200, blank=True)
     title = models.CharField("役職", max_length=200, blank=True)
@@ -242,13 +262,14 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [_per_service("contact")]
 
     def __str__(self) -> str:
         return self.name or self.department
 
 
 class Phone(models.Model):
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     service = models.ForeignKey(
         Service, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
     )
@@ -261,13 +282,19 @@ class Phone(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            _per_service("phone"),
+            models.UniqueConstraint(
+                fields=["contact", "uuid"], name="resources_phone_uuid_per_contact"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number
 
 
 class CostOption(models.Model):
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="cost_options")
     option = models.CharField("区分", max_length=300, blank=True)
     amount = models.PositiveIntegerField("金額（円）", null=True, blank=True)
@@ -275,13 +302,14 @@ class CostOption(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [_per_service("costoption")]
 
     def __str__(self) -> str:
         return f"{self.option} {self.amount}"
 
 
 class ServiceArea(models.Model):
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_areas")
     district = models.ForeignKey(
         District, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -291,6 +319,7 @@ class ServiceArea(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [_per_service("servicearea")]
 
     def __str__(self) -> str:
         return self.name

@@ -28,6 +28,7 @@ from chiiki.resources.models import (
     ScheduleKind,
     Service,
     ServiceArea,
+    ServiceAtLocation,
 )
 
 FTS_MIN = 3  # the trigram tokenizer finds nothing in queries shorter than this
@@ -503,42 +504,8 @@ def service_record(s: Service) -> hsds.ServiceRecord:
         pickup_note=s.pickup_note,
         closed_on_holidays=s.closed_on_holidays,
         closed_year_end=s.closed_year_end,
-        locations=tuple(
-            hsds.LocationRecord(
-                uuid=str(at.location.uuid),
-                at_uuid=str(at.uuid),
-                name=at.location.name,
-                description=at.location.description,
-                address_1=at.location.address_1,
-                city=at.location.city,
-                state_province=at.location.state_province,
-                postal_code=at.location.postal_code,
-                latitude=at.location.latitude,
-                longitude=at.location.longitude,
-                district_code=at.location.district.code if at.location.district else "",
-            )
-            for at in s.at_locations.all()
-        ),
-        schedules=tuple(
-            hsds.ScheduleRecord(
-                uuid=str(x.uuid),
-                kind=x.kind,
-                freq=x.freq,
-                interval=x.interval,
-                byday=x.byday,
-                bymonthday=x.bymonthday,
-                dtstart=x.dtstart,
-                until=x.until,
-                count=x.count,
-                valid_from=x.valid_from,
-                valid_to=x.valid_to,
-                opens_at=x.opens_at,
-                closes_at=x.closes_at,
-                description=x.description,
-                notes=x.notes,
-            )
-            for x in s.schedules.all()
-        ),
+        locations=tuple(_location_record(at) for at in s.at_locations.all()),
+        schedules=tuple(_schedule_record(x) for x in s.schedules.all()),
         contacts=tuple(
             hsds.ContactRecord(
                 uuid=str(c.uuid),
@@ -569,6 +536,43 @@ def service_record(s: Service) -> hsds.ServiceRecord:
             )
             for a in s.service_areas.all()
         ),
+    )
+
+
+def _location_record(at: ServiceAtLocation) -> hsds.LocationRecord:
+    loc = at.location
+    return hsds.LocationRecord(
+        uuid=str(loc.uuid),
+        at_uuid=str(at.uuid),
+        name=loc.name,
+        description=loc.description,
+        address_1=loc.address_1,
+        city=loc.city,
+        state_province=loc.state_province,
+        postal_code=loc.postal_code,
+        latitude=loc.latitude,
+        longitude=loc.longitude,
+        district_code=loc.district.code if loc.district else "",
+    )
+
+
+def _schedule_record(x: Schedule) -> hsds.ScheduleRecord:
+    return hsds.ScheduleRecord(
+        uuid=str(x.uuid),
+        kind=x.kind,
+        freq=x.freq,
+        interval=x.interval,
+        byday=x.byday,
+        bymonthday=x.bymonthday,
+        dtstart=x.dtstart,
+        until=x.until,
+        count=x.count,
+        valid_from=x.valid_from,
+        valid_to=x.valid_to,
+        opens_at=x.opens_at,
+        closes_at=x.closes_at,
+        description=x.description,
+        notes=x.notes,
     )
 
 
@@ -627,9 +631,13 @@ def hsds_service_page(
 
 
 def hsds_service_get(*, municipality_ids: list[int], uuid: str) -> hsds.ServiceRecord | None:
-    found = _records_qs(
-        Service.objects.filter(municipality_id__in=municipality_ids, uuid=uuid)
-    ).first()
+    # An HSDS id is unique per municipality: a prefecture user who sees several gets the
+    # first municipality's (by code) that holds it.
+    found = (
+        _records_qs(Service.objects.filter(municipality_id__in=municipality_ids, uuid=uuid))
+        .order_by("municipality__code", "pk")
+        .first()
+    )
     return service_record(found) if found else None
 
 
@@ -644,7 +652,11 @@ def hsds_organization_page(
 def hsds_organization_get(
     *, municipality_ids: list[int], uuid: str
 ) -> tuple[hsds.OrganizationRecord, list[tuple[str, str]]] | None:
-    org = Organization.objects.filter(municipality_id__in=municipality_ids, uuid=uuid).first()
+    org = (
+        Organization.objects.filter(municipality_id__in=municipality_ids, uuid=uuid)
+        .order_by("municipality__code", "pk")
+        .first()
+    )
     if org is None:
         return None
     services = [(str(u), n) for u, n in org.services.values_list("uuid", "name")]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
@@ -78,11 +79,16 @@ def service_reindex(*, service: Service) -> None:
     )
 
 
-def _own(model: Any, value: str, service_uuid: str) -> str:
-    """The row's HSDS id, or, when another service already holds that id (HSDS lets a
-    schedule or phone be shared; our rows belong to one service), an id derived from both."""
-    if model.objects.filter(uuid=value).exists():
-        return hsds.derived_id(model.__name__.lower(), service_uuid, value)
+def _own(model: Any, value: str, service: Service, service_id: str) -> str:
+    """The row's HSDS id, or, when this service already holds that id (a record may list a
+    schedule or phone twice; each of our rows is one row of one service), an id derived
+    from both. Only this service's rows are looked at: whether another service or another
+    municipality uses the id never shows in what is stored."""
+    mine = Q(service=service)
+    if model is Phone:
+        mine |= Q(contact__service=service)
+    if model.objects.filter(mine, uuid=value).exists():
+        return hsds.derived_id(model.__name__.lower(), service_id, value)
     return value
 
 
@@ -119,6 +125,10 @@ class DirectoryImportError(ValueError):
 def directory_import(*, municipality: Municipality, records: list[hsds.ServiceRecord]) -> int:
     """Store services (and their organizations, places, schedules …) by HSDS id.
 
+    Ids are the municipality's own: a record is looked up by (municipality, id), so an id
+    that another municipality also holds is simply this municipality's record, and an
+    import never reads or changes another municipality's rows.
+
     Idempotent: a second import of the same records changes nothing; a record whose id is
     known replaces that service's schedules, contacts, phones, costs and areas. All or
     nothing: any fault rolls the whole import back and is reported with its record.
@@ -132,14 +142,6 @@ def directory_import(*, municipality: Municipality, records: list[hsds.ServiceRe
                     f"{i + 1}件目のサービス「{r.name}」（id {r.uuid}）の service_areas.extent: "
                     f"地区コード「{code}」は{municipality.name}に登録されていません"
                 )
-    foreign = set(
-        Service.objects.filter(uuid__in=[r.uuid for r in records])
-        .exclude(municipality=municipality)
-        .values_list("uuid", flat=True)
-    )
-    for r in records:
-        if r.uuid in {str(u) for u in foreign}:
-            errors.append(f"サービス「{r.name}」の id: {r.uuid} は別の市町村のサービスです")
     if errors:
         raise DirectoryImportError(errors)
     # A record equal to what is stored is left alone, so that importing the same file twice
@@ -179,33 +181,31 @@ def directory_import(*, municipality: Municipality, records: list[hsds.ServiceRe
     return len(records)
 
 
+_SERVICE_FIELDS = (
+    "name",
+    "alternate_name",
+    "description",
+    "status",
+    "url",
+    "email",
+    "sogo_type",
+    "capacity",
+    "eligibility_description",
+    "fees_description",
+    "pickup",
+    "pickup_note",
+    "closed_on_holidays",
+    "closed_year_end",
+)
+_LOCATION_FIELDS = ("name", "description", "address_1", "city", "state_province", "postal_code")
+
+
 def _import_one(municipality: Municipality, r: hsds.ServiceRecord, districts: dict) -> Service:
-    o = r.organization
-    org = Organization.objects.filter(uuid=o.uuid).first() or Organization(
-        uuid=o.uuid, municipality=municipality
-    )
-    org.name, org.description, org.provider_kind = o.name, o.description, o.provider_kind
-    org.email, org.website = o.email, o.website
-    _saved(org)
-    service = Service.objects.filter(uuid=r.uuid).first() or Service(
+    org = _organization_store(municipality, r.organization)
+    service = Service.objects.filter(municipality=municipality, uuid=r.uuid).first() or Service(
         uuid=r.uuid, municipality=municipality
     )
-    for name in (
-        "name",
-        "alternate_name",
-        "description",
-        "status",
-        "url",
-        "email",
-        "sogo_type",
-        "capacity",
-        "eligibility_description",
-        "fees_description",
-        "pickup",
-        "pickup_note",
-        "closed_on_holidays",
-        "closed_year_end",
-    ):
+    for name in _SERVICE_FIELDS:
         setattr(service, name, getattr(r, name))
     service.organization = org
     service.district = districts.get(r.district_code)
@@ -221,10 +221,28 @@ def _import_one(municipality: Municipality, r: hsds.ServiceRecord, districts: di
         service.at_locations,
     ):
         related.all().delete()
+    _schedules_store(service, r)
+    _contacts_store(service, r)
+    _costs_and_areas_store(service, r, districts)
+    _locations_store(municipality, service, r, org, districts)
+    service_reindex(service=service)
+    return service
+
+
+def _organization_store(municipality: Municipality, o: hsds.OrganizationRecord) -> Organization:
+    org = Organization.objects.filter(
+        municipality=municipality, uuid=o.uuid
+    ).first() or Organization(uuid=o.uuid, municipality=municipality)
+    org.name, org.description, org.provider_kind = o.name, o.description, o.provider_kind
+    org.email, org.website = o.email, o.website
+    return _saved(org)
+
+
+def _schedules_store(service: Service, r: hsds.ServiceRecord) -> None:
     for n, s in enumerate(r.schedules):
         _saved(
             Schedule(
-                uuid=_own(Schedule, s.uuid, r.uuid),
+                uuid=_own(Schedule, s.uuid, service, r.uuid),
                 service=service,
                 kind=s.kind,
                 freq=s.freq,
@@ -243,11 +261,15 @@ def _import_one(municipality: Municipality, r: hsds.ServiceRecord, districts: di
                 order=n,
             )
         )
+
+
+def _contacts_store(service: Service, r: hsds.ServiceRecord) -> None:
+    """Contacts and phones, the service's own and each contact's."""
     contact_phones: list[tuple[Contact, hsds.PhoneRecord]] = []
     for c in r.contacts:
         contact = _saved(
             Contact(
-                uuid=_own(Contact, c.uuid, r.uuid),
+                uuid=_own(Contact, c.uuid, service, r.uuid),
                 service=service,
                 name=c.name,
                 title=c.title,
@@ -262,7 +284,7 @@ def _import_one(municipality: Municipality, r: hsds.ServiceRecord, districts: di
     for p in r.phones:
         phones[p.uuid] = _saved(
             Phone(
-                uuid=_own(Phone, p.uuid, r.uuid),
+                uuid=_own(Phone, p.uuid, service, r.uuid),
                 service=service,
                 number=p.number,
                 type=p.type,
@@ -276,17 +298,20 @@ def _import_one(municipality: Municipality, r: hsds.ServiceRecord, districts: di
             continue
         phones[p.uuid] = _saved(
             Phone(
-                uuid=_own(Phone, p.uuid, r.uuid),
+                uuid=_own(Phone, p.uuid, service, r.uuid),
                 contact=contact,
                 number=p.number,
                 type=p.type,
                 description=p.description,
             )
         )
+
+
+def _costs_and_areas_store(service: Service, r: hsds.ServiceRecord, districts: dict) -> None:
     for cost in r.cost_options:
         _saved(
             CostOption(
-                uuid=_own(CostOption, cost.uuid, r.uuid),
+                uuid=_own(CostOption, cost.uuid, service, r.uuid),
                 service=service,
                 option=cost.option,
                 amount=cost.amount,
@@ -296,26 +321,33 @@ def _import_one(municipality: Municipality, r: hsds.ServiceRecord, districts: di
     for a in r.areas:
         _saved(
             ServiceArea(
-                uuid=_own(ServiceArea, a.uuid, r.uuid),
+                uuid=_own(ServiceArea, a.uuid, service, r.uuid),
                 service=service,
                 district=districts.get(a.district_code),
                 name=a.name,
                 description=a.description,
             )
         )
+
+
+def _locations_store(
+    municipality: Municipality,
+    service: Service,
+    r: hsds.ServiceRecord,
+    org: Organization,
+    districts: dict,
+) -> None:
     for loc in r.locations:
-        location = Location.objects.filter(uuid=loc.uuid).first() or Location(
-            uuid=loc.uuid, municipality=municipality
-        )
-        for name in ("name", "description", "address_1", "city", "state_province", "postal_code"):
+        location = Location.objects.filter(
+            municipality=municipality, uuid=loc.uuid
+        ).first() or Location(uuid=loc.uuid, municipality=municipality)
+        for name in _LOCATION_FIELDS:
             setattr(location, name, getattr(loc, name))
         location.latitude, location.longitude = loc.latitude, loc.longitude
         location.organization = org
         location.district = districts.get(loc.district_code)
         _saved(location)
         _saved(ServiceAtLocation(uuid=loc.at_uuid, service=service, location=location))
-    service_reindex(service=service)
-    return service
 
 
 @transaction.atomic

@@ -18,6 +18,8 @@ from typing import Any, cast
 
 import polars as pl
 
+from chiiki.core import suppression
+
 Z95 = 1.959963984540054
 AGE_BANDS = (65, 70, 75, 80, 85, 90)
 TOTAL_LABEL = "全体"
@@ -77,19 +79,18 @@ def complementary_suppression(
     parents: list[dict[str, str] | None] | None = None,
 ) -> set[tuple[str, ...]]:
     """The groups to hide: those under ``suppress`` (primary), and then enough others that
-    no hidden group can be worked out by subtraction from a published margin (secondary).
+    no hidden group can be worked out by subtraction from a published margin (secondary),
+    as ``core.suppression`` decides it.
 
     A margin is every set of groups that differ in one dimension only (the rest of a row
     or column of a cross, and the whole of a one-way table against its 全体 row), and, for
-    a dimension with a parent (district → life area), the groups under one parent. Whenever
-    a margin holds exactly one hidden group, its smallest visible group is hidden as well;
-    this repeats until no margin has a lone hidden group.
+    a dimension with a parent (district → life area), the groups under one parent; its
+    total is published apart (the 全体 row, the life area's table).
     """
     keys = list(sizes)
     width = len(keys[0]) if keys else 0
     parents = parents or [None] * width
-    hidden = {k for k, n in sizes.items() if n < suppress}
-    margins: list[list[tuple[str, ...]]] = []
+    margins: list[suppression.Margin[tuple[str, ...]]] = []
     for axis in range(width):
         for with_parent in (False, True):
             parent = parents[axis]
@@ -100,18 +101,73 @@ def complementary_suppression(
                 rest = k[:axis] + k[axis + 1 :]
                 key = (*rest, parent.get(k[axis]) if with_parent and parent else None)
                 groups.setdefault(key, []).append(k)
-            margins += [g for g in groups.values() if len(g) > 1]
-    changed = True
-    while changed:
-        changed = False
-        for members in margins:
-            lone = [k for k in members if k in hidden]
-            if len(lone) == 1:
-                visible = sorted((sizes[k], k) for k in members if k not in hidden)
-                if visible:
-                    hidden.add(visible[0][1])
-                    changed = True
-    return hidden
+            # A margin of one group protects nothing here; leaving it out (rather than
+            # pinning its group) keeps the published tables exactly as they were.
+            margins += [suppression.Margin(tuple(g)) for g in groups.values() if len(g) > 1]
+    # Ties between groups of one size go to the first in label order (a missing label last).
+    ordered = dict(sorted(sizes.items(), key=lambda kv: [(v is None, v or "") for v in kv[0]]))
+    return suppression.suppressed(ordered, margins, suppress)
+
+
+def _parents(lf: pl.LazyFrame, by: list[str]) -> list[dict[str, str] | None]:
+    """For each ``by`` column with a parent column in the frame, its group -> parent."""
+    parents: list[dict[str, str] | None] = []
+    for b in by:
+        parent = PARENTS.get(b)
+        if parent and parent in lf.collect_schema().names():
+            pairs = (
+                lf.select(pl.col(b).cast(pl.String), pl.col(parent).cast(pl.String))
+                .unique()
+                .collect()
+            )
+            parents.append(dict(pairs.iter_rows()))
+        else:
+            parents.append(None)
+    return parents
+
+
+def _with_hidden(
+    grouped: pl.DataFrame, lf: pl.LazyFrame, by: list[str], suppress: int
+) -> pl.DataFrame:
+    """Mark the groups to hide, primary and secondary, decided on the group sizes alone."""
+    if not by:
+        return grouped.with_columns(pl.lit(False).alias("__hidden"))
+    sizes = {tuple(r[:-1]): r[-1] for r in grouped.select([*by, "respondents"]).iter_rows()}
+    hidden = complementary_suppression(sizes, suppress, _parents(lf, by))
+    return grouped.with_columns(
+        pl.Series(
+            "__hidden",
+            [tuple(r) in hidden for r in grouped.select(by).iter_rows()],
+            dtype=pl.Boolean,
+        )
+    )
+
+
+def _risk_rows(wide: pl.DataFrame, overall: pl.DataFrame, by: list[str], r: str) -> pl.DataFrame:
+    """The long rows of one risk: counts, rate, interval and whether above the whole."""
+    pos, det = pl.col(f"{r}\x00pos"), pl.col(f"{r}\x00det")
+    low, high = wilson_exprs(pos, det)
+    base_pos = overall.get_column(f"{r}\x00pos")[0] or 0
+    base_det = overall.get_column(f"{r}\x00det")[0] or 0
+    base_rate = base_pos / base_det if base_det else None
+    return wide.select(
+        [
+            *[pl.col(b) for b in by],
+            pl.lit(r).alias("risk"),
+            pl.col("respondents"),
+            pl.col("__hidden"),
+            det.alias("determined"),
+            pos.alias("positive"),
+            (pl.col("respondents") - det).alias("undetermined"),
+            pl.when(det > 0).then(pos / det).alias("rate"),
+            low.alias("ci_low"),
+            high.alias("ci_high"),
+        ]
+    ).with_columns(
+        (pl.col("ci_low") > base_rate).fill_null(False).alias("above")
+        if base_rate is not None
+        else pl.lit(False).alias("above")
+    )
 
 
 def aggregate(
@@ -138,30 +194,7 @@ def aggregate(
     # the rows a second time for the total would double the cost).
     grouped = (lf.group_by(by).agg(aggs) if by else lf.select(aggs)).collect()
     grouped = grouped.with_columns([pl.col(b).cast(pl.String) for b in by])
-    # Which groups to hide, primary and secondary, decided on the group sizes alone.
-    parents: list[dict[str, str] | None] = []
-    for b in by:
-        parent = PARENTS.get(b)
-        if parent and parent in lf.collect_schema().names():
-            pairs = (
-                lf.select(pl.col(b).cast(pl.String), pl.col(parent).cast(pl.String))
-                .unique()
-                .collect()
-            )
-            parents.append(dict(pairs.iter_rows()))
-        else:
-            parents.append(None)
-    sizes = {tuple(r[:-1]): r[-1] for r in grouped.select([*by, "respondents"]).iter_rows()}
-    hidden = complementary_suppression(sizes, suppress, parents) if by else set()
-    grouped = grouped.with_columns(
-        pl.Series(
-            "__hidden",
-            [tuple(r) in hidden for r in grouped.select(by).iter_rows()],
-            dtype=pl.Boolean,
-        )
-        if by
-        else pl.lit(False).alias("__hidden")
-    )
+    grouped = _with_hidden(grouped, lf, by, suppress)
     counts = [c for c in grouped.columns if c not in by and c != "__hidden"]
     overall = grouped.select([pl.col(c).sum() for c in counts])
     wide = grouped
@@ -170,32 +203,7 @@ def aggregate(
             [pl.lit(TOTAL_LABEL).alias(b) for b in by] + [pl.lit(False).alias("__hidden")]
         )
         wide = pl.concat([grouped, total_row.select(grouped.columns).cast(grouped.schema)])
-    long_parts = []
-    for r in risks:
-        pos, det = pl.col(f"{r}\x00pos"), pl.col(f"{r}\x00det")
-        low, high = wilson_exprs(pos, det)
-        base_pos = overall.get_column(f"{r}\x00pos")[0] or 0
-        base_det = overall.get_column(f"{r}\x00det")[0] or 0
-        base_rate = base_pos / base_det if base_det else None
-        part = wide.select(
-            [
-                *[pl.col(b) for b in by],
-                pl.lit(r).alias("risk"),
-                pl.col("respondents"),
-                pl.col("__hidden"),
-                det.alias("determined"),
-                pos.alias("positive"),
-                (pl.col("respondents") - det).alias("undetermined"),
-                pl.when(det > 0).then(pos / det).alias("rate"),
-                low.alias("ci_low"),
-                high.alias("ci_high"),
-            ]
-        ).with_columns(
-            (pl.col("ci_low") > base_rate).fill_null(False).alias("above")
-            if base_rate is not None
-            else pl.lit(False).alias("above")
-        )
-        long_parts.append(part)
+    long_parts = [_risk_rows(wide, overall, by, r) for r in risks]
     out = pl.concat(long_parts) if long_parts else pl.DataFrame()
     if out.is_empty():
         return out

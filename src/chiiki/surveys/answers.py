@@ -348,15 +348,11 @@ def _slow(
     return out.alias(target), bad, messages
 
 
-def prepare(
-    frame: pl.DataFrame,
-    mapping: dict[str, str],
-    instrument: Instrument,
-    required: tuple[str, ...] = ("id",),
-) -> Prepared:
-    """Convert mapped columns to typed targets and collect every bad cell (row, column, value)."""
-    errors: list[CellError] = []
-    count = 0
+_Plan = list[tuple[str, str, Callable[[str], object], pl.DataType]]
+
+
+def _missing_required(mapping: dict[str, str], required: tuple[str, ...]) -> list[CellError]:
+    errors = []
     for target in required:
         if target not in mapping.values():
             label = META_LABELS.get(target, target)
@@ -368,9 +364,13 @@ def prepare(
                     f"列「{target}」（{label}）が見つかりません。列の対応づけを確認してください",
                 )
             )
-            count += 1
+    return errors
+
+
+def _plan(mapping: dict[str, str], instrument: Instrument) -> tuple[_Plan, list[pl.Expr]]:
+    """(header, target, parser, dtype) of each mapped column, and its fast-path expression."""
     items = {i.id: i for i in instrument.items}
-    plan: list[tuple[str, str, Callable[[str], object], pl.DataType]] = []
+    plan: _Plan = []
     fast_exprs: list[pl.Expr] = []
     for header, target in mapping.items():
         parse: Callable[[str], object]
@@ -391,6 +391,34 @@ def prepare(
         fast_exprs.append(
             (fast if fast is not None else pl.lit(None, dtype)).cast(dtype).alias(f"\x00{target}")
         )
+    return plan, fast_exprs
+
+
+def _id_errors(frame: pl.DataFrame, mapping: dict[str, str]) -> tuple[list[CellError], int]:
+    """Blank and repeated respondent IDs (the first MAX_ERRORS of each), and how many."""
+    id_header = next((h for h, t in mapping.items() if t == "id"), None)
+    if id_header is None:
+        return [], 0
+    errors = []
+    blank = frame.filter(pl.col(id_header).is_null()).get_column(ROW).to_list()
+    for row in blank:
+        errors.append(CellError(row, id_header, "", "回答者IDは必須です"))
+    dup = frame.filter(pl.col(id_header).is_not_null() & pl.col(id_header).is_duplicated())
+    for row, value in dup.select(ROW, id_header).head(MAX_ERRORS).iter_rows():
+        errors.append(CellError(row, id_header, value, "回答者IDが重複しています（1人1行です）"))
+    return errors, len(blank) + dup.height
+
+
+def prepare(
+    frame: pl.DataFrame,
+    mapping: dict[str, str],
+    instrument: Instrument,
+    required: tuple[str, ...] = ("id",),
+) -> Prepared:
+    """Convert mapped columns to typed targets and collect every bad cell (row, column, value)."""
+    errors = _missing_required(mapping, required)
+    count = len(errors)
+    plan, fast_exprs = _plan(mapping, instrument)
     # ROW keeps the frame's length when a fast path is only a literal (null) column.
     fast_frame = frame.lazy().select([pl.col(ROW), *fast_exprs]).collect().drop(ROW)
     # Which columns have cells the fast path could not read: only those take the slow path.
@@ -421,17 +449,9 @@ def prepare(
             for row, value in hits.head(MAX_ERRORS).iter_rows():
                 errors.append(CellError(row, header, value, reason[value]))
     typed = pl.DataFrame(columns)
-    id_header = next((h for h, t in mapping.items() if t == "id"), None)
-    if id_header is not None:
-        blank = frame.filter(pl.col(id_header).is_null()).get_column(ROW).to_list()
-        for row in blank:
-            errors.append(CellError(row, id_header, "", "回答者IDは必須です"))
-        dup = frame.filter(pl.col(id_header).is_not_null() & pl.col(id_header).is_duplicated())
-        for row, value in dup.select(ROW, id_header).head(MAX_ERRORS).iter_rows():
-            errors.append(
-                CellError(row, id_header, value, "回答者IDが重複しています（1人1行です）")
-            )
-        count += len(blank) + dup.height
+    id_errors, id_count = _id_errors(frame, mapping)
+    errors += id_errors
+    count += id_count
     errors.sort(key=lambda e: (e.row, e.column))
     unused = [h for h in frame.columns if h != ROW and h not in mapping]
     return Prepared(frame=typed, errors=errors[:MAX_ERRORS], unused=unused, error_count=count)

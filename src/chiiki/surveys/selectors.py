@@ -1,4 +1,4 @@
-"""Reads for surveys, scoped by the user through accounts.permissions."""
+"""Reads for surveys, scoped by the user through the access door."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from chiiki.accounts.access import Cap
 from chiiki.accounts.audit import Channel
 from chiiki.accounts.models import Role, User
 from chiiki.areas.models import District
+from chiiki.core import suppression
 from chiiki.people.models import CareLevel, Person
 from chiiki.surveys import aggregate, rules
 from chiiki.surveys.models import (
@@ -199,7 +200,12 @@ class RateRow:
     by_mail: int = 0
     by_visit: int = 0
     other: int = 0
-    hidden: bool = False  # fewer than SUPPRESS mailed: shown as ＊ to roles without health access
+    hidden: bool = False  # shown as ＊ to everyone: see response_rates
+
+    @property
+    def size(self) -> int:
+        """What suppression counts: the smaller of mailed and answered that is not 0."""
+        return min((n for n in (self.mailed, self.answered) if n > 0), default=0)
 
     @property
     def answered(self) -> int:
@@ -215,9 +221,15 @@ class RateRow:
 
 
 def response_rates(*, user: Any, survey: Survey) -> tuple[list[RateRow], RateRow]:
-    """Response rate by district (with its life area) and by method: mail, visit."""
+    """Response rate by district (with its life area) and by method: mail, visit.
+
+    A published table, the same for every role: a district (or 全体) with fewer than
+    SUPPRESS mailed or answered is hidden, and so are as many others as it takes that no
+    hidden district can be worked out from 全体 or from its life area's figures.
+    """
     access.require(user, Cap.SURVEY_RESULTS, "調査結果を閲覧する権限がありません")
     rows: dict[int, RateRow] = {}
+    life_areas: dict[int, list[int]] = defaultdict(list)
     districts = (
         District.objects.filter(municipality=survey.municipality)
         .select_related("life_area")
@@ -225,6 +237,7 @@ def response_rates(*, user: Any, survey: Survey) -> tuple[list[RateRow], RateRow
     )
     for d in districts:
         rows[d.pk] = RateRow(label=f"{d.life_area.name} {d.name}")
+        life_areas[d.life_area_id].append(d.pk)
     for district_id in MailingEntry.objects.filter(survey=survey).values_list(
         "district_id", flat=True
     ):
@@ -239,15 +252,23 @@ def response_rates(*, user: Any, survey: Survey) -> tuple[list[RateRow], RateRow
             row.by_visit += 1
         else:
             row.other += 1
-    if not access.can(user, Cap.SURVEY_ANSWERS):
-        for r in rows.values():
-            r.hidden = 0 < max(r.mailed, r.answered) < SUPPRESS
     total = RateRow(label="全体")
     for r in rows.values():
         total.mailed += r.mailed
         total.by_mail += r.by_mail
         total.by_visit += r.by_visit
         total.other += r.other
+    # 全体 is in the table; a life area's figures are published on the results page.
+    counts: dict[int | str, int] = {pk: r.size for pk, r in rows.items()}
+    counts[total.label] = total.size
+    margins: list[suppression.Margin[int | str]] = [
+        suppression.Margin[int | str](tuple(rows), total=total.label)
+    ]
+    margins += [suppression.Margin[int | str](tuple(m)) for m in life_areas.values()]
+    hidden = suppression.suppressed(counts, margins, SUPPRESS)
+    for pk, r in rows.items():
+        r.hidden = pk in hidden
+    total.hidden = total.label in hidden
     return list(rows.values()), total
 
 

@@ -164,42 +164,20 @@ def _check_import_rights(user: Any, survey: Survey) -> None:
         access.require_reach(user, Cap.SURVEY_IMPORT, survey, "調査を取り込む権限がありません")
 
 
-def survey_import(
-    *,
-    user: Any,
-    survey: Survey,
-    data: bytes,
-    filename: str,
-    mapping: dict[str, str] | None = None,
-    channel: str = "web",
-    request: Any = None,
-) -> ImportResult:
-    """Import returned questionnaires: every bad cell reported, nothing written unless all are good.
+Placed = tuple[Person | None, District | None, LifeArea | None]
 
-    A row is matched to the survey's earlier import by its respondent ID: the same row again
-    changes nothing, a corrected row is updated. A respondent is linked to a person by
-    insured number when the file has one that the municipality knows.
-    """
-    _check_import_rights(user, survey)
-    inst = rules.instrument(survey.instrument)
-    result = ImportResult()
-    try:
-        frame, result.encoding = answers.read_frame(data, filename)
-    except TableError as exc:
-        result.errors = [answers.CellError(1, "ファイル", filename, str(exc))]
-        result.error_count = 1
-        return result
-    saved = column_mapping_for(municipality=survey.municipality, instrument=survey.instrument)
-    result.mapping = (
-        mapping if mapping is not None else answers.auto_mapping(frame.columns, inst, saved)
-    )
-    prepared = answers.prepare(frame, result.mapping, inst)
-    result.unused = prepared.unused
-    errors = list(prepared.errors)
-    result.error_count = prepared.error_count
+
+def _place_rows(
+    survey: Survey,
+    typed: pl.DataFrame,
+    rows: list[dict[str, Any]],
+    result: ImportResult,
+    errors: list[answers.CellError],
+) -> list[Placed]:
+    """The person (by insured number), district and life area of each row; an unknown
+    district or life area is a bad cell. The register fills sex and age the sheet left out."""
     header_of = {t: h for h, t in result.mapping.items()}
     index = _AreaIndex(survey.municipality)
-    typed = prepared.frame
     insured = (
         typed.get_column("insured_number").drop_nulls().to_list()
         if "insured_number" in typed.columns
@@ -211,8 +189,7 @@ def survey_import(
             municipality=survey.municipality, insured_number__in=insured
         ).select_related("district__life_area")
     }
-    rows = typed.to_dicts()
-    placed: list[tuple[Person | None, District | None, LifeArea | None]] = []
+    placed: list[Placed] = []
     for row in rows:
         person = people.get(row.get("insured_number") or "")
         district = person.district if person else None
@@ -250,6 +227,45 @@ def survey_import(
             if row.get("age") is None:
                 row["age"] = person.age_on(survey.mailed_on or timezone_now().date())
         placed.append((person, district, life_area))
+    return placed
+
+
+def survey_import(
+    *,
+    user: Any,
+    survey: Survey,
+    data: bytes,
+    filename: str,
+    mapping: dict[str, str] | None = None,
+    channel: str = "web",
+    request: Any = None,
+) -> ImportResult:
+    """Import returned questionnaires: every bad cell reported, nothing written unless all are good.
+
+    A row is matched to the survey's earlier import by its respondent ID: the same row again
+    changes nothing, a corrected row is updated. A respondent is linked to a person by
+    insured number when the file has one that the municipality knows.
+    """
+    _check_import_rights(user, survey)
+    inst = rules.instrument(survey.instrument)
+    result = ImportResult()
+    try:
+        frame, result.encoding = answers.read_frame(data, filename)
+    except TableError as exc:
+        result.errors = [answers.CellError(1, "ファイル", filename, str(exc))]
+        result.error_count = 1
+        return result
+    saved = column_mapping_for(municipality=survey.municipality, instrument=survey.instrument)
+    result.mapping = (
+        mapping if mapping is not None else answers.auto_mapping(frame.columns, inst, saved)
+    )
+    prepared = answers.prepare(frame, result.mapping, inst)
+    result.unused = prepared.unused
+    errors = list(prepared.errors)
+    result.error_count = prepared.error_count
+    typed = prepared.frame
+    rows = typed.to_dicts()
+    placed = _place_rows(survey, typed, rows, result, errors)
     if result.error_count:
         result.errors = sorted(errors, key=lambda e: (e.row, e.column))[: answers.MAX_ERRORS]
         return result
@@ -271,7 +287,7 @@ def survey_import(
 def _write_respondents(
     survey: Survey,
     rows: list[dict[str, Any]],
-    placed: list[tuple[Person | None, District | None, LifeArea | None]],
+    placed: list[Placed],
     scored: list[dict[str, Any]],
     item_ids: list[str],
     dets: list[str],

@@ -324,6 +324,7 @@ def nonrespondents(request: AuthedRequest, survey_id: int) -> HttpResponse:
             "visit_form": VisitForm(),
             "rates": rates,
             "total_rate": total_rate,
+            "suppress": selectors.SUPPRESS,
             "outcomes": Outcome.choices,
         },
     )

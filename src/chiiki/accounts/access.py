@@ -229,14 +229,16 @@ def read_one(
     user: AnyUser | None,
     cap: Cap,
     qs: QuerySet[M],
-    pk: int,
+    pk: int | None,
     *,
     refuse: str,
     note: dict[str, Any] | None = None,
     audit_read: bool = True,
 ) -> M:
-    """Open one record: scoped, refused alike when missing or out of reach, and audited."""
-    found = _annotated(visible(user, cap, qs, refuse)).filter(pk=pk).first()
+    """Open one record (``pk`` None: the one row ``qs`` selects): scoped, refused alike
+    when missing or out of reach, and audited."""
+    scoped = _annotated(visible(user, cap, qs, refuse))
+    found = (scoped.filter(pk=pk) if pk is not None else scoped).first()
     if found is None:
         raise PermissionDenied(refuse)
     if audit_read:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -8,8 +7,10 @@ from django.utils.timezone import localdate
 from ninja import Router
 from ninja.responses import Status
 
-from chiiki.accounts import permissions
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
 from chiiki.accounts.http import AuthedRequest
+from chiiki.core.params import ApiDate, ApiId
 from chiiki.mutualaid import selectors, services
 from chiiki.mutualaid.models import HelpRequest
 from chiiki.mutualaid.schemas import (
@@ -51,10 +52,11 @@ def _request_out(r: HelpRequest) -> dict[str, Any]:
 )
 def quote_get(request: AuthedRequest, task: str, minutes: int, tariff: str = "choi-kase") -> Any:
     """The fee of a job under a tariff, with its parts; 400 with the reason when refused."""
-    permissions.require(
-        permissions.can_manage_mutualaid(request.user)
-        or permissions.can_use_volunteer_page(request.user)
-    )
+    if not (
+        access.can(request.user, Cap.MUTUALAID_MANAGE)
+        or access.can(request.user, Cap.MUTUALAID_OWN_JOBS)
+    ):
+        raise access.PermissionDenied("料金を見積もる権限がありません")
     try:
         return Status(200, quote(load_tariff(tariff), task, minutes).as_dict())
     except TariffError as exc:
@@ -65,10 +67,10 @@ def quote_get(request: AuthedRequest, task: str, minutes: int, tariff: str = "ch
     "/requests",
     response={200: list[RequestOut], 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
 )
-def request_list(request: AuthedRequest, status: str = "", week: dt.date | None = None) -> Any:
+def request_list(request: AuthedRequest, status: str = "", week: ApiDate | None = None) -> Any:
     """Requests in the caller's districts (newest week first, at most 500)."""
-    qs = selectors.request_list_for_user(user=request.user, status=status, week=week)
-    return [_request_out(r) for r in qs[:500]]
+    found = selectors.request_rows_for_user(user=request.user, status=status, week=week)
+    return [_request_out(r) for r in found]
 
 
 @router.post(
@@ -86,7 +88,7 @@ def request_create(request: AuthedRequest, payload: RequestIn) -> Any:
     service = selectors.service_get_for_user(user=request.user, service_id=payload.service_id)
     person = selectors.requester_in_scope(user=request.user, person_id=payload.person_id)
     if person is None:
-        raise permissions.PermissionDenied("この人の依頼を登録する権限がありません")
+        raise access.PermissionDenied("この人の依頼を登録する権限がありません")
     try:
         req = services.request_create(
             user=request.user,
@@ -114,7 +116,7 @@ def request_create(request: AuthedRequest, payload: RequestIn) -> Any:
         422: ValidationErrorOut,
     },
 )
-def request_confirm(request: AuthedRequest, request_id: int, payload: ConfirmIn) -> Any:
+def request_confirm(request: AuthedRequest, request_id: ApiId, payload: ConfirmIn) -> Any:
     """Confirm a proposal. Two confirmations at once: one 200, the other 409 with why."""
     try:
         req = services.proposal_confirm(
@@ -128,7 +130,7 @@ def request_confirm(request: AuthedRequest, request_id: int, payload: ConfirmIn)
 @router.get(
     "/my/jobs", response={200: list[JobOut], 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut}
 )
-def my_jobs(request: AuthedRequest, week: dt.date | None = None) -> Any:
+def my_jobs(request: AuthedRequest, week: ApiDate | None = None) -> Any:
     """The calling volunteer's jobs of the week."""
     cards = selectors.my_jobs(user=request.user, week=week or localdate())
     return [

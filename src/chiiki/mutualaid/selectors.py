@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Q, QuerySet, Sum
+from django.core.paginator import Page
+from django.db.models import Count, QuerySet, Sum
 
-from chiiki.accounts import access, permissions
+from chiiki.accounts import access
 from chiiki.accounts.access import Cap
 from chiiki.areas.models import District
 from chiiki.mutualaid.models import (
@@ -24,38 +25,33 @@ from chiiki.mutualaid.models import (
 from chiiki.people.models import Person, Volunteer
 from chiiki.people.selectors import person_in_scope
 
+PAGE_SIZE = 50
+
 
 def service_list_for_user(*, user: Any) -> QuerySet[Service]:
-    permissions.require(
-        permissions.can_manage_mutualaid(user), "助け合いサービスを閲覧する権限がありません"
+    return access.visible(
+        user,
+        Cap.MUTUALAID_MANAGE,
+        Service.objects.select_related("district", "municipality"),
+        "助け合いサービスを閲覧する権限がありません",
     )
-    return Service.objects.filter(
-        permissions.district_filter(user, prefix="district__")
-    ).select_related("district", "municipality")
 
 
 def service_get_for_user(*, user: Any, service_id: int) -> Service:
     service = service_list_for_user(user=user).filter(pk=service_id).first()
     if service is None:
-        raise permissions.PermissionDenied("このサービスを閲覧する権限がありません")
+        raise access.PermissionDenied("このサービスを閲覧する権限がありません")
     return service
 
 
-def request_list_for_user(
+def _requests(
     *,
-    user: Any,
     status: str = "",
     week: dt.date | None = None,
     service_id: int | None = None,
     unpaid: bool = False,
 ) -> QuerySet[HelpRequest]:
-    """Requests in the user's districts, newest week first. Lists show the family name only."""
-    permissions.require(
-        permissions.can_manage_mutualaid(user), "助け合いの依頼を閲覧する権限がありません"
-    )
-    qs = HelpRequest.objects.filter(permissions.mutualaid_request_filter(user)).select_related(
-        "service", "person", "district", "volunteer__person"
-    )
+    qs = HelpRequest.objects.select_related("service", "person", "district", "volunteer__person")
     if status:
         qs = qs.filter(status=status)
     if week is not None:
@@ -67,8 +63,33 @@ def request_list_for_user(
     return qs.order_by("-week", "status", "id")
 
 
+def request_page_for_user(*, user: Any, page: int = 1, **filters: Any) -> Page[HelpRequest]:
+    """Requests in the user's districts, newest week first, one page; the residents' family
+    names it shows are one audited list read."""
+    return access.read_page(
+        user,
+        Cap.MUTUALAID_MANAGE,
+        _requests(**filters),
+        number=page,
+        size=PAGE_SIZE,
+        what="助け合いの依頼一覧",
+    )
+
+
+def request_rows_for_user(*, user: Any, limit: int = 500, **filters: Any) -> list[HelpRequest]:
+    """The same list, whole up to ``limit`` (the matching page, the API), audited."""
+    return access.read_rows(
+        user, Cap.MUTUALAID_MANAGE, _requests(**filters), what="助け合いの依頼一覧", limit=limit
+    )
+
+
+def _reachable_requests(user: Any) -> QuerySet[HelpRequest]:
+    """Requests in the user's districts, for counts that name nobody."""
+    return access.visible(user, Cap.MUTUALAID_MANAGE, HelpRequest.objects.all())
+
+
 def status_counts(*, user: Any, week: dt.date | None = None) -> dict[str, int]:
-    qs = HelpRequest.objects.filter(permissions.mutualaid_request_filter(user))
+    qs = _reachable_requests(user)
     if week is not None:
         qs = qs.filter(week=week_start(week))
     counts = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
@@ -78,7 +99,8 @@ def status_counts(*, user: Any, week: dt.date | None = None) -> dict[str, int]:
 def latest_week(*, user: Any, before: dt.date) -> dt.date | None:
     """The latest week up to ``before`` with requests in the user's districts."""
     return (
-        HelpRequest.objects.filter(permissions.mutualaid_request_filter(user), week__lte=before)
+        _reachable_requests(user)
+        .filter(week__lte=before)
         .order_by("-week")
         .values_list("week", flat=True)
         .first()
@@ -88,9 +110,8 @@ def latest_week(*, user: Any, before: dt.date) -> dt.date | None:
 def latest_fiscal_year(*, user: Any, service: Service) -> int | None:
     """The 年度 of the service's latest done job in the user's districts."""
     last = (
-        HelpRequest.objects.filter(
-            permissions.mutualaid_request_filter(user), service=service, status=Status.DONE
-        )
+        _reachable_requests(user)
+        .filter(service=service, status=Status.DONE)
         .order_by("-done_on")
         .values_list("done_on", flat=True)
         .first()
@@ -111,15 +132,18 @@ def request_get_for_user(*, user: Any, request_id: int) -> HelpRequest:
     )
 
 
-def volunteer_choices(*, request: HelpRequest) -> list[VolunteerProfile]:
-    """Volunteers of the request's service who can do its task (for choosing by hand)."""
-    return [
-        p
-        for p in VolunteerProfile.objects.filter(service=request.service, volunteer__active=True)
+def volunteer_choices(*, user: Any, request: HelpRequest) -> list[VolunteerProfile]:
+    """Volunteers of the request's service who can do its task (for choosing by hand); the
+    names shown are an audited list read."""
+    rows = access.read_rows(
+        user,
+        Cap.MUTUALAID_MANAGE,
+        VolunteerProfile.objects.filter(service=request.service, volunteer__active=True)
         .select_related("volunteer__person")
-        .order_by("volunteer__person__family_kana")
-        if request.task in p.skills
-    ]
+        .order_by("volunteer__person__family_kana"),
+        what="担当候補のボランティア",
+    )
+    return [p for p in rows if request.task in p.skills]
 
 
 def people_for_request(*, user: Any, query: str, limit: int = 20) -> list[Person]:
@@ -129,63 +153,57 @@ def people_for_request(*, user: Any, query: str, limit: int = 20) -> list[Person
     return person_pick_list(user=user, query=query, cap=Cap.MUTUALAID_MANAGE, limit=limit)
 
 
-def volunteer_list_for_user(*, user: Any, service_id: int | None = None) -> list[VolunteerProfile]:
-    services = service_list_for_user(user=user)
-    if service_id is not None:
-        services = services.filter(pk=service_id)
-    return list(
-        VolunteerProfile.objects.filter(service__in=services)
-        .select_related("volunteer__person__district", "service")
+def _profiles() -> QuerySet[VolunteerProfile]:
+    return (
+        VolunteerProfile.objects.select_related("volunteer__person__district", "service")
         .annotate(balance=Sum("volunteer__point_entries__points"))
         .order_by("volunteer__person__family_kana", "volunteer__person__given_kana")
     )
 
 
+def volunteer_list_for_user(*, user: Any, service_id: int | None = None) -> list[VolunteerProfile]:
+    """The volunteers of the user's services, with their points (an audited list read)."""
+    qs = _profiles() if service_id is None else _profiles().filter(service_id=service_id)
+    return access.read_rows(user, Cap.MUTUALAID_MANAGE, qs, what="ボランティアの一覧")
+
+
 def volunteer_get_for_user(*, user: Any, volunteer_id: int) -> VolunteerProfile:
-    profile = next(
-        (p for p in volunteer_list_for_user(user=user) if p.volunteer_id == volunteer_id), None
+    return access.read_one(
+        user,
+        Cap.MUTUALAID_MANAGE,
+        _profiles().filter(volunteer_id=volunteer_id),
+        None,
+        refuse="このボランティアを閲覧する権限がありません",
     )
-    if profile is None:
-        raise permissions.PermissionDenied("このボランティアを閲覧する権限がありません")
-    return profile
 
 
 def volunteer_role_get_for_user(*, user: Any, volunteer_id: int) -> Volunteer:
     """A registered volunteer living in the user's districts (to set up their profile)."""
-    permissions.require(
-        permissions.can_manage_mutualaid(user), "ボランティアを扱う権限がありません"
+    return access.read_one(
+        user,
+        Cap.MUTUALAID_MANAGE,
+        Volunteer.objects.select_related("person__district"),
+        volunteer_id,
+        refuse="このボランティアを扱う権限がありません",
     )
-    volunteer = (
-        Volunteer.objects.filter(permissions.district_filter(user, prefix="person__district__"))
-        .select_related("person__district")
-        .filter(pk=volunteer_id)
-        .first()
-    )
-    if volunteer is None:
-        raise permissions.PermissionDenied("このボランティアを扱う権限がありません")
-    return volunteer
 
 
 def volunteers_without_profile(*, user: Any) -> list[Volunteer]:
     """Registered volunteers in the user's districts who have no mutual-aid profile yet."""
-    permissions.require(
-        permissions.can_manage_mutualaid(user), "ボランティアを扱う権限がありません"
-    )
-    return list(
-        Volunteer.objects.filter(
-            permissions.district_filter(user, prefix="person__district__"),
-            active=True,
-            mutualaid_profile__isnull=True,
-        )
+    return access.read_rows(
+        user,
+        Cap.MUTUALAID_MANAGE,
+        Volunteer.objects.filter(active=True, mutualaid_profile__isnull=True)
         .select_related("person__district")
-        .order_by("person__family_kana", "person__given_kana")
+        .order_by("person__family_kana", "person__given_kana"),
+        what="未登録のボランティア",
     )
 
 
 def district_choices(*, user: Any) -> list[District]:
-    return list(
-        District.objects.filter(permissions.district_filter(user)).order_by("order", "code")
-    )
+    from chiiki.areas.selectors import district_list_for_user
+
+    return list(district_list_for_user(user=user, cap=Cap.MUTUALAID_MANAGE))
 
 
 @dataclass(frozen=True)
@@ -245,7 +263,7 @@ class JobCard:
 def my_jobs(*, user: Any, week: dt.date) -> list[JobCard]:
     """The volunteer's own jobs of the week (matched, confirmed, done). Each resident shown
     is an audited read."""
-    permissions.require(permissions.can_use_volunteer_page(user), "ボランティア本人のページです")
+    access.require(user, Cap.MUTUALAID_OWN_JOBS, "ボランティア本人のページです")
     qs = (
         HelpRequest.objects.filter(
             week=week_start(week),
@@ -276,7 +294,7 @@ def my_jobs(*, user: Any, week: dt.date) -> list[JobCard]:
 
 def my_points(*, user: Any) -> int | None:
     """The volunteer's own points balance (None when they are not a registered volunteer)."""
-    permissions.require(permissions.can_use_volunteer_page(user), "ボランティア本人のページです")
+    access.require(user, Cap.MUTUALAID_OWN_JOBS, "ボランティア本人のページです")
     volunteer = Volunteer.objects.filter(person_id=user.person_id).first()
     if volunteer is None:
         return None
@@ -285,7 +303,7 @@ def my_points(*, user: Any) -> int | None:
 
 def my_nearest_active_week(*, user: Any, week: dt.date) -> dt.date | None:
     """The week nearest to ``week`` in which the volunteer has a job still to do."""
-    permissions.require(permissions.can_use_volunteer_page(user), "ボランティア本人のページです")
+    access.require(user, Cap.MUTUALAID_OWN_JOBS, "ボランティア本人のページです")
     weeks = set(
         HelpRequest.objects.filter(
             volunteer__person_id=user.person_id, status__in=[Status.MATCHED, Status.CONFIRMED]
@@ -303,7 +321,8 @@ def year_report(*, user: Any, service: Service, fiscal_year: int) -> dict[str, A
     """Jobs by task, hours, residents served, volunteers active and new, for one 年度."""
     start, end = dt.date(fiscal_year, 4, 1), dt.date(fiscal_year + 1, 4, 1)
     done = HelpRequest.objects.filter(
-        Q(service=service) & permissions.mutualaid_request_filter(user),
+        access.scope_q(user, Cap.MUTUALAID_MANAGE, HelpRequest),
+        service=service,
         status=Status.DONE,
         done_on__gte=start,
         done_on__lt=end,

@@ -19,7 +19,8 @@ from django.db.models import Q
 from django.utils.timezone import localdate
 from django.utils.timezone import now as timezone_now
 
-from chiiki.accounts import access, permissions
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
 from chiiki.accounts.models import AuditAction
 from chiiki.areas.models import District, Municipality
 from chiiki.mutualaid import ledger, matching
@@ -76,16 +77,9 @@ def _who(user: Any) -> Any:
 def _require_staff(user: Any, district: District | None = None) -> None:
     if user is None:  # the system: commands and demo data
         return
-    permissions.require(
-        permissions.can_manage_mutualaid(user), "助け合いの依頼を扱う権限がありません"
-    )
+    access.require(user, Cap.MUTUALAID_MANAGE, "助け合いの依頼を扱う権限がありません")
     if district is not None:
-        permissions.require(
-            District.objects.filter(permissions.district_filter(user))
-            .filter(pk=district.pk)
-            .exists(),
-            "担当外の地区の依頼は扱えません",
-        )
+        access.require_reach(user, Cap.MUTUALAID_MANAGE, district, "担当外の地区の依頼は扱えません")
 
 
 def _slots(values: list[Any], field: str) -> list[int]:
@@ -215,10 +209,7 @@ def request_create(
     district = district or person.district
     _require_staff(user, district)
     if user is not None:
-        permissions.require(
-            Person.objects.filter(permissions.person_filter(user)).filter(pk=person.pk).exists(),
-            "担当外の人の依頼は登録できません",
-        )
+        access.require_reach(user, Cap.MUTUALAID_MANAGE, person, "担当外の人の依頼は登録できません")
     try:
         quote(service.tariff, task, estimated_minutes)
     except TariffError as exc:
@@ -282,16 +273,14 @@ def _move(
 
 
 def _staff_request(user: Any, req_id: int) -> HelpRequest:
-    req = HelpRequest.objects.select_related("district", "service").filter(pk=req_id).first()
-    if req is None:
-        raise permissions.PermissionDenied("この依頼を扱う権限がありません")
+    """The request, looked up within the user's districts (``user`` None: the system):
+    missing and out of reach are refused alike."""
+    qs = HelpRequest.objects.select_related("district", "service")
     if user is not None:
-        permissions.require(
-            HelpRequest.objects.filter(permissions.mutualaid_request_filter(user))
-            .filter(pk=req_id)
-            .exists(),
-            "この依頼を扱う権限がありません",
-        )
+        qs = access.visible(user, Cap.MUTUALAID_MANAGE, qs, "この依頼を扱う権限がありません")
+    req = qs.filter(pk=req_id).first()
+    if req is None:
+        raise access.PermissionDenied("この依頼を扱う権限がありません")
     return req
 
 
@@ -469,7 +458,7 @@ def _match_service(
     tariff = svc.tariff
     open_qs = HelpRequest.objects.filter(service=svc, week=week, status=Status.REQUESTED)
     if user is not None:
-        open_qs = open_qs.filter(permissions.mutualaid_request_filter(user))
+        open_qs = access.visible(user, Cap.MUTUALAID_MANAGE, open_qs)
     open_requests = list(open_qs.order_by("created_at", "id"))
     profiles = list(
         VolunteerProfile.objects.filter(service=svc, volunteer__active=True)
@@ -567,23 +556,21 @@ def request_done(
     slot, or today if that is still ahead), and never after today nor before the request's
     week: the points earned expire counting from that day.
     """
-    req = (
-        HelpRequest.objects.select_related("service", "district", "volunteer")
-        .filter(pk=request_id)
-        .first()
-    )
-    if req is None:
-        raise permissions.PermissionDenied("この依頼を扱う権限がありません")
     own_job = (
         user is not None
-        and permissions.can_use_volunteer_page(user)
-        and req.volunteer is not None
-        and req.volunteer.person_id == user.person_id
+        and access.can(user, Cap.MUTUALAID_OWN_JOBS)
+        and access.visible(
+            user, Cap.MUTUALAID_OWN_JOBS, HelpRequest.objects.filter(pk=request_id)
+        ).exists()
     )
-    if not own_job:
-        _staff_request(user, request_id)
-    elif done_on is not None:
-        raise permissions.PermissionDenied(
+    if own_job:
+        req = HelpRequest.objects.select_related("service", "district", "volunteer").get(
+            pk=request_id
+        )
+    else:
+        req = _staff_request(user, request_id)
+    if own_job and done_on is not None:
+        raise access.PermissionDenied(
             "実施日を指定できるのは職員だけです（ご本人の記録は今日の日付になります）"
         )
     try:

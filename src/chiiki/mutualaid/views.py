@@ -4,20 +4,19 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.timezone import localdate
 from django.views.decorators.http import require_POST
 
-from chiiki.accounts import permissions
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
 from chiiki.accounts.http import AuthedRequest
-from chiiki.core.params import Params
+from chiiki.core.params import ParamError, Params
 from chiiki.core.pdf import render_pdf
 from chiiki.core.tabular import safe_cell
 from chiiki.mutualaid import selectors, services
@@ -33,11 +32,9 @@ from chiiki.mutualaid.models import SLOT_CHOICES, Status, week_start
 from chiiki.mutualaid.tariff import TariffError, quote
 
 
-def _date(value: str | None, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
+def _week(params: Params, name: str = "week") -> dt.date:
+    """The Monday of the week a ``week`` parameter names (this week when none)."""
+    return week_start(params.date(name) or localdate())
 
 
 def _errors(exc: ValidationError) -> str:
@@ -65,13 +62,11 @@ def _act(request: AuthedRequest, action: Callable[[], Any], done: str) -> bool:
 @login_required
 def index(request: AuthedRequest) -> HttpResponse:
     """Staff: this week's requests by status; volunteers go to their own page."""
-    if permissions.can_use_volunteer_page(request.user):
+    if access.can(request.user, Cap.MUTUALAID_OWN_JOBS):
         return redirect("mutualaid:my")
-    permissions.require(
-        permissions.can_manage_mutualaid(request.user), "助け合いサービスを閲覧する権限がありません"
-    )
-    week = week_start(_date(request.GET.get("week"), localdate()))
-    if not request.GET.get("week") and not any(
+    params = Params(request.GET)
+    week = _week(params)
+    if not params.given("week") and not any(
         selectors.status_counts(user=request.user, week=week).values()
     ):
         # Nothing this week (a quiet week, or the demo's year): show the latest busy one.
@@ -89,19 +84,19 @@ def index(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def request_list(request: AuthedRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    status = status if status in Status.values else ""
-    week_raw = request.GET.get("week", "")
-    week = _date(week_raw, localdate()) if week_raw else None
-    unpaid = request.GET.get("unpaid") == "1"
-    qs = selectors.request_list_for_user(user=request.user, status=status, week=week, unpaid=unpaid)
-    page = Paginator(qs, settings.CHIIKI_PAGE_SIZE).get_page(request.GET.get("page"))
-    params = (
+    params = Params(request.GET)
+    status = params.choice("status", Status.values)
+    week = params.date("week")
+    unpaid = params.flag("unpaid")
+    page = selectors.request_page_for_user(
+        user=request.user, status=status, week=week, unpaid=unpaid, page=params.page()
+    )
+    shown = (
         ("status", status),
         ("week", week.isoformat() if week else ""),
         ("unpaid", "1" if unpaid else ""),
     )
-    query = "&".join(f"{k}={v}" for k, v in params if v)
+    query = "&".join(f"{k}={v}" for k, v in shown if v)
     context = {
         "page": page,
         "unpaid": unpaid,
@@ -121,7 +116,7 @@ def request_list(request: AuthedRequest) -> HttpResponse:
 def request_new(request: AuthedRequest) -> HttpResponse:
     """Take a request: find the resident, then the job, the week and the time slots."""
     svc = selectors.service_list_for_user(user=request.user)
-    query = request.GET.get("q", "").strip()
+    query = Params(request.GET).text("q")
     people = selectors.people_for_request(user=request.user, query=query)
     if request.htmx and request.method == "GET":
         return render(
@@ -162,17 +157,19 @@ def request_new(request: AuthedRequest) -> HttpResponse:
 def quote_partial(request: AuthedRequest) -> HttpResponse:
     """The fee of the job being entered, or why the tariff refuses it (for the intake form)."""
     svc = selectors.service_list_for_user(user=request.user)
-    service_id = request.GET.get("service", "")
-    service = svc.filter(pk=int(service_id)).first() if service_id.isdigit() else svc.first()
-    minutes_raw = request.GET.get("estimated_minutes", "").strip()
+    params = Params(request.GET)
+    service_id = params.id("service")
+    service = svc.filter(pk=service_id).first() if service_id else svc.first()
     context: dict[str, Any] = {"quote": None, "error": ""}
-    if service is not None and minutes_raw:
+    try:
+        minutes = params.number("estimated_minutes", minimum=-100_000, maximum=100_000)
+    except ParamError:
+        minutes, context["error"] = None, "見込み時間は分単位の整数です"
+    if service is not None and minutes is not None:
         try:
-            context["quote"] = quote(service.tariff, request.GET.get("task", ""), int(minutes_raw))
-        except (TariffError, ValueError) as exc:
-            context["error"] = (
-                str(exc) if isinstance(exc, TariffError) else "見込み時間は分単位の整数です"
-            )
+            context["quote"] = quote(service.tariff, params.text("task"), minutes)
+        except TariffError as exc:
+            context["error"] = str(exc)
     return render(request, "mutualaid/_quote.html", context)
 
 
@@ -181,7 +178,7 @@ def request_detail(request: AuthedRequest, request_id: int) -> HttpResponse:
     req = selectors.request_get_for_user(user=request.user, request_id=request_id)
     context = {
         "req": req,
-        "choices": selectors.volunteer_choices(request=req)
+        "choices": selectors.volunteer_choices(user=request.user, request=req)
         if req.status in (Status.REQUESTED, Status.MATCHED)
         else [],
         "slots": SLOT_CHOICES,
@@ -307,10 +304,8 @@ def receipt(request: AuthedRequest, request_id: int) -> HttpResponse:
 @login_required
 def matching(request: AuthedRequest) -> HttpResponse:
     """Run the weekly matching and review its proposals, each with its reasons."""
-    permissions.require(
-        permissions.can_manage_mutualaid(request.user), "助け合いの依頼を扱う権限がありません"
-    )
-    week = week_start(_date(request.POST.get("week") or request.GET.get("week"), localdate()))
+    access.require(request.user, Cap.MUTUALAID_MANAGE, "助け合いの依頼を扱う権限がありません")
+    week = _week(Params(request.POST if request.method == "POST" else request.GET))
     if request.method == "POST":
         svc = selectors.service_list_for_user(user=request.user)
         total = {"open": 0, "served": 0}
@@ -332,8 +327,8 @@ def matching(request: AuthedRequest) -> HttpResponse:
         if len(unserved) > 10:
             messages.warning(request, f"ほか{len(unserved) - 10}件も担当が決まりませんでした")
         return redirect(f"{reverse('mutualaid:matching')}?week={week.isoformat()}")
-    proposals = selectors.request_list_for_user(user=request.user, week=week, status=Status.MATCHED)
-    waiting = selectors.request_list_for_user(user=request.user, week=week, status=Status.REQUESTED)
+    proposals = selectors.request_rows_for_user(user=request.user, week=week, status=Status.MATCHED)
+    waiting = selectors.request_rows_for_user(user=request.user, week=week, status=Status.REQUESTED)
     context = {
         "week": week,
         "proposals": proposals,
@@ -433,10 +428,8 @@ def volunteer_detail(request: AuthedRequest, volunteer_id: int) -> HttpResponse:
         else:
             messages.error(request, "交換するポイントを整数で入力してください")
         return redirect("mutualaid:volunteer_detail", volunteer_id)
-    month = _date(
-        (request.GET.get("month") or "") + "-01" if request.GET.get("month") else None,
-        localdate(),
-    )
+    chosen = Params(request.GET).month("month")
+    month = dt.date(*chosen, 1) if chosen else localdate().replace(day=1)
     statement = selectors.volunteer_statement(
         user=request.user, volunteer=profile.volunteer, month=month
     )
@@ -459,17 +452,16 @@ def report(request: AuthedRequest) -> HttpResponse:
     svc = list(selectors.service_list_for_user(user=request.user))
     if not svc:
         return render(request, "mutualaid/report.html", {"report": None, "services": svc})
-    service_id = request.GET.get("service", "")
-    service = next((s for s in svc if str(s.pk) == service_id), svc[0])
-    year_raw = request.GET.get("year", "")
+    params = Params(request.GET)
+    service_id = params.id("service")
+    service = next((s for s in svc if s.pk == service_id), svc[0])
     year = (
-        int(year_raw)
-        if year_raw.isdigit()
-        else selectors.latest_fiscal_year(user=request.user, service=service)
+        params.year("year")
+        or selectors.latest_fiscal_year(user=request.user, service=service)
         or selectors.fiscal_year_of(localdate())
     )
     data = selectors.year_report(user=request.user, service=service, fiscal_year=year)
-    if request.GET.get("format") == "csv":
+    if params.choice("format", ["html", "csv"]) == "csv":
         return _report_csv(service.name, year, data)
     chart = {
         "data": [
@@ -523,10 +515,8 @@ def _report_csv(name: str, year: int, data: dict[str, Any]) -> HttpResponse:
 @login_required
 def my(request: AuthedRequest) -> HttpResponse:
     """The volunteer's own page: this week's jobs in large type, for a phone."""
-    permissions.require(
-        permissions.can_use_volunteer_page(request.user), "ボランティア本人のページです"
-    )
-    week = week_start(_date(request.GET.get("week"), localdate()))
+    access.require(request.user, Cap.MUTUALAID_OWN_JOBS, "ボランティア本人のページです")
+    week = _week(Params(request.GET))
     jobs = selectors.my_jobs(user=request.user, week=week)
     nearest = None if jobs else selectors.my_nearest_active_week(user=request.user, week=week)
     context = {
@@ -543,9 +533,7 @@ def my(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def my_done(request: AuthedRequest, request_id: int) -> HttpResponse:
-    permissions.require(
-        permissions.can_use_volunteer_page(request.user), "ボランティア本人のページです"
-    )
+    access.require(request.user, Cap.MUTUALAID_OWN_JOBS, "ボランティア本人のページです")
     form = DoneForm(request.POST)
     if form.is_valid():
         _act(
@@ -559,5 +547,5 @@ def my_done(request: AuthedRequest, request_id: int) -> HttpResponse:
         )
     else:
         messages.error(request, "かかった時間（分）を数字で入れてください")
-    week = request.POST.get("week", "")
+    week = Params(request.POST).date("week")
     return redirect(f"{reverse('mutualaid:my')}?week={week}" if week else reverse("mutualaid:my"))

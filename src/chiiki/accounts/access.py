@@ -146,9 +146,10 @@ def scope_q(user: AnyUser | None, cap: Cap, model: type[Model]) -> Q:
             q &= Q(**{f"{column(p.life_area)}__in": sorted(w.life_area_ids)})
         return q
     if scope == Scope.PREFECTURE:
-        if w.prefecture_id is None:
+        lookup = p.prefecture_id()
+        if w.prefecture_id is None or lookup is None:
             return NOTHING
-        return Q(**{p.prefecture_id(): w.prefecture_id})
+        return Q(**{lookup: w.prefecture_id})
     path = p.person if scope == Scope.OWN_RECORD else p.volunteer
     if path is None or w.person_id is None:
         return NOTHING

@@ -29,9 +29,12 @@ class Paths:
     def municipality_id(self) -> str:
         return column(self.municipality)
 
-    def prefecture_id(self) -> str:
+    def prefecture_id(self) -> str | None:
+        """None when the municipality is a plain id column (no join leads to a prefecture)."""
         if self.prefecture:
             return column(self.prefecture)
+        if self.municipality.endswith("_id"):
+            return None
         return f"{self.municipality}__prefecture_id"
 
 

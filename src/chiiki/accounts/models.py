@@ -28,7 +28,7 @@ class User(AbstractUser):
     prefecture and sees aggregates of its municipalities only.
     """
 
-    access_paths = Paths(municipality="municipality")
+    access_paths = Paths(municipality="municipality", person="person")
 
     role = models.CharField("役割", max_length=20, choices=Role.choices, default=Role.MUNICIPAL)
     display_name = models.CharField("表示名", max_length=60, blank=True)

@@ -109,3 +109,8 @@ def staff_get_for_user(*, user: User, user_id: int) -> User:
     if found is None:
         raise access.PermissionDenied("この職員を管理する権限がありません")
     return found
+
+
+def user_by_username(*, username: str) -> User | None:
+    """An active login by name, for the commands the operator runs on the server."""
+    return User.objects.filter(username=username, is_active=True).first()

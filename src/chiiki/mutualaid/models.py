@@ -245,6 +245,11 @@ class PointEntry(models.Model):
     never goes below zero.
     """
 
+    access_paths = Paths(
+        municipality="volunteer__person__municipality",
+        life_area="volunteer__person__district__life_area",
+        person="volunteer__person",
+    )
     volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="point_entries")
     kind = models.CharField("種別", max_length=10, choices=PointKind.choices)
     points = models.IntegerField("ポイント")

@@ -188,6 +188,11 @@ class MailingEntry(models.Model):
 class Visit(models.Model):
     """A visit to a non-respondent (和光市: everyone who did not answer is visited)."""
 
+    access_paths = Paths(
+        municipality="entry__survey__municipality",
+        life_area="entry__district__life_area",
+        person="entry__person",
+    )
     entry = models.ForeignKey(MailingEntry, on_delete=models.CASCADE, related_name="visits")
     visited_on = models.DateField("訪問日")
     outcome = models.CharField("結果", max_length=10, choices=Outcome.choices)
@@ -261,6 +266,12 @@ class ServiceEnrolment(models.Model):
     "Not yet in any service" (the follow-up lists) means: no enrolment open today and no
     care level beyond 事業対象者 (a certified person is already with a care manager).
     """
+
+    access_paths = Paths(
+        municipality="person__municipality",
+        life_area="person__district__life_area",
+        person="person",
+    )
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="service_enrolments")
     kind = models.CharField("種類", max_length=40)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from chiiki.accounts.models import User
+from chiiki.accounts.selectors import user_by_username
 from chiiki.accounts.services import api_token_create
 
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("name", help="用途（例: 集計スクリプト）")
 
     def handle(self, *args: Any, username: str, name: str, **options: Any) -> None:
-        user = User.objects.filter(username=username, is_active=True).first()
+        user = user_by_username(username=username)
         if user is None:
             raise CommandError(f"ユーザー「{username}」はいません")
         _, raw = api_token_create(user=user, name=name)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
 from annotated_types import Ge, Le
+from pydantic import StringConstraints
 
 MIN_DATE = dt.date(1900, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
@@ -161,6 +162,7 @@ class Params:
 # The same bounds for the JSON API's typed parameters (pydantic reads these constraints, and
 # the OpenAPI document shows them): a value outside them is refused before a query runs.
 ApiId = Annotated[int, Ge(1), Le(MAX_ID)]
+ApiText = Annotated[str, StringConstraints(max_length=MAX_TEXT, pattern=r"^[^\x00]*$")]
 ApiPage = Annotated[int, Ge(1), Le(MAX_PAGE)]
 ApiPageSize = Annotated[int, Ge(1), Le(500)]
 ApiYear = Annotated[int, Ge(MIN_YEAR), Le(MAX_YEAR)]

@@ -12,6 +12,7 @@ import unicodedata
 import jaconv
 
 _SPACES = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def fold(text: str) -> str:
@@ -20,7 +21,7 @@ def fold(text: str) -> str:
     NFKC turns half-width katakana into full-width ones and full-width ASCII into ASCII;
     the katakana are then folded to hiragana so that 「サトウ」 matches 「さとう」.
     """
-    normal = unicodedata.normalize("NFKC", text)
+    normal = unicodedata.normalize("NFKC", _CONTROL.sub("", text))
     normal = jaconv.kata2hira(normal)
     return _SPACES.sub("", normal).lower()
 

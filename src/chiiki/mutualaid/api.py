@@ -10,7 +10,7 @@ from ninja.responses import Status
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
 from chiiki.accounts.http import AuthedRequest
-from chiiki.core.params import ApiDate, ApiId
+from chiiki.core.params import ApiDate, ApiId, ApiText
 from chiiki.mutualaid import selectors, services
 from chiiki.mutualaid.models import HelpRequest
 from chiiki.mutualaid.schemas import (
@@ -50,7 +50,9 @@ def _request_out(r: HelpRequest) -> dict[str, Any]:
     "/quote",
     response={200: QuoteOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
 )
-def quote_get(request: AuthedRequest, task: str, minutes: int, tariff: str = "choi-kase") -> Any:
+def quote_get(
+    request: AuthedRequest, task: ApiText, minutes: int, tariff: ApiText = "choi-kase"
+) -> Any:
     """The fee of a job under a tariff, with its parts; 400 with the reason when refused."""
     if not (
         access.can(request.user, Cap.MUTUALAID_MANAGE)
@@ -67,7 +69,7 @@ def quote_get(request: AuthedRequest, task: str, minutes: int, tariff: str = "ch
     "/requests",
     response={200: list[RequestOut], 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
 )
-def request_list(request: AuthedRequest, status: str = "", week: ApiDate | None = None) -> Any:
+def request_list(request: AuthedRequest, status: ApiText = "", week: ApiDate | None = None) -> Any:
     """Requests in the caller's districts (newest week first, at most 500)."""
     found = selectors.request_rows_for_user(user=request.user, status=status, week=week)
     return [_request_out(r) for r in found]

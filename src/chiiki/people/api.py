@@ -7,7 +7,7 @@ from ninja import Router, Schema
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
 from chiiki.accounts.http import AuthedRequest
-from chiiki.core.params import ApiId, ApiPage, ApiPageSize
+from chiiki.core.params import ApiId, ApiPage, ApiPageSize, ApiText
 from chiiki.people import selectors
 from chiiki.people.models import Person
 from chiiki.people.schemas import PersonDetailOut, PersonOut
@@ -45,7 +45,7 @@ def _out(p: Person, *, health: bool, detail: bool = False) -> dict[str, Any]:
 @router.get("", response=PersonPage)
 def person_list(
     request: AuthedRequest,
-    q: str = "",
+    q: ApiText = "",
     district_id: ApiId | None = None,
     page: ApiPage = 1,
     page_size: ApiPageSize = selectors.PAGE_SIZE,

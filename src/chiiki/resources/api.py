@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 
 from chiiki.accounts.http import AuthedRequest
 from chiiki.core.paging import api_page
-from chiiki.core.params import ApiId, ApiPage, ApiPageSize
+from chiiki.core.params import ApiId, ApiPage, ApiPageSize, ApiText
 from chiiki.resources import calendar, hsds, selectors, taxonomy
 from chiiki.resources.schemas import ErrorOut, MonthOut, ServicePage
 
@@ -24,11 +24,11 @@ def service_list(
     request: AuthedRequest,
     page: ApiPage = 1,
     page_size: ApiPageSize = 50,
-    q: str = "",
-    category: str = "",
+    q: ApiText = "",
+    category: ApiText = "",
     district_id: ApiId | None = None,
-    weekday: str = "",
-    time: str = "",
+    weekday: ApiText = "",
+    time: ApiText = "",
     pickup: bool = False,
     free: bool = False,
 ) -> Any:
@@ -56,7 +56,7 @@ def service_list(
 @router.get(
     "/services/{service_id}/calendar", response={200: MonthOut, 400: ErrorOut, 403: ErrorOut}
 )
-def service_calendar(request: AuthedRequest, service_id: ApiId, month: str) -> Any:
+def service_calendar(request: AuthedRequest, service_id: ApiId, month: ApiText) -> Any:
     """One entry for every day of ``month`` (YYYY-MM): open, reason, hours, events."""
     try:
         year, number = calendar.parse_month(month)
@@ -94,9 +94,9 @@ def hsds_services(
     request: AuthedRequest,
     page: ApiPage = 1,
     per_page: ApiPageSize = 50,
-    search: str = "",
-    taxonomy_term_id: str = "",
-    organization_id: str = "",
+    search: ApiText = "",
+    taxonomy_term_id: ApiText = "",
+    organization_id: ApiText = "",
 ) -> dict[str, Any]:
     """A page of full service objects, as ``/services/{id}`` returns each."""
     ids = _municipality_ids(request)

@@ -9,7 +9,7 @@ from ninja import File, Router, Status, UploadedFile
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
 from chiiki.accounts.http import AuthedRequest
-from chiiki.core.params import ApiId
+from chiiki.core.params import ApiId, ApiText
 from chiiki.core.tabular import TableError
 from chiiki.surveys import answers, rules, scoring, selectors, services
 from chiiki.surveys.schemas import AggregateOut, Detail, ImportErrorOut, ImportOut, SurveyOut
@@ -50,7 +50,7 @@ def survey_list(request: AuthedRequest) -> Any:
 
 
 @router.get("/{survey_id}/aggregate", response={200: AggregateOut, 403: Detail})
-def survey_aggregate(request: AuthedRequest, survey_id: ApiId, by: str = "life_area") -> Any:
+def survey_aggregate(request: AuthedRequest, survey_id: ApiId, by: ApiText = "life_area") -> Any:
     """Rates with Wilson 95% intervals by life_area, district, sex or age_band, or two of them
     (``by=life_area,sex``; the group reads 「北部 / 女」); cells under 10 respondents suppressed."""
     survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)

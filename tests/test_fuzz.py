@@ -1,0 +1,243 @@
+"""Every URL pattern, for every persona, with hostile values: never a 5xx.
+
+A town with a record of every kind is built (and a second municipality with its own); then
+for each persona each route is opened with its own records' ids, the other municipality's
+and ids that exist nowhere. Each request first runs with plain values and records which
+query and form parameters the view reads; each of those is then sent alone with every
+hostile value, by GET and, where the route takes it, by POST.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pytest
+from django.http import QueryDict
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from chiiki.accounts.services import api_token_create, user_create
+from chiiki.mutualaid import services as aid_services
+from chiiki.resources import demo as resources_demo
+from chiiki.resources.models import Service as ResourceService
+from chiiki.surveys import services as survey_services
+from tests.conftest import make_person
+from tests.mutualaid.conftest import WEEK, build_aid, new_request
+from tests.surveys.conftest import needs_csv, needs_rows
+
+HOSTILE = [
+    "²",
+    "0",
+    "-1",
+    "9999-12-31",
+    "0417-02-27",
+    "99999",
+    "12345678901234567890",
+    "abc",
+    "\x00",
+    "x" * 300,
+]
+NOWHERE = 987654321
+SKIP = re.compile(r"^(admin/|logout/|i18n/|api/docs)")
+PERSONAS = ["admin", "officer", "nurse", "coordinator", "volunteer", "pref", "outsider"]
+# Parsing does not depend on the role once a route is reached: the hostile values are sent
+# as the personas that reach the most branches (the whole municipality, one life area, a
+# volunteer, a prefecture); the others try every route with each kind of id.
+HOSTILE_PERSONAS = {"admin", "nurse", "volunteer", "pref"}
+
+
+@dataclass
+class World:
+    own: dict[str, object]
+    foreign: dict[str, object]
+
+
+def build_world(town, personas, other_town) -> World:
+    aid = build_aid(town, personas)
+    req = new_request(aid, personas["officer"])
+    aid_services.proposal_change(
+        user=personas["officer"], request_id=req.pk, volunteer=aid.hanako, slot=0
+    )
+    aid_services.proposal_confirm(user=personas["officer"], request_id=req.pk)
+    aid_services.request_done(
+        user=personas["officer"], request_id=req.pk, actual_minutes=30, done_on=WEEK
+    )
+    survey = survey_services.survey_create(
+        user=personas["officer"],
+        municipality=town.municipality,
+        name="ニーズ調査",
+        fiscal_year=2025,
+        mailed_on=dt.date(2025, 11, 1),
+    )
+    data = needs_csv(needs_rows(30, ["須佐", "田万川", "旭", "福栄"]))
+    assert survey_services.survey_import(
+        user=personas["officer"], survey=survey, data=data, filename="a.csv"
+    ).ok
+    survey_services.mailing_from_register(survey=survey, on=dt.date(2025, 11, 1))
+    north = make_person(town.n1, birth_date=dt.date(1945, 1, 1))
+    screening = survey_services.screening_create(
+        user=None,
+        person=north,
+        answers_by_item={"q16": 1},
+        height_cm=None,
+        weight_kg=None,
+        screened_on=dt.date(2025, 6, 1),
+    )
+    resources_demo.build(town.municipality, 2018)
+    service = ResourceService.objects.filter(municipality=town.municipality).first()
+    entry = survey.mailing.first()
+    respondent = survey.respondents.first()
+    staff = user_create(
+        username="fuzz-staff",
+        password="x-pass-123",
+        role="municipal",
+        municipality=town.municipality,
+    )
+
+    their_person = make_person(other_town.districts.first())
+    their_survey = survey_services.survey_create(
+        user=None, municipality=other_town, name="国東 調査", fiscal_year=2025
+    )
+    their_service = ResourceService.objects.create(
+        municipality=other_town,
+        organization=service.organization.__class__.objects.create(
+            municipality=other_town, name="国東の団体"
+        ),
+        name="国東のサロン",
+    )
+    own = {
+        "person_id": north.pk,
+        "survey_id": survey.pk,
+        "respondent_id": respondent.pk,
+        "entry_id": entry.pk,
+        "screening_id": screening.pk,
+        "service_id": service.pk,
+        "district_id": town.n1.pk,
+        "request_id": req.pk,
+        "volunteer_id": aid.hanako.pk,
+        "user_id": staff.pk,
+        "organization_id": str(service.organization.uuid),
+        "year": 2019,
+        "month": 1,
+        "fmt": "csv",
+        "action": "paid",
+    }
+    foreign = own | {
+        "person_id": their_person.pk,
+        "survey_id": their_survey.pk,
+        "service_id": their_service.pk,
+        "district_id": other_town.districts.first().pk,
+        "user_id": personas["outsider"].pk,
+        "organization_id": str(their_service.organization.uuid),
+    }
+    return World(own, foreign)
+
+
+def patterns() -> Iterator[tuple[str, str]]:
+    def walk(resolver: URLResolver, prefix: str) -> Iterator[tuple[str, str]]:
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                route = prefix + str(p.pattern)
+                if not SKIP.match(route):
+                    yield route, p.name or route
+
+    yield from walk(get_resolver(), "")
+
+
+ARG = re.compile(r"<(?:(\w+):)?(\w+)>|\{(\w+)\}")
+
+
+def fill(route: str, values: dict[str, object]) -> str:
+    def one(m: re.Match[str]) -> str:
+        name = m.group(2) or m.group(3)
+        value = values.get(name, NOWHERE)
+        if name == "service_id" and route.startswith("api/hsds/"):
+            value = values.get("hsds_service", "00000000-0000-0000-0000-000000000000")
+        return str(value)
+
+    return "/" + ARG.sub(one, route)
+
+
+@contextmanager
+def recording() -> Iterator[set[str]]:
+    """Record every key a view reads from a QueryDict (its query or its form)."""
+    seen: set[str] = set()
+    get, getitem, getlist = QueryDict.get, QueryDict.__getitem__, QueryDict.getlist
+
+    def rec_get(self, key, default=None):
+        seen.add(key)
+        return get(self, key, default)
+
+    def rec_getitem(self, key):
+        seen.add(key)
+        return getitem(self, key)
+
+    def rec_getlist(self, key, default=None):
+        seen.add(key)
+        return getlist(self, key, default)
+
+    QueryDict.get, QueryDict.__getitem__, QueryDict.getlist = rec_get, rec_getitem, rec_getlist
+    try:
+        yield seen
+    finally:
+        QueryDict.get, QueryDict.__getitem__, QueryDict.getlist = get, getitem, getlist
+
+
+def _documented(doc: dict) -> dict[tuple[str, str], set[str]]:
+    """The query parameters the OpenAPI document gives each operation."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            found[(method, path)] = {
+                p["name"] for p in op.get("parameters", []) if p.get("in") == "query"
+            }
+    return found
+
+
+def _fail(failures: list[str], method: str, url: str, data: dict, response) -> None:
+    if response.status_code >= 500:
+        shown = {k: (v[:20] + "…" if len(v) > 20 else v) for k, v in data.items()}
+        failures.append(f"{method} {url} {shown!r} → {response.status_code}")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_no_route_answers_5xx_to_any_persona_with_hostile_values(
+    client, town, personas, other_town, persona
+):
+    world = build_world(town, personas, other_town)
+    user = personas[persona]
+    client.raise_request_exception = False
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    _, token = api_token_create(user=user, name="fuzz")
+    headers = {"Authorization": f"Bearer {token}"}
+    hsds = {"hsds_service": ""}
+    documented = _documented(client.get("/api/openapi.json").json())
+    failures: list[str] = []
+    for route, _name in patterns():
+        is_api = route.startswith("api/")
+        for ids in (world.own, world.foreign, {}):
+            url = fill(route, ids | hsds)
+            for method in ("get", "post"):
+                send = getattr(client, method)
+                kwargs = {"headers": headers} if is_api else {}
+                with recording() as keys:
+                    response = send(url, {}, **kwargs)
+                _fail(failures, method.upper(), url, {}, response)
+                if (
+                    response.status_code in (404, 405)
+                    or ids is not world.own
+                    or persona not in HOSTILE_PERSONAS
+                ):
+                    continue
+                if is_api:
+                    keys = documented.get((method, "/" + ARG.sub(r"{\2\3}", route)), set())
+                for key in sorted(keys - {"csrfmiddlewaretoken"}):
+                    for value in HOSTILE:
+                        response = send(url, {key: value}, **kwargs)
+                        _fail(failures, method.upper(), url, {key: value}, response)
+    assert failures == [], f"{len(failures)} server errors:\n" + "\n".join(failures[:40])

@@ -54,7 +54,6 @@ class Cap(StrEnum):
     RESOURCES_VIEW = "resources.view"
     RESOURCE_GAPS = "resources.view_gaps"
     RESOURCE_SHEET_EDIT = "resources.edit_sheet"
-    RESOURCES_IMPORT = "resources.import"
     # mutual aid (助け合い)
     MUTUALAID_MANAGE = "mutualaid.manage"
     MUTUALAID_OWN_JOBS = "mutualaid.own_jobs"
@@ -97,7 +96,6 @@ _TABLE: dict[Cap, dict[Role, Scope]] = {
     # Coverage gaps count people living alone, district by district.
     Cap.RESOURCE_GAPS: {A: AREAS, M: AREAS, S: AREAS, C: AREAS},
     Cap.RESOURCE_SHEET_EDIT: {A: AREAS, M: AREAS, S: AREAS, C: AREAS},
-    Cap.RESOURCES_IMPORT: {A: MUN, M: MUN},
     Cap.MUTUALAID_MANAGE: {A: AREAS, M: AREAS, S: AREAS, C: AREAS},
     Cap.MUTUALAID_OWN_JOBS: {V: JOBS},
 }
@@ -125,7 +123,6 @@ LABELS: dict[Cap, str] = {
     Cap.RESOURCES_VIEW: "地域資源を見る",
     Cap.RESOURCE_GAPS: "地域資源の不足状況を見る",
     Cap.RESOURCE_SHEET_EDIT: "資源シートを編集する",
-    Cap.RESOURCES_IMPORT: "地域資源を取り込む",
     Cap.MUTUALAID_MANAGE: "助け合いの依頼を扱う",
     Cap.MUTUALAID_OWN_JOBS: "自分の活動を見る・完了を記録する",
 }

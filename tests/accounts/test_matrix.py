@@ -1,0 +1,227 @@
+"""Every persona against every capability, through the pages and routes that use it.
+
+The grid below is written out by hand from the roles' jobs (DESIGN.md), not read from the
+code's table: a change to the table that lets a role reach more, or less, fails here until
+the grid is changed on purpose. ○ allowed, × refused. The probes act on records of the
+test town: a resident of 北部 (the nurse's area) or 南部 (the coordinator's), the
+volunteer's own record, a help request in 旭 (南部). The outsider works for another
+municipality and must reach nothing of this town.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+
+from chiiki.accounts.access import Cap
+from chiiki.accounts.capabilities import TABLE
+from chiiki.resources import demo as resources_demo
+from chiiki.resources.models import Service as ResourceService
+from chiiki.surveys import services as survey_services
+from tests.conftest import make_person
+from tests.mutualaid.conftest import build_aid, new_request
+from tests.surveys.conftest import needs_csv, needs_rows
+
+PERSONAS = ("admin", "officer", "nurse", "coordinator", "volunteer", "pref", "outsider")
+
+GRID = """
+probe                     admin officer nurse coordinator volunteer pref outsider
+dashboard                   ○     ○       ○       ○          ×       ○      ×
+population_import           ○     ○       ×       ×          ×       ×      ×
+audit                       ○     ×       ×       ×          ×       ×      ×
+staff                       ○     ×       ×       ×          ×       ×      ×
+people_list                 ○     ○       ○       ○          ×       ×      ×
+people_open_north           ○     ○       ○       ×          ×       ×      ×
+people_open_south           ○     ○       ×       ○          ×       ×      ×
+people_open_own             ○     ○       ×       ○          ○       ×      ×
+health                      ○     ○       ○       ×          ×       ×      ×
+people_edit                 ○     ○       ○       ×          ×       ×      ×
+survey_results              ○     ○       ○       ○          ×       ○      ×
+survey_answers              ○     ○       ○       ×          ×       ×      ×
+survey_import               ○     ○       ×       ×          ×       ×      ×
+survey_visits               ○     ○       ○       ×          ×       ×      ×
+survey_followup             ○     ○       ○       ×          ×       ×      ×
+kcl_screen                  ○     ○       ○       ×          ×       ×      ×
+resources_view              ○     ○       ○       ○          ○       ○      ×
+resource_gaps               ○     ○       ○       ○          ×       ×      ×
+resource_sheet_edit         ○     ○       ×       ○          ×       ×      ×
+mutualaid_manage            ○     ○       ×       ○          ×       ×      ×
+mutualaid_own_jobs          ×     ×       ×       ×          ○       ×      ×
+"""
+
+# Which capability each probe exercises: every capability must have one.
+PROBES = {
+    "dashboard": Cap.DASHBOARD_VIEW,
+    "population_import": Cap.POPULATION_IMPORT,
+    "audit": Cap.AUDIT_VIEW,
+    "staff": Cap.USERS_MANAGE,
+    "people_list": Cap.PEOPLE_LIST,
+    "people_open_north": Cap.PEOPLE_VIEW,
+    "people_open_south": Cap.PEOPLE_VIEW,
+    "people_open_own": Cap.PEOPLE_VIEW,
+    "health": Cap.HEALTH_VIEW,
+    "people_edit": Cap.PEOPLE_EDIT,
+    "survey_results": Cap.SURVEY_RESULTS,
+    "survey_answers": Cap.SURVEY_ANSWERS,
+    "survey_import": Cap.SURVEY_IMPORT,
+    "survey_visits": Cap.SURVEY_VISITS,
+    "survey_followup": Cap.SURVEY_FOLLOWUP,
+    "kcl_screen": Cap.KCL_SCREEN,
+    "resources_view": Cap.RESOURCES_VIEW,
+    "resource_gaps": Cap.RESOURCE_GAPS,
+    "resource_sheet_edit": Cap.RESOURCE_SHEET_EDIT,
+    "mutualaid_manage": Cap.MUTUALAID_MANAGE,
+    "mutualaid_own_jobs": Cap.MUTUALAID_OWN_JOBS,
+}
+
+
+def _grid() -> dict[tuple[str, str], bool]:
+    lines = [line.split() for line in GRID.strip().splitlines()]
+    header = lines[0][1:]
+    return {
+        (row[0], who): mark == "○"
+        for row in lines[1:]
+        for who, mark in zip(header, row[1:], strict=True)
+    }
+
+
+EXPECTED = _grid()
+
+
+@dataclass
+class Town:
+    north: object
+    south: object
+    own: object
+    survey: object
+    service: object
+    request: object
+    district_north: object
+    district_south: object
+    municipality: object
+
+
+@pytest.fixture
+def world(town, personas) -> Town:
+    aid = build_aid(town, personas)
+    request = new_request(aid, personas["officer"])
+    survey = survey_services.survey_create(
+        user=None,
+        municipality=town.municipality,
+        name="ニーズ調査",
+        fiscal_year=2025,
+        mailed_on=dt.date(2025, 11, 1),
+    )
+    survey_services.survey_import(
+        user=None,
+        survey=survey,
+        data=needs_csv(needs_rows(20, ["須佐", "旭"])),
+        filename="a.csv",
+    )
+    resources_demo.build(town.municipality, 2018)
+    north, south = make_person(town.n1), make_person(town.s1)
+    for person in (north, south):  # eligible by the checklist: both on the follow-up list
+        survey_services.screening_create(
+            user=None,
+            person=person,
+            answers_by_item={"q16": 1},
+            height_cm=None,
+            weight_kg=None,
+            screened_on=dt.date(2025, 6, 1),
+        )
+    return Town(
+        north=north,
+        south=south,
+        own=personas["volunteer"].person,
+        survey=survey,
+        service=ResourceService.objects.filter(municipality=town.municipality).first(),
+        request=request,
+        district_north=town.n1,
+        district_south=town.s1,
+        municipality=town.municipality,
+    )
+
+
+def _ok(response, needle: str | None = None) -> bool:
+    if response.status_code != 200:
+        return False
+    return needle is None or needle in response.content.decode()
+
+
+def _in_reach(persona: str, w: Town):
+    return w.south if persona == "coordinator" else w.north
+
+
+def probe(name: str, client, persona: str, w: Town) -> bool:
+    p = _in_reach(persona, w)
+    get = client.get
+    match name:
+        case "dashboard":
+            return _ok(get(f"/api/areas/population?municipality_id={w.municipality.pk}"))
+        case "population_import":
+            return _ok(get(reverse("areas:population_import")), w.municipality.name)
+        case "audit":
+            return _ok(get(reverse("accounts:audit")))
+        case "staff":
+            return _ok(get(reverse("web:staff_list")))
+        case "people_list":
+            return _ok(get(reverse("people:list")), p.name)
+        case "people_open_north":
+            return _ok(get(reverse("people:detail", args=[w.north.pk])))
+        case "people_open_south":
+            return _ok(get(reverse("people:detail", args=[w.south.pk])))
+        case "people_open_own":
+            return _ok(get(reverse("people:detail", args=[w.own.pk])))
+        case "health":
+            response = get(f"/api/people/{p.pk}")
+            return response.status_code == 200 and response.json()["care_level"] == "none"
+        case "people_edit":
+            return _ok(get(reverse("people:edit", args=[p.pk])))
+        case "survey_results":
+            return _ok(get(reverse("surveys:results", args=[w.survey.pk])))
+        case "survey_answers":
+            return _ok(get(reverse("surveys:respondents", args=[w.survey.pk])), "R0001") or _ok(
+                get(reverse("surveys:respondents", args=[w.survey.pk])), "R0002"
+            )
+        case "survey_import":
+            return _ok(get(reverse("surveys:import", args=[w.survey.pk])))
+        case "survey_visits":
+            return _ok(get(reverse("surveys:nonrespondents", args=[w.survey.pk])))
+        case "survey_followup":
+            return _ok(get(reverse("surveys:followup")), p.name)
+        case "kcl_screen":
+            return _ok(get(reverse("surveys:kcl_counter", args=[p.pk])))
+        case "resources_view":
+            return _ok(get(reverse("resources:service_detail", args=[w.service.pk])))
+        case "resource_gaps":
+            return _ok(get(reverse("resources:coverage")), p.district.name)
+        case "resource_sheet_edit":
+            d = w.district_south
+            response = client.post(
+                reverse("resources:district_sheet", args=[d.pk]),
+                {"good_points": f"{persona}のええとこ", "problems": ""},
+            )
+            return response.status_code == 302
+        case "mutualaid_manage":
+            return _ok(get(reverse("mutualaid:request_detail", args=[w.request.pk])))
+        case "mutualaid_own_jobs":
+            return _ok(get(reverse("mutualaid:my")))
+    raise AssertionError(f"no probe {name}")
+
+
+def test_every_capability_has_a_probe_in_the_grid():
+    assert set(PROBES.values()) == set(Cap) == set(TABLE)
+    assert {name for name, _ in EXPECTED} == set(PROBES)
+    assert {who for _, who in EXPECTED} == set(PERSONAS)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_reaches_exactly_what_the_grid_says(world, personas, client, persona):
+    client.force_login(personas[persona], backend="django.contrib.auth.backends.ModelBackend")
+    got = {name: probe(name, client, persona, world) for name in PROBES}
+    wanted = {name: EXPECTED[(name, persona)] for name in PROBES}
+    wrong = {n: ("allowed" if got[n] else "refused") for n in PROBES if got[n] != wanted[n]}
+    assert wrong == {}, f"{persona}: these differ from the grid: {wrong}"

@@ -449,19 +449,20 @@ def volunteer_detail(request: AuthedRequest, volunteer_id: int) -> HttpResponse:
 @login_required
 def report(request: AuthedRequest) -> HttpResponse:
     """The yearly report (年度): jobs by task, hours, residents, volunteers; table and chart."""
+    params = Params(request.GET)
+    service_id, given_year = params.id("service"), params.year("year")
+    as_csv = params.choice("format", ["html", "csv"]) == "csv"
     svc = list(selectors.service_list_for_user(user=request.user))
     if not svc:
         return render(request, "mutualaid/report.html", {"report": None, "services": svc})
-    params = Params(request.GET)
-    service_id = params.id("service")
     service = next((s for s in svc if s.pk == service_id), svc[0])
     year = (
-        params.year("year")
+        given_year
         or selectors.latest_fiscal_year(user=request.user, service=service)
         or selectors.fiscal_year_of(localdate())
     )
     data = selectors.year_report(user=request.user, service=service, fiscal_year=year)
-    if params.choice("format", ["html", "csv"]) == "csv":
+    if as_csv:
         return _report_csv(service.name, year, data)
     chart = {
         "data": [

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from chiiki.accounts import permissions
 from chiiki.areas.selectors import district_list_for_user
@@ -50,7 +49,6 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "people/person_detail.html",
         {
             "person": person,
-            "age": person.age_on(timezone.localdate()),
             "show_health": permissions.can_view_health(request.user),
             "can_edit": permissions.can_edit_people(request.user),
         },

@@ -138,3 +138,58 @@ def test_staff_of_another_municipality_cannot_edit_this_towns_people(client_for,
     assert client.get(reverse("people:edit", args=[p.pk])).status_code == 403
     districts = client.get(reverse("people:new")).context["form"].fields["district"].queryset
     assert town.n1 not in districts
+
+
+def _new_person(district, **fields):
+    return {
+        "family_name": "新規",
+        "given_name": "登録",
+        "family_kana": "しんき",
+        "given_kana": "とうろく",
+        "sex": "F",
+        "birth_date": "1950-04-01",
+        "address": "山口県萩市須佐1番地",
+        "care_level": "none",
+        "district": district.pk,
+        **fields,
+    }
+
+
+@pytest.mark.parametrize("typo", ["0952-03-18", "2999-01-01"])
+def test_a_birth_date_typo_is_named_on_the_form_and_nothing_is_stored(
+    client_for, personas, town, typo
+):
+    from chiiki.people.models import Person
+
+    page = client_for(personas["nurse"]).post(
+        reverse("people:new"), _new_person(town.n1, birth_date=typo)
+    )
+    assert page.status_code == 200
+    errors = page.context["form"].errors["birth_date"]
+    assert any("生年月日は" in e for e in errors)
+    assert not Person.objects.filter(family_name="新規").exists()
+
+
+def test_the_person_form_offers_only_birth_dates_from_1900_to_today(client_for, personas):
+    from django.utils import timezone
+
+    html = client_for(personas["nurse"]).get(reverse("people:new")).content.decode()
+    assert 'min="1900-01-01"' in html and f'max="{timezone.localdate().isoformat()}"' in html
+
+
+def test_editing_a_birth_date_to_a_typo_is_refused_and_the_record_keeps_its_date(
+    client_for, personas, town
+):
+    p = make_person(town.n1)
+    client = client_for(personas["nurse"])
+    data = {
+        k: v
+        for k, v in client.get(reverse("people:edit", args=[p.pk])).context["form"].initial.items()
+        if v is not None
+    }
+    data.update(district=p.district_id, birth_date="0952-03-18")
+    page = client.post(reverse("people:edit", args=[p.pk]), data)
+    assert page.status_code == 200 and "生年月日は1900-01-01以降" in page.content.decode()
+    before = p.birth_date
+    p.refresh_from_db()
+    assert p.birth_date == before

@@ -23,6 +23,7 @@ from chiiki.accounts import permissions
 from chiiki.accounts.models import AuditAction
 from chiiki.accounts.services import audit_record
 from chiiki.areas.models import District, Municipality
+from chiiki.core import bounds
 from chiiki.mutualaid import ledger, matching
 from chiiki.mutualaid.models import (
     SLOT_COUNT,
@@ -104,6 +105,15 @@ def _slots(values: list[Any], field: str) -> list[int]:
     return sorted(set(out))
 
 
+def _in_range(day: dt.date, field: str, label: str) -> dt.date:
+    """A date from 1900 to 2100, else a ValidationError on ``field`` (the status updates
+    below write with ``update()``, so the model's validators would not see it)."""
+    try:
+        return bounds.DATE.check(day, label)
+    except bounds.OutOfRange as exc:
+        raise ValidationError({field: str(exc)}) from exc
+
+
 # --- services and volunteers -------------------------------------------------------
 
 
@@ -178,6 +188,7 @@ def availability_exception_add(
     *, profile: VolunteerProfile, date: dt.date, note: str = "", user: Any = None
 ) -> AvailabilityException:
     _require_staff(user, profile.volunteer.person.district if user is not None else None)
+    _in_range(date, "date", "休みの日")
     exception, _ = AvailabilityException.objects.get_or_create(
         profile=profile, date=date, defaults={"note": note}
     )
@@ -569,7 +580,7 @@ def request_done(
         q = quote(req.service.tariff, req.task, actual_minutes)
     except TariffError as exc:
         raise ValidationError({"actual_minutes": str(exc)}) from exc
-    done_on = done_on or req.date or localdate()
+    done_on = _in_range(done_on or req.date or localdate(), "done_on", "実施日")
     req = _move(
         req_id=request_id,
         frm=(Status.CONFIRMED,),
@@ -589,8 +600,9 @@ def request_done(
 @transaction.atomic
 def request_paid(*, user: Any, request_id: int, paid_on: dt.date | None = None) -> HelpRequest:
     _staff_request(user, request_id)
+    paid_on = _in_range(paid_on or localdate(), "paid_on", "支払日")
     qs = HelpRequest.objects.filter(pk=request_id, status=Status.DONE, paid=False)
-    if qs.update(paid=True, paid_on=paid_on or localdate()) == 0:
+    if qs.update(paid=True, paid_on=paid_on) == 0:
         raise ConflictError(
             f"依頼{request_id}は完了していないか、既に支払済です（何も変更していません）"
         )
@@ -648,7 +660,7 @@ def points_redeem(
     """Exchange points; refused (nothing written) beyond the balance."""
     _require_staff(user, volunteer.person.district if user is not None else None)
     _lock(volunteer.pk)
-    on = on or localdate()
+    on = _in_range(on or localdate(), "on", "交換日")
     try:
         entry = ledger.redeem(_entries(volunteer.pk), points, on)
     except ledger.LedgerError as exc:
@@ -662,6 +674,7 @@ def points_redeem(
 def points_expire(*, municipality: Municipality, today: dt.date) -> dict[str, int]:
     """Expire, for every volunteer of the municipality's services, the points older than
     the tariff's expiry period that are still unused."""
+    _in_range(today, "today", "失効の基準日")
     done = {"volunteers": 0, "points": 0}
     profiles = VolunteerProfile.objects.filter(service__municipality=municipality).select_related(
         "service"

@@ -135,9 +135,10 @@ def person_update(
 
 
 def volunteer_register(*, person: Person, registered_on: dt.date, notes: str = "") -> Volunteer:
-    volunteer, _ = Volunteer.objects.update_or_create(
-        person=person, defaults={"registered_on": registered_on, "notes": notes, "active": True}
-    )
+    volunteer = Volunteer.objects.filter(person=person).first() or Volunteer(person=person)
+    volunteer.registered_on, volunteer.notes, volunteer.active = registered_on, notes, True
+    volunteer.full_clean(exclude=["person"], validate_unique=False)
+    volunteer.save()
     return volunteer
 
 

@@ -17,6 +17,7 @@ from chiiki.accounts import permissions
 from chiiki.accounts.models import AuditAction
 from chiiki.accounts.services import AuditEntry, audit_record, audit_record_many
 from chiiki.areas.models import District, LifeArea, Municipality
+from chiiki.core import bounds
 from chiiki.core.tabular import TableError
 from chiiki.core.text import fold
 from chiiki.people.models import CareLevel, Person
@@ -252,7 +253,9 @@ def survey_import(
         if person is not None:  # the register fills what the sheet did not ask
             row["sex"] = row.get("sex") or person.sex
             if row.get("age") is None:
-                row["age"] = person.age_on(survey.mailed_on or timezone_now().date())
+                age = person.age_on(survey.mailed_on or timezone_now().date())
+                # A survey mailed before the person was born has no age to give.
+                row["age"] = age if age in bounds.AGE else None
         placed.append((person, district, life_area))
     if result.error_count:
         result.errors = sorted(errors, key=lambda e: (e.row, e.column))[: answers.MAX_ERRORS]

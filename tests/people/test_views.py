@@ -193,3 +193,46 @@ def test_editing_a_birth_date_to_a_typo_is_refused_and_the_record_keeps_its_date
     before = p.birth_date
     p.refresh_from_db()
     assert p.birth_date == before
+
+
+def test_an_insured_number_clash_gets_one_neutral_answer_on_the_field_inside_or_outside_her_areas(
+    client_for, personas, town
+):
+    from chiiki.people.models import INSURED_NUMBER_REFUSED, Person
+
+    make_person(town.n2, insured_number="3520470001")  # in the nurse's area (北部)
+    make_person(town.s1, insured_number="3520470002")  # outside it (南部)
+    client = client_for(personas["nurse"])
+    answers = []
+    for number in ("3520470001", "3520470002"):
+        page = client.post(reverse("people:new"), _new_person(town.n1, insured_number=number))
+        form = page.context["form"]
+        assert form.errors["insured_number"] == [INSURED_NUMBER_REFUSED]
+        assert "__all__" not in form.errors
+        answers.append(page.content.decode().count(INSURED_NUMBER_REFUSED))
+    assert answers == [1, 1]
+    # The refusal names no one and says nothing of where the number is.
+    assert "存在" not in INSURED_NUMBER_REFUSED and "担当外" not in INSURED_NUMBER_REFUSED
+    assert Person.objects.filter(family_name="新規").count() == 0
+
+
+def test_changing_a_record_to_a_number_held_elsewhere_gets_the_same_neutral_answer(
+    client_for, personas, town
+):
+    from chiiki.people.models import INSURED_NUMBER_REFUSED
+
+    make_person(town.s1, insured_number="3520470002")
+    p = make_person(town.n1)
+    client = client_for(personas["nurse"])
+    data = {
+        k: v
+        for k, v in client.get(reverse("people:edit", args=[p.pk])).context["form"].initial.items()
+        if v is not None
+    }
+    data.update(
+        district=p.district_id, insured_number="3520470002", birth_date=p.birth_date.isoformat()
+    )
+    page = client.post(reverse("people:edit", args=[p.pk]), data)
+    assert page.context["form"].errors["insured_number"] == [INSURED_NUMBER_REFUSED]
+    p.refresh_from_db()
+    assert p.insured_number is None

@@ -62,7 +62,7 @@ ALLOWED_HOSTS = env_list("CHIIKI_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CHIIKI_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "chiiki.web.admin_site.OperatorAdminConfig",  # django.contrib.admin, for the operator only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from chiiki.accounts import permissions
 from chiiki.accounts.models import AuditAction
 from chiiki.accounts.services import AuditEntry, audit_record_many
+from chiiki.core.csp import charts_csp
 from chiiki.core.http import HtmxHttpRequest
 from chiiki.core.pdf import render_pdf
 from chiiki.core.tabular import safe_cell
@@ -453,6 +454,7 @@ def volunteer_detail(request: HttpRequest, volunteer_id: int) -> HttpResponse:
 
 
 @login_required
+@charts_csp  # Plotly: see settings.CHIIKI_CSP_CHARTS
 def report(request: HttpRequest) -> HttpResponse:
     """The yearly report (年度): jobs by task, hours, residents, volunteers; table and chart."""
     svc = list(selectors.service_list_for_user(user=request.user))

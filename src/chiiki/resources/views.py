@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from chiiki.accounts import permissions
 from chiiki.areas.models import District
+from chiiki.core.csp import charts_csp
 from chiiki.core.http import HtmxHttpRequest
 from chiiki.core.pdf import render_pdf
 from chiiki.resources import calendar, ics, selectors, services
@@ -204,6 +205,7 @@ def district_sheet_pdf(request: HttpRequest, district_id: int) -> HttpResponse:
 
 
 @login_required
+@charts_csp  # Plotly: see settings.CHIIKI_CSP_CHARTS
 def coverage(request: HttpRequest) -> HttpResponse:
     """Districts × categories: how many resources, how many older people, what is missing."""
     rows, terms = selectors.coverage_for_user(user=request.user)

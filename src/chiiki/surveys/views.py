@@ -15,6 +15,7 @@ from chiiki.accounts import permissions
 from chiiki.accounts.models import AuditAction
 from chiiki.accounts.services import AuditEntry, audit_record_many
 from chiiki.areas.models import Municipality
+from chiiki.core.csp import charts_csp
 from chiiki.core.pdf import render_pdf
 from chiiki.core.tabular import safe_cell
 from chiiki.people import selectors as people_selectors
@@ -122,6 +123,7 @@ def _chart(table: selectors.ResultTable) -> dict[str, Any]:
 
 
 @login_required
+@charts_csp  # Plotly: see settings.CHIIKI_CSP_CHARTS
 def results(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
     by = request.GET.get("by", "life_area")

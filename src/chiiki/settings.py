@@ -4,6 +4,7 @@ CHIIKI_DATABASE_URL  sqlite:///path or postgres://user:pass@host:port/name (defa
 CHIIKI_SECRET_KEY    required outside DEBUG
 CHIIKI_DEBUG         true/false (default false)
 CHIIKI_ALLOWED_HOSTS comma-separated (default 127.0.0.1,localhost)
+CHIIKI_HSTS_SECONDS  Strict-Transport-Security max-age (default one year outside DEBUG, 0 = off)
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -62,7 +64,7 @@ ALLOWED_HOSTS = env_list("CHIIKI_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CHIIKI_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "chiiki.web.admin_site.OperatorAdminConfig",  # django.contrib.admin, for the operator only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "ninja",
     "template_partials",
     "axes",
@@ -86,6 +89,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -194,6 +199,66 @@ SESSION_COOKIE_AGE = env_int("CHIIKI_SESSION_SECONDS", 8 * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# HSTS outside DEBUG: a browser that has seen the site over HTTPS never falls back to HTTP.
+# CHIIKI_HSTS_SECONDS=0 turns it off (a first deployment may start with a short value).
+SECURE_HSTS_SECONDS = env_int("CHIIKI_HSTS_SECONDS", 0 if DEBUG or TESTING else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CHIIKI_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = False  # LGWAN hosts are not on the public preload list
+
+# Content-Security-Policy: everything from this server, nothing inline, nothing evaluated.
+# Pages embed data with json_script and static scripts read it (chiiki/charts.js,
+# chiiki/behaviour.js); htmx runs without eval and without its inline indicator style
+# (the htmx-config meta tag in base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# What the pages drawn with Plotly (4.x, from its wheel) add, and nothing more: it needs no
+# eval, but it styles its SVG with style attributes, draws heat maps as data: images, and
+# creates two <style> elements — an empty one it fills through the CSSOM, and MapLibre's
+# stylesheet — allowed by the hashes of their exact text. (After an upgrade of plotly, the
+# browser test names a changed hash; Chromium's console prints the new one.)
+CHIIKI_CSP_CHARTS = {
+    "style-src-elem": [
+        SELF,
+        "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # "" (plotly.js-style-global)
+        "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='",  # maplibre-gl.css
+    ],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["data:"],
+}
+# No page needs the camera, the microphone, the position or a payment: deny them all.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,

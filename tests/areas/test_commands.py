@@ -34,3 +34,16 @@ def test_an_api_token_printed_once_authenticates(personas, client, capsys):
         client.get("/api/areas/districts", headers={"Authorization": f"Bearer {raw}"}).status_code
         == 200
     )
+
+
+def test_the_population_command_refuses_a_cell_of_two_to_the_63_people(town, tmp_path):
+    path = tmp_path / "huge.csv"
+    path.write_text(
+        "地区,基準日,性別,年齢階級,人数\n須佐,2018-04-01,男,65-69,9223372036854775807\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        CommandError, match=r"2行目「人数」列: 「9223372036854775807」 — 0以上10,000,000"
+    ):
+        call_command("population", "import", str(path))
+    assert PopulationRecord.objects.count() == 0

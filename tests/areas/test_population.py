@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from chiiki.areas import services
+from chiiki.areas import population, services
 from chiiki.areas.models import PopulationRecord
 from chiiki.areas.population import PopulationFileError, parse_age_band, percent, summarize
 from chiiki.core.tabular import read_table
@@ -127,3 +127,18 @@ def test_a_code_from_another_prefecture_is_refused(db):
         services.municipality_create(
             code="442143", name="国東市", prefecture_code="35", prefecture_name="山口県"
         )
+
+
+@pytest.mark.parametrize("text", ["9223372036854775807", "10000001", "9" * 5000])
+def test_a_population_cell_beyond_ten_million_people_is_refused_by_the_engine(text):
+    with pytest.raises(ValueError, match="0以上10,000,000以下の整数"):
+        population.parse_count(text)
+
+
+def test_a_population_cell_of_ten_million_is_the_largest_accepted():
+    assert population.parse_count("１０,０００,０００") == 10_000_000
+
+
+def test_a_reference_date_before_1900_is_refused_by_the_engine():
+    with pytest.raises(ValueError, match="1900-01-01から2100-12-31"):
+        population.parse_date("0952-03")

@@ -93,3 +93,70 @@ def test_each_role_sees_only_the_modules_it_may_use_in_the_navigation(
 def test_a_volunteer_lands_on_their_own_jobs(client_for, personas):
     response = client_for(personas["volunteer"]).get(reverse("dashboard"))
     assert response.status_code == 302 and response["Location"] == reverse("mutualaid:my")
+
+
+HUGE = "地区,基準日,性別,年齢階級,人数\n須佐,2018-04-01,男,65-69,9223372036854775807\n須佐,2018-04-01,女,65-69,9223372036854775807\n"
+
+
+def test_an_upload_of_a_cell_of_two_to_the_63_people_is_refused_and_every_page_stays_up(
+    client_for, personas, town
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = client_for(personas["officer"]).post(
+        reverse("areas:population_import"), {"file": SimpleUploadedFile("pop.csv", HUGE.encode())}
+    )
+    text = page.content.decode()
+    assert "2行目「人数」列: 「9223372036854775807」" in text and "10,000,000以下" in text
+    assert PopulationRecord.objects.count() == 0
+    for role in ("officer", "nurse", "pref"):
+        client = client_for(personas[role])
+        assert client.get(reverse("dashboard")).status_code == 200
+        assert client.get("/api/areas/population").status_code == 200
+
+
+def test_the_database_itself_refuses_a_cell_beyond_ten_million(town):
+    from django.db import IntegrityError, transaction
+
+    cell = dict(municipality=town.municipality, date="2018-04-01", sex="M", age_from=65)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PopulationRecord.objects.bulk_create([PopulationRecord(count=10_000_001, **cell)])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PopulationRecord.objects.bulk_create(
+            [PopulationRecord(count=1, **{**cell, "date": "1899-12-01"})]
+        )
+    PopulationRecord.objects.create(count=10_000_000, **cell)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PopulationRecord.objects.update(count=9223372036854775807)
+    assert PopulationRecord.objects.get().count == 10_000_000
+
+
+def test_the_models_validation_refuses_a_cell_beyond_ten_million(town):
+    from django.core.exceptions import ValidationError
+
+    record = PopulationRecord(
+        municipality=town.municipality, date="2018-04-01", sex="M", age_from=65, count=10**19
+    )
+    with pytest.raises(ValidationError, match="人数は0以上10,000,000以下"):
+        record.full_clean()
+
+
+def test_a_migration_adding_a_bound_names_the_stored_rows_outside_it_first(town):
+    from django.apps import apps
+    from django.db import migrations, models
+
+    from chiiki.core.validators import refuse_rows_outside
+
+    cell = dict(municipality=town.municipality, date="2018-04-01", sex="M")
+    PopulationRecord.objects.create(age_from=60, count=5, **cell)  # inside: not named
+    large = PopulationRecord.objects.create(age_from=65, count=50, **cell)
+    bound = migrations.AddConstraint(
+        model_name="populationrecord",
+        constraint=models.CheckConstraint(condition=models.Q(count__lte=10), name="at_most_ten"),
+    )
+    with pytest.raises(
+        RuntimeError, match=rf"areas_populationrecord（at_most_ten）: id {large.pk}$"
+    ):
+        refuse_rows_outside("areas", [bound])(apps, None)
+    PopulationRecord.objects.filter(pk=large.pk).update(count=10)
+    refuse_rows_outside("areas", [bound])(apps, None)  # nothing outside: goes on

@@ -14,6 +14,7 @@ from chiiki.core.wareki import (
     ERAS,
     WarekiError,
     YearMonth,
+    display,
     era_of,
     fiscal_year,
     format_fiscal_year,
@@ -317,3 +318,19 @@ def test_a_day_lies_in_the_fiscal_year_it_is_given(day):
     year = fiscal_year(day)
     assert date(year, 4, 1) <= day <= date(year + 1, 3, 31)
     assert format_fiscal_year(year).endswith("年度")
+
+
+def test_display_writes_wareki_and_falls_back_to_iso_before_meiji():
+    assert display(date(2019, 5, 1)) == "令和元年5月1日"
+    assert display(date(2019, 5, 1), style="short") == "R1.5.1"
+    assert display(date(952, 3, 18)) == "0952-03-18"
+    assert display(YearMonth(1867, 12)) == "1867-12"
+    assert (
+        display(date(1868, 1, 24)) == "1868-01-24"
+        and display(date(1868, 1, 25)) == "明治元年1月25日"
+    )
+
+
+@given(st.dates())
+def test_display_never_raises_for_any_date(day):
+    assert display(day) and display(YearMonth.from_date(day))

@@ -137,3 +137,56 @@ def test_age_is_counted_in_whole_years_on_a_given_day(town):
     p = make_person(town.n1, birth_date=dt.date(1950, 4, 2))
     assert p.age_on(dt.date(2018, 4, 1)) == 67
     assert p.age_on(dt.date(2018, 4, 2)) == 68
+
+
+@pytest.mark.parametrize("typo", [dt.date(952, 3, 18), dt.date(1899, 12, 31)])
+def test_a_birth_date_before_1900_is_refused_by_the_service(town, typo):
+    with pytest.raises(ValidationError) as info:
+        make_person(town.n1, birth_date=typo)
+    assert "1900-01-01以降" in " ".join(info.value.message_dict["birth_date"])
+
+
+def test_a_birth_date_after_today_is_refused_by_the_service(town):
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError) as info:
+        make_person(town.n1, birth_date=timezone.localdate() + dt.timedelta(days=1))
+    assert "今日" in " ".join(info.value.message_dict["birth_date"])
+
+
+def test_a_birth_date_typo_is_refused_when_a_record_is_changed(personas, sato):
+    with pytest.raises(ValidationError):
+        services.person_update(user=personas["nurse"], person=sato, birth_date=dt.date(952, 3, 18))
+    sato.refresh_from_db()
+    assert sato.birth_date.year >= 1900
+
+
+def test_the_database_itself_refuses_a_birth_date_before_1900(town, sato):
+    from chiiki.people.models import Person
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.filter(pk=sato.pk).update(birth_date=dt.date(952, 3, 18))
+
+
+def test_a_bulk_import_refuses_a_birth_date_before_1900(town):
+    from chiiki.people.models import Person
+
+    person = Person(
+        municipality=town.municipality,
+        district=town.n1,
+        family_name="誤記",
+        given_name="太郎",
+        family_kana="ゴキ",
+        given_kana="タロウ",
+        sex="M",
+        birth_date=dt.date(952, 3, 18),
+        address="山口県萩市須佐1番地",
+    )
+    with pytest.raises(ValidationError, match="1900-01-01以降"):
+        services.person_bulk_create(people=[person])
+    assert not Person.objects.filter(family_name="誤記").exists()
+
+
+def test_a_volunteer_registration_dated_before_1900_is_refused(sato):
+    with pytest.raises(ValidationError, match="登録日は1900-01-01から"):
+        services.volunteer_register(person=sato, registered_on=dt.date(1018, 4, 1))

@@ -139,3 +139,101 @@ def test_staff_of_another_municipality_cannot_edit_this_towns_people(client_for,
     assert client.get(reverse("people:edit", args=[p.pk])).status_code == 403
     districts = client.get(reverse("people:new")).context["form"].fields["district"].queryset
     assert town.n1 not in districts
+
+
+def _new_person(district, **fields):
+    return {
+        "family_name": "新規",
+        "given_name": "登録",
+        "family_kana": "しんき",
+        "given_kana": "とうろく",
+        "sex": "F",
+        "birth_date": "1950-04-01",
+        "address": "山口県萩市須佐1番地",
+        "care_level": "none",
+        "district": district.pk,
+        **fields,
+    }
+
+
+@pytest.mark.parametrize("typo", ["0952-03-18", "2999-01-01"])
+def test_a_birth_date_typo_is_named_on_the_form_and_nothing_is_stored(
+    client_for, personas, town, typo
+):
+    from chiiki.people.models import Person
+
+    page = client_for(personas["nurse"]).post(
+        reverse("people:new"), _new_person(town.n1, birth_date=typo)
+    )
+    assert page.status_code == 200
+    errors = page.context["form"].errors["birth_date"]
+    assert any("生年月日は" in e for e in errors)
+    assert not Person.objects.filter(family_name="新規").exists()
+
+
+def test_the_person_form_offers_only_birth_dates_from_1900_to_today(client_for, personas):
+    from django.utils import timezone
+
+    html = client_for(personas["nurse"]).get(reverse("people:new")).content.decode()
+    assert 'min="1900-01-01"' in html and f'max="{timezone.localdate().isoformat()}"' in html
+
+
+def test_editing_a_birth_date_to_a_typo_is_refused_and_the_record_keeps_its_date(
+    client_for, personas, town
+):
+    p = make_person(town.n1)
+    client = client_for(personas["nurse"])
+    data = {
+        k: v
+        for k, v in client.get(reverse("people:edit", args=[p.pk])).context["form"].initial.items()
+        if v is not None
+    }
+    data.update(district=p.district_id, birth_date="0952-03-18")
+    page = client.post(reverse("people:edit", args=[p.pk]), data)
+    assert page.status_code == 200 and "生年月日は1900-01-01以降" in page.content.decode()
+    before = p.birth_date
+    p.refresh_from_db()
+    assert p.birth_date == before
+
+
+def test_an_insured_number_clash_gets_one_neutral_answer_on_the_field_inside_or_outside_her_areas(
+    client_for, personas, town
+):
+    from chiiki.people.models import INSURED_NUMBER_REFUSED, Person
+
+    make_person(town.n2, insured_number="3520470001")  # in the nurse's area (北部)
+    make_person(town.s1, insured_number="3520470002")  # outside it (南部)
+    client = client_for(personas["nurse"])
+    answers = []
+    for number in ("3520470001", "3520470002"):
+        page = client.post(reverse("people:new"), _new_person(town.n1, insured_number=number))
+        form = page.context["form"]
+        assert form.errors["insured_number"] == [INSURED_NUMBER_REFUSED]
+        assert "__all__" not in form.errors
+        answers.append(page.content.decode().count(INSURED_NUMBER_REFUSED))
+    assert answers == [1, 1]
+    # The refusal names no one and says nothing of where the number is.
+    assert "存在" not in INSURED_NUMBER_REFUSED and "担当外" not in INSURED_NUMBER_REFUSED
+    assert Person.objects.filter(family_name="新規").count() == 0
+
+
+def test_changing_a_record_to_a_number_held_elsewhere_gets_the_same_neutral_answer(
+    client_for, personas, town
+):
+    from chiiki.people.models import INSURED_NUMBER_REFUSED
+
+    make_person(town.s1, insured_number="3520470002")
+    p = make_person(town.n1)
+    client = client_for(personas["nurse"])
+    data = {
+        k: v
+        for k, v in client.get(reverse("people:edit", args=[p.pk])).context["form"].initial.items()
+        if v is not None
+    }
+    data.update(
+        district=p.district_id, insured_number="3520470002", birth_date=p.birth_date.isoformat()
+    )
+    page = client.post(reverse("people:edit", args=[p.pk]), data)
+    assert page.context["form"].errors["insured_number"] == [INSURED_NUMBER_REFUSED]
+    p.refresh_from_db()
+    assert p.insured_number is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -247,3 +248,64 @@ def test_the_hsds_specifications_own_example_service_is_imported(town, tmp_path)
     out = tmp_path / "out.json"
     run("export-hsds", str(out))
     assert hsds.validate(json.loads(out.read_text(encoding="utf-8"))) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda s: s["schedules"][0].update(interval=1000),
+            "schedules.interval: 間隔（interval）は1以上99以下",
+        ),
+        (
+            lambda s: s["schedules"][0].update(count=10**9),
+            "schedules.count: 回数（count）は1以上10,000以下",
+        ),
+        (
+            lambda s: s["schedules"][0].update(until="0952-03-18"),
+            "schedules.until: untilは1900-01-01から",
+        ),
+        (
+            lambda s: s.update(
+                cost_options=[{"id": "0b7a6e7e-2c55-4c4b-9f57-0a7d2a1f0009", "amount": 10**12}]
+            ),
+            "cost_options.amount: 金額は0以上100,000,000以下の整数（円）",
+        ),
+    ],
+)
+def test_an_hsds_value_out_of_range_is_refused_naming_the_field_and_nothing_is_stored(
+    town, tmp_path, change, expected
+):
+    service = {
+        "id": "0b7a6e7e-2c55-4c4b-9f57-0a7d2a1f0001",
+        "name": "Tuesday club",
+        "status": "active",
+        "organization": {
+            "id": "0b7a6e7e-2c55-4c4b-9f57-0a7d2a1f0002",
+            "name": "Club",
+            "description": "A club",
+        },
+        "schedules": [
+            {
+                "id": "0b7a6e7e-2c55-4c4b-9f57-0a7d2a1f0003",
+                "freq": "WEEKLY",
+                "byday": "MO",
+                "opens_at": "10:00",
+                "closes_at": "12:00",
+            }
+        ],
+    }
+    change(service)
+    path = tmp_path / "bare.json"
+    path.write_text(json.dumps([service]), encoding="utf-8")
+    with pytest.raises(CommandError, match=re.escape(expected)):
+        run("import-hsds", str(path))
+    assert Service.objects.count() == 0
+
+
+def test_a_capacity_beyond_a_hundred_thousand_is_refused_by_the_model(town):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="定員は0以上100,000以下"):
+        Service(capacity=10**12).clean()
+    Service(capacity=100_000).clean()

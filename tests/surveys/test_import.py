@@ -221,3 +221,26 @@ def test_a_file_with_not_one_question_column_is_refused_as_the_wrong_file(tmp_pa
     path.write_text("id,氏名,住所\n1,a,b\n", encoding="utf-8")
     with pytest.raises(CommandError, match="設問に当たる列が1つもありません"):
         call_command("kcl", "score", str(path))
+
+
+def test_a_survey_mailed_before_a_linked_person_was_born_stores_no_age(survey, personas, town):
+    """The register fills a missing age from the birth date, never with a negative one."""
+    import datetime as dt
+
+    from tests.conftest import make_person
+
+    make_person(town.n1, insured_number="3520470009", birth_date=dt.date(2026, 1, 1))
+    row = needs_rows(1, ["須佐"])[0].split(",")
+    row[1], row[3] = "3520470009", ""  # linked by number, no age on the sheet
+    result = services.survey_import(
+        user=personas["officer"], survey=survey, data=needs_csv([",".join(row)]), filename="a.csv"
+    )
+    assert result.ok
+    assert Respondent.objects.get().age is None
+
+
+def test_the_database_refuses_a_respondent_age_beyond_130(filled_survey):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Respondent.objects.filter(survey=filled_survey).update(age=32767)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -617,3 +618,31 @@ def test_results_cross_two_dimensions_on_the_page_the_export_and_the_api(
     data = client.get(f"/api/surveys/{filled_survey.pk}/aggregate?by=life_area,sex").json()
     assert data["by"] == "life_area,sex" and "北部 / 女" in {r["group"] for r in data["rows"]}
     assert "全体 / 全体" in {r["group"] for r in data["rows"]}
+
+
+@pytest.mark.parametrize(
+    ("fields", "where"),
+    [
+        ({"height_cm": Decimal("999.99")}, "height_cm"),
+        ({"weight_kg": Decimal("5")}, "weight_kg"),
+        ({"screened_on": dt.date(952, 3, 18)}, "screened_on"),
+    ],
+)
+def test_a_checklist_with_a_value_out_of_range_is_refused_by_the_service(town, fields, where):
+    from django.core.exceptions import ValidationError
+
+    values = {"height_cm": None, "weight_kg": None, "screened_on": dt.date(2025, 1, 1), **fields}
+    with pytest.raises(ValidationError) as info:
+        services.screening_create(
+            user=None, person=make_person(town.n1), answers_by_item={}, **values
+        )
+    assert where in info.value.message_dict
+
+
+def test_a_survey_of_fiscal_year_0_is_refused(town, personas):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="年度は1900以上2100以下"):
+        services.survey_create(
+            user=personas["officer"], municipality=town.municipality, name="誤り", fiscal_year=0
+        )

@@ -24,8 +24,10 @@ def user_create(
     life_areas: list[Any] | None = None,
     display_name: str = "",
     person: Any = None,
-    is_staff: bool = False,
 ) -> User:
+    """A login of a municipality or prefecture. Never staff, never superuser: Django's admin
+    is the operator's alone (``chiiki createsuperuser``), and a municipal administrator
+    manages their own users on chiiki's pages, within their municipality."""
     user = User(
         username=username,
         role=role,
@@ -33,8 +35,8 @@ def user_create(
         prefecture=prefecture,
         display_name=display_name,
         person=person,
-        is_staff=is_staff,
-        is_superuser=is_staff and role == "administrator",
+        is_staff=False,
+        is_superuser=False,
     )
     user.set_password(password)
     user.full_clean()

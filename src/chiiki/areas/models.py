@@ -5,6 +5,8 @@ from django.db import models
 
 from chiiki.accounts.access_paths import Paths
 from chiiki.core import municipality_code
+from chiiki.core.bounds import DATE, PEOPLE
+from chiiki.core.validators import date_validators, int_validators, range_check
 
 
 def validate_municipality_code(value: str) -> None:
@@ -140,10 +142,10 @@ class PopulationRecord(models.Model):
     district = models.ForeignKey(
         District, on_delete=models.CASCADE, related_name="population", null=True, blank=True
     )
-    date = models.DateField("基準日")
+    date = models.DateField("基準日", validators=date_validators("基準日"))
     sex = models.CharField("性別", max_length=1, choices=Sex.choices)
     age_from = models.PositiveSmallIntegerField("年齢階級（下限）")
-    count = models.PositiveIntegerField("人数")
+    count = models.PositiveIntegerField("人数", validators=int_validators(PEOPLE, "人数"))
 
     class Meta:
         verbose_name = "人口"
@@ -162,6 +164,9 @@ class PopulationRecord(models.Model):
             models.CheckConstraint(
                 condition=models.Q(age_from__lte=100), name="population_age_band_valid"
             ),
+            # Every page that sums population must be able to: no cell beyond PEOPLE.
+            range_check("count", PEOPLE, name="population_count_range"),
+            range_check("date", DATE, name="population_date_range"),
         ]
         indexes = [models.Index(fields=["municipality", "date"])]
 

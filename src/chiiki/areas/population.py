@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from chiiki.core import wareki
+from chiiki.core import bounds, wareki
 from chiiki.core.tabular import Table
 
 TOP_BAND = 100  # 100歳以上
@@ -100,20 +100,28 @@ def parse_sex(text: str) -> str:
 
 
 def parse_count(text: str) -> int:
+    """'1,234' or '１２３４' -> 1234; refused outside 0 to 10,000,000 (:data:`bounds.PEOPLE`)."""
     value = unicodedata.normalize("NFKC", text).strip().replace(",", "")
     if not re.fullmatch(r"-?\d+", value):
-        raise ValueError("0以上の整数")
-    number = int(value)
-    if number < 0:
-        raise ValueError("0以上の整数（負の人数は入力できません）")
-    return number
+        raise ValueError(bounds.PEOPLE.expected())
+    if value.startswith("-"):
+        raise ValueError(f"{bounds.PEOPLE.expected()}（負の人数は入力できません）")
+    # Compared as text first: a cell of thousands of digits is refused, not converted.
+    digits = value.lstrip("0") or "0"
+    if len(digits) > len(str(bounds.PEOPLE.high)) or int(digits) > bounds.PEOPLE.high:
+        raise ValueError(
+            f"{bounds.PEOPLE.expected()}（1つの区分に{bounds.PEOPLE.high:,}人を超える人数はありえません）"
+        )
+    return int(digits)
 
 
 def parse_date(text: str) -> dt.date:
+    """A reference date (a month alone is its first day), from 1900 to 2100."""
     value = wareki.parse(text)
-    if isinstance(value, wareki.YearMonth):
-        return dt.date(value.year, value.month, 1)
-    return value
+    day = dt.date(value.year, value.month, 1) if isinstance(value, wareki.YearMonth) else value
+    if day not in bounds.DATE:
+        raise ValueError(bounds.DATE.expected())
+    return day
 
 
 def map_headers(headers: list[str]) -> dict[str, str]:

@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from chiiki.accounts import access
@@ -96,24 +97,43 @@ def population_import(
     }
     to_create: list[PopulationRecord] = []
     to_update: list[PopulationRecord] = []
+    errors: list[population.CellError] = []
     for cell in cells:
         district = keys[cell.area]
         key = (district.pk if district else None, cell.date, cell.sex, cell.age_from)
         record = existing.get(key)
         if record is None:
-            to_create.append(
-                PopulationRecord(
-                    municipality=municipality,
-                    district=district,
-                    date=cell.date,
-                    sex=cell.sex,
-                    age_from=cell.age_from,
-                    count=cell.count,
-                )
+            record = PopulationRecord(
+                municipality=municipality,
+                district=district,
+                date=cell.date,
+                sex=cell.sex,
+                age_from=cell.age_from,
+                count=cell.count,
             )
+            to_create.append(record)
         elif record.count != cell.count:
             record.count = cell.count
             to_update.append(record)
+        else:
+            continue
+        # The engine has checked the cell; the model's validators are the second line and
+        # the database's CHECK constraints the last, so no path stores a cell out of range.
+        try:
+            record.clean_fields(exclude=["municipality", "district"])
+        except ValidationError as exc:
+            errors += [
+                population.CellError(
+                    cell.row,
+                    str(getattr(PopulationRecord._meta.get_field(field), "verbose_name", field)),
+                    str(getattr(record, field)),
+                    message,
+                )
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ]
+    if errors:
+        raise population.PopulationFileError(errors)
     PopulationRecord.objects.bulk_create(to_create, batch_size=2000)
     PopulationRecord.objects.bulk_update(to_update, ["count"], batch_size=2000)
     return ImportResult(

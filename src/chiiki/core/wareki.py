@@ -24,13 +24,14 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 __all__ = [
     "ERAS",
     "Era",
     "WarekiError",
     "YearMonth",
+    "display",
     "era_of",
     "fiscal_year",
     "format_fiscal_year",
@@ -294,6 +295,21 @@ def to_wareki(value: date | YearMonth, *, style: str = "long") -> str:
             parts.append(str(day))
         return ".".join(parts)
     return _wareki_label(era, era_year, value.month, day)
+
+
+def display(value: date | YearMonth, *, style: str = "long") -> str:
+    """Write a date or month for a page: in wareki, and never raising.
+
+    Where wareki has no name (before 明治, 1868-01-25) the ISO date or month is shown
+    instead (「0952-03-18」), so that one odd record never takes a page down. A datetime
+    is shown as its date; an unknown style falls back to ``"long"``.
+    """
+    if isinstance(value, datetime):
+        value = value.date()
+    try:
+        return to_wareki(value, style=style if style in _STYLES else "long")
+    except WarekiError:
+        return value.iso() if isinstance(value, YearMonth) else value.isoformat()
 
 
 def to_iso(text: str) -> str:

@@ -4,7 +4,9 @@ from typing import Any
 
 from django import forms
 
-from chiiki.mutualaid.models import SLOT_CHOICES, Service
+from chiiki.core.bounds import MINUTES
+from chiiki.core.validators import date_validators
+from chiiki.mutualaid.models import JOBS_PER_WEEK, SLOT_CHOICES, Service
 
 
 class RequestForm(forms.Form):
@@ -16,12 +18,16 @@ class RequestForm(forms.Form):
     person = forms.IntegerField(label="依頼者", widget=forms.HiddenInput)
     task = forms.ChoiceField(label="作業")
     week = forms.DateField(
-        label="希望週（その週のいずれかの日）", widget=forms.DateInput(attrs={"type": "date"})
+        label="希望週（その週のいずれかの日）",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=date_validators("希望週"),
     )
     preferred_slots = forms.TypedMultipleChoiceField(
         label="希望の時間帯", choices=SLOT_CHOICES, coerce=int, widget=forms.CheckboxSelectMultiple
     )
-    estimated_minutes = forms.IntegerField(label="見込み時間（分）", initial=30, min_value=1)
+    estimated_minutes = forms.IntegerField(
+        label="見込み時間（分）", initial=30, min_value=MINUTES.low, max_value=MINUTES.high
+    )
     address = forms.CharField(
         label="作業場所（空欄なら依頼者の住所）", required=False, max_length=200
     )
@@ -37,11 +43,16 @@ class RequestForm(forms.Form):
 
 
 class DoneForm(forms.Form):
+    # Wider than MINUTES on purpose: the tariff refuses 0 or 90 minutes with its own reason
+    # (「上限 60分」); the bounds only keep absurd numbers from reaching it.
     actual_minutes = forms.IntegerField(
         label="実際の時間（分）", min_value=-10_000, max_value=10_000
     )
     done_on = forms.DateField(
-        label="実施日", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="実施日",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=date_validators("実施日"),
     )
 
 
@@ -73,7 +84,10 @@ class ProfileForm(forms.Form):
         required=False,
     )
     max_jobs_per_week = forms.IntegerField(
-        label="週の上限件数", min_value=1, max_value=14, initial=3
+        label="週の上限件数",
+        min_value=JOBS_PER_WEEK.low,
+        max_value=JOBS_PER_WEEK.high,
+        initial=3,
     )
     trainings = forms.CharField(
         label="受講した研修（1行に1つ）", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -94,10 +108,14 @@ class ProfileForm(forms.Form):
 
 
 class ExceptionForm(forms.Form):
-    date = forms.DateField(label="休みの日", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label="休みの日",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=date_validators("休みの日"),
+    )
     note = forms.CharField(label="理由", required=False, max_length=100)
 
 
 class RedeemForm(forms.Form):
-    points = forms.IntegerField(label="交換するポイント")
+    points = forms.IntegerField(label="交換するポイント", min_value=1, max_value=1_000_000)
     note = forms.CharField(label="交換の内容", required=False, max_length=200)

@@ -13,6 +13,8 @@ from django.db import models
 
 from chiiki.accounts.access_paths import Paths
 from chiiki.areas.models import District, Municipality
+from chiiki.core.bounds import DATE, MINUTES, YEN, IntRange
+from chiiki.core.validators import date_validators, int_validators, range_check
 from chiiki.mutualaid.tariff import Tariff, available_tariffs, load_tariff
 from chiiki.people.models import Person, Volunteer
 
@@ -26,6 +28,9 @@ def slot_label(slot: int) -> str:
 
 
 SLOT_CHOICES = [(s, slot_label(s)) for s in range(SLOT_COUNT)]
+SLOTS = IntRange(0, SLOT_COUNT - 1)
+# A volunteer takes at most one job a slot, so never more than the week's slots.
+JOBS_PER_WEEK = IntRange(1, SLOT_COUNT, "件")
 
 
 def slot_date(week: dt.date, slot: int) -> dt.date:
@@ -50,7 +55,7 @@ class Service(models.Model):
     name = models.CharField("サービス名", max_length=60)
     tariff_key = models.CharField("料金表", max_length=40, default="choi-kase")
     active = models.BooleanField("運営中", default=True)
-    started_on = models.DateField("開始日")
+    started_on = models.DateField("開始日", validators=date_validators("開始日"))
 
     class Meta:
         ordering = ["municipality", "name"]
@@ -59,7 +64,8 @@ class Service(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "name"], name="mutualaid_service_name_unique"
-            )
+            ),
+            range_check("started_on", DATE, name="mutualaid_service_started_on_range"),
         ]
 
     def __str__(self) -> str:
@@ -94,12 +100,17 @@ class VolunteerProfile(models.Model):
     tools = models.JSONField("道具", default=list, blank=True)
     districts = models.ManyToManyField(District, related_name="+", verbose_name="活動する地区")
     availability = models.JSONField("空いている時間帯（毎週）", default=list, blank=True)
-    max_jobs_per_week = models.PositiveSmallIntegerField("週の上限件数", default=3)
+    max_jobs_per_week = models.PositiveSmallIntegerField(
+        "週の上限件数", default=3, validators=int_validators(JOBS_PER_WEEK, "週の上限件数")
+    )
     trainings = models.JSONField("受講した研修", default=list, blank=True)
 
     class Meta:
         verbose_name = "助け合いボランティア"
         verbose_name_plural = "助け合いボランティア"
+        constraints = [
+            range_check("max_jobs_per_week", JOBS_PER_WEEK, name="mutualaid_profile_jobs_range")
+        ]
 
     def __str__(self) -> str:
         return str(self.volunteer)
@@ -111,13 +122,14 @@ class AvailabilityException(models.Model):
     profile = models.ForeignKey(
         VolunteerProfile, on_delete=models.CASCADE, related_name="exceptions"
     )
-    date = models.DateField("日付")
+    date = models.DateField("日付", validators=date_validators("日付"))
     note = models.CharField("理由", max_length=100, blank=True)
 
     class Meta:
         ordering = ["date"]
         constraints = [
-            models.UniqueConstraint(fields=["profile", "date"], name="mutualaid_exception_unique")
+            models.UniqueConstraint(fields=["profile", "date"], name="mutualaid_exception_unique"),
+            range_check("date", DATE, name="mutualaid_exception_date_range"),
         ]
 
     def __str__(self) -> str:
@@ -151,9 +163,11 @@ class HelpRequest(models.Model):
         District, on_delete=models.PROTECT, related_name="help_requests", verbose_name="地区"
     )
     address = models.CharField("作業場所", max_length=200)
-    week = models.DateField("希望週（月曜日）", db_index=True)
+    week = models.DateField("希望週（月曜日）", db_index=True, validators=date_validators("希望週"))
     preferred_slots = models.JSONField("希望の時間帯", default=list, blank=True)
-    estimated_minutes = models.PositiveSmallIntegerField("見込み時間（分）", default=30)
+    estimated_minutes = models.PositiveSmallIntegerField(
+        "見込み時間（分）", default=30, validators=int_validators(MINUTES, "見込み時間")
+    )
     notes = models.TextField("メモ", blank=True)
     status = models.CharField(
         "状態", max_length=12, choices=Status.choices, default=Status.REQUESTED, db_index=True
@@ -172,12 +186,20 @@ class HelpRequest(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    actual_minutes = models.PositiveSmallIntegerField("実際の時間（分）", null=True, blank=True)
-    done_on = models.DateField("実施日", null=True, blank=True)
-    fee = models.PositiveIntegerField("利用料（円）", null=True, blank=True)
+    actual_minutes = models.PositiveSmallIntegerField(
+        "実際の時間（分）", null=True, blank=True, validators=int_validators(MINUTES, "実際の時間")
+    )
+    done_on = models.DateField(
+        "実施日", null=True, blank=True, validators=date_validators("実施日")
+    )
+    fee = models.PositiveIntegerField(
+        "利用料（円）", null=True, blank=True, validators=int_validators(YEN, "利用料")
+    )
     fee_parts = models.JSONField("利用料の内訳", default=list, blank=True)
     paid = models.BooleanField("支払済", default=False)
-    paid_on = models.DateField("支払日", null=True, blank=True)
+    paid_on = models.DateField(
+        "支払日", null=True, blank=True, validators=date_validators("支払日")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -190,6 +212,17 @@ class HelpRequest(models.Model):
         indexes = [
             models.Index(fields=["service", "week", "status"]),
             models.Index(fields=["volunteer", "week"]),
+        ]
+        constraints = [
+            range_check("week", DATE, name="mutualaid_request_week_range"),
+            range_check("estimated_minutes", MINUTES, name="mutualaid_request_estimate_range"),
+            range_check("slot", SLOTS, name="mutualaid_request_slot_range", null=True),
+            range_check(
+                "actual_minutes", MINUTES, name="mutualaid_request_minutes_range", null=True
+            ),
+            range_check("done_on", DATE, name="mutualaid_request_done_on_range", null=True),
+            range_check("fee", YEN, name="mutualaid_request_fee_range", null=True),
+            range_check("paid_on", DATE, name="mutualaid_request_paid_on_range", null=True),
         ]
 
     def __str__(self) -> str:
@@ -253,7 +286,7 @@ class PointEntry(models.Model):
     volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="point_entries")
     kind = models.CharField("種別", max_length=10, choices=PointKind.choices)
     points = models.IntegerField("ポイント")
-    on = models.DateField("日付")
+    on = models.DateField("日付", validators=date_validators("日付"))
     request = models.ForeignKey(
         HelpRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -277,6 +310,7 @@ class PointEntry(models.Model):
                 ),
                 name="mutualaid_points_sign",
             ),
+            range_check("on", DATE, name="mutualaid_points_on_range"),
         ]
 
     def __str__(self) -> str:

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from chiiki.core.bounds import DATE, MINUTES
+from chiiki.mutualaid.models import SLOT_COUNT
+
+# A database id: BIGINT, so anything larger is refused by the schema (422), not by the
+# database driver (500).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class ErrorOut(Schema):
@@ -53,18 +60,20 @@ class RequestIn(Schema):
     """A request taken by phone: the resident, the job, the week and the time slots
     (0 = Monday morning … 13 = Sunday afternoon)."""
 
-    service_id: int
-    person_id: int
-    task: str
-    week: dt.date
-    preferred_slots: list[int]
-    estimated_minutes: int = 30
+    service_id: Id
+    person_id: Id
+    task: str = Field(max_length=30)
+    week: dt.date = Field(ge=DATE.low, le=DATE.high)
+    # Slot numbers and short jobs are the service's and the tariff's to refuse, with the
+    # reason in Japanese (400); the schema stops only what no tariff could ever take.
+    preferred_slots: list[int] = Field(max_length=SLOT_COUNT)
+    estimated_minutes: int = Field(30, le=MINUTES.high)
     notes: str = ""
 
 
 class ConfirmIn(Schema):
     # The volunteer the confirming person saw; the confirmation fails if it has changed.
-    volunteer_id: int | None = None
+    volunteer_id: Id | None = None
 
 
 class JobOut(Schema):

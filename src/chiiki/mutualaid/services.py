@@ -23,6 +23,7 @@ from chiiki.accounts import access
 from chiiki.accounts.access import Cap
 from chiiki.accounts.models import AuditAction
 from chiiki.areas.models import District, Municipality
+from chiiki.core import bounds
 from chiiki.mutualaid import ledger, matching
 from chiiki.mutualaid.models import (
     SLOT_COUNT,
@@ -95,6 +96,15 @@ def _slots(values: list[Any], field: str) -> list[int]:
             raise ValidationError({field: f"時間帯「{v}」は 0〜{SLOT_COUNT - 1} の番号です"})
         out.append(s)
     return sorted(set(out))
+
+
+def _in_range(day: dt.date, field: str, label: str) -> dt.date:
+    """A date from 1900 to 2100, else a ValidationError on ``field`` (the status updates
+    below write with ``update()``, so the model's validators would not see it)."""
+    try:
+        return bounds.DATE.check(day, label)
+    except bounds.OutOfRange as exc:
+        raise ValidationError({field: str(exc)}) from exc
 
 
 # --- services and volunteers -------------------------------------------------------
@@ -171,6 +181,7 @@ def availability_exception_add(
     *, profile: VolunteerProfile, date: dt.date, note: str = "", user: Any = None
 ) -> AvailabilityException:
     _require_staff(user, profile.volunteer.person.district if user is not None else None)
+    _in_range(date, "date", "休みの日")
     exception, _ = AvailabilityException.objects.get_or_create(
         profile=profile, date=date, defaults={"note": note}
     )
@@ -616,8 +627,9 @@ def _done_on(req: HelpRequest, given: dt.date | None, *, own_job: bool) -> dt.da
 @transaction.atomic
 def request_paid(*, user: Any, request_id: int, paid_on: dt.date | None = None) -> HelpRequest:
     _staff_request(user, request_id)
+    paid_on = _in_range(paid_on or localdate(), "paid_on", "支払日")
     qs = HelpRequest.objects.filter(pk=request_id, status=Status.DONE, paid=False)
-    if qs.update(paid=True, paid_on=paid_on or localdate()) == 0:
+    if qs.update(paid=True, paid_on=paid_on) == 0:
         raise ConflictError(
             f"依頼{request_id}は完了していないか、既に支払済です（何も変更していません）"
         )
@@ -675,7 +687,7 @@ def points_redeem(
     """Exchange points; refused (nothing written) beyond the balance."""
     _require_staff(user, volunteer.person.district if user is not None else None)
     _lock(volunteer.pk)
-    on = on or localdate()
+    on = _in_range(on or localdate(), "on", "交換日")
     try:
         entry = ledger.redeem(_entries(volunteer.pk), points, on)
     except ledger.LedgerError as exc:
@@ -689,6 +701,7 @@ def points_redeem(
 def points_expire(*, municipality: Municipality, today: dt.date) -> dict[str, int]:
     """Expire, for every volunteer of the municipality's services, the points older than
     the tariff's expiry period that are still unused."""
+    _in_range(today, "today", "失効の基準日")
     done = {"volunteers": 0, "points": 0}
     profiles = VolunteerProfile.objects.filter(service__municipality=municipality).select_related(
         "service"

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from chiiki.core import bounds
+
 TARIFF_DIR = Path(__file__).resolve().parent / "tariffs"
 
 
@@ -164,6 +166,10 @@ def quote(tariff: Tariff, task: str, minutes: int) -> Quote:
     if tariff.cap is not None and total > tariff.cap:
         parts.append(Part("cap", f"上限額 {tariff.cap}円 による減額", tariff.cap - total))
         total = tariff.cap
+    if total not in bounds.YEN:
+        raise TariffError(
+            f"料金表「{tariff.name}」: {minutes}分 の利用料 {total:,}円 は{bounds.YEN.expected()}ではありません"
+        )
     return Quote(tariff.key, task, tariff.tasks[task].label, minutes, total, tuple(parts))
 
 
@@ -180,6 +186,8 @@ def _brackets(raw: Any, where: str) -> tuple[Bracket, ...]:
             raise TariffError(
                 f"{where}: {i}番目の区分は up_to が正で昇順、fee が0以上である必要があります"
             )
+        if fee not in bounds.YEN:
+            raise TariffError(f"{where}: {i}番目の区分の fee は{bounds.YEN.expected()}です")
         out.append(Bracket(up_to, fee, str(item.get("label") or f"{up_to}分以内")))
     return tuple(out)
 
@@ -190,6 +198,10 @@ def parse_tariff(data: dict[str, Any]) -> Tariff:
         key, name, max_minutes = str(data["key"]), str(data["name"]), int(data["max_minutes"])
     except (KeyError, TypeError, ValueError) as exc:
         raise TariffError("料金表には key、name、max_minutes（整数）が必要です") from exc
+    if max_minutes not in bounds.MINUTES:
+        raise TariffError(
+            f"料金表「{name}」: max_minutes は{bounds.MINUTES.expected()}です（1件の作業は1日まで）"
+        )
     brackets = _brackets(data.get("brackets"), f"料金表「{name}」")
     if brackets[-1].up_to < max_minutes:
         raise TariffError(
@@ -224,7 +236,12 @@ def parse_tariff(data: dict[str, Any]) -> Tariff:
                 _brackets(s.get("brackets"), where),
             )
         )
-    cap = data.get("cap")
+    try:
+        cap = None if data.get("cap") is None else int(data["cap"])
+    except (TypeError, ValueError):
+        cap = -1
+    if cap is not None and cap not in bounds.YEN:
+        raise TariffError(f"料金表「{name}」: cap は{bounds.YEN.expected()}です")
     points = data.get("points") or {}
     rule = PointsRule(
         per_minutes=int(points.get("per_minutes", 30)),
@@ -245,7 +262,7 @@ def parse_tariff(data: dict[str, Any]) -> Tariff:
         surcharges=tuple(surcharges),
         tasks=tasks,
         tools=tools,
-        cap=None if cap is None else int(cap),
+        cap=cap,
         points=rule,
         source=str(data.get("source") or ""),
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
 from chiiki.accounts.http import AuthedRequest
+from chiiki.core.csp import charts_csp
 from chiiki.core.params import ParamError, Params
 from chiiki.core.pdf import render_pdf
 from chiiki.core.tabular import safe_cell
@@ -447,6 +448,7 @@ def volunteer_detail(request: AuthedRequest, volunteer_id: int) -> HttpResponse:
 
 
 @login_required
+@charts_csp  # Plotly: see settings.CHIIKI_CSP_CHARTS
 def report(request: AuthedRequest) -> HttpResponse:
     """The yearly report (年度): jobs by task, hours, residents, volunteers; table and chart."""
     params = Params(request.GET)

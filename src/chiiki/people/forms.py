@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from chiiki.areas.models import District
+from chiiki.core.bounds import DATE
 from chiiki.people.models import Person
 from chiiki.people.services import EDITABLE_FIELDS
 
@@ -24,6 +26,10 @@ class PersonForm(forms.ModelForm):
         field.queryset = districts
         field.label_from_instance = lambda d: f"{d.life_area.name} / {d.name}"  # type: ignore[method-assign,assignment]
         self.fields["insured_number"].required = False
+        # The browser's date picker offers only what the model accepts (1900-01-01 to today).
+        self.fields["birth_date"].widget.attrs.update(
+            min=DATE.low.isoformat(), max=timezone.localdate().isoformat()
+        )
 
     def clean_insured_number(self) -> str | None:
         value = (self.cleaned_data.get("insured_number") or "").strip()

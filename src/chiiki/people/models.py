@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 
 from chiiki.accounts.access_paths import Paths
 from chiiki.areas.models import District, Municipality, Sex
+from chiiki.core.bounds import DATE, birth_date_problem
+from chiiki.core.validators import date_validators, range_check
 
 
 class CareLevel(models.TextChoices):
@@ -25,6 +29,19 @@ insured_number_validator = RegexValidator(r"^\d{10}$", "被保険者番号は10�
 phone_validator = RegexValidator(
     r"^[0-9+\-() ]{0,20}$", "電話番号は数字とハイフンで入力してください"
 )
+# One answer to a clash of insured numbers, wherever the other record is: the refusal must
+# not tell a support-center nurse that a number exists outside her areas.
+INSURED_NUMBER_REFUSED = (
+    "この被保険者番号では登録できません。被保険者証の10桁の番号を確かめてください"
+    "（番号が正しいときは市町村の介護保険担当にお問い合わせください）"
+)
+
+
+def validate_birth_date(value: dt.date) -> None:
+    """From 1900-01-01 to today (Asia/Tokyo): 0952 for 1952 and future dates are refused."""
+    problem = birth_date_problem(value, timezone.localdate())
+    if problem is not None:
+        raise ValidationError(problem, code="birth_date_range")
 
 
 class Person(models.Model):
@@ -41,7 +58,7 @@ class Person(models.Model):
     family_kana = models.CharField("姓（フリガナ）", max_length=80)
     given_kana = models.CharField("名（フリガナ）", max_length=80)
     sex = models.CharField("性別", max_length=1, choices=Sex.choices)
-    birth_date = models.DateField("生年月日")
+    birth_date = models.DateField("生年月日", validators=[validate_birth_date])
     address = models.CharField("住所", max_length=200)
     phone = models.CharField("電話番号", max_length=20, blank=True, validators=[phone_validator])
     lives_alone = models.BooleanField("独居", default=False)
@@ -66,7 +83,9 @@ class Person(models.Model):
                 fields=["municipality", "insured_number"],
                 condition=models.Q(insured_number__isnull=False),
                 name="person_insured_number_unique",
-            )
+                violation_error_message=INSURED_NUMBER_REFUSED,
+            ),
+            range_check("birth_date", DATE, name="person_birth_date_range"),
         ]
         indexes = [models.Index(fields=["district", "family_kana"])]
 
@@ -98,13 +117,14 @@ class Volunteer(models.Model):
     )
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="volunteer")
-    registered_on = models.DateField("登録日")
+    registered_on = models.DateField("登録日", validators=date_validators("登録日"))
     active = models.BooleanField("活動中", default=True)
     notes = models.TextField("メモ", blank=True)
 
     class Meta:
         verbose_name = "ボランティア"
         verbose_name_plural = "ボランティア"
+        constraints = [range_check("registered_on", DATE, name="volunteer_registered_on_range")]
 
     def __str__(self) -> str:
         return str(self.person)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
 
 from chiiki.accounts import access, audit
 from chiiki.accounts.access import Cap
 from chiiki.accounts.models import AuditAction, User
 from chiiki.areas.models import District
 from chiiki.core.text import fold, normalize_display, to_katakana
-from chiiki.people.models import Person, Volunteer
+from chiiki.people.models import INSURED_NUMBER_REFUSED, Person, Volunteer
 
 # The fields staff may change, in the order the person form shows them.
 EDITABLE_FIELDS = (
@@ -56,6 +57,40 @@ def _normalise(person: Person) -> None:
     person.search_text = _search_text(person)
 
 
+def _validate(person: Person) -> None:
+    """``full_clean``, with a clash of insured numbers put on its field as the one refusal.
+
+    The uniqueness check spans the municipality (the number is unique there), but its answer
+    is the same wherever the other record is and names no one: a support-center nurse must
+    not learn that a number exists outside her areas.
+    """
+    try:
+        person.full_clean()
+    except ValidationError as exc:
+        errors = exc.message_dict
+    else:
+        return
+    general = errors.pop(NON_FIELD_ERRORS, [])
+    if INSURED_NUMBER_REFUSED in general:
+        general.remove(INSURED_NUMBER_REFUSED)
+        errors.setdefault("insured_number", []).append(INSURED_NUMBER_REFUSED)
+    if general:
+        errors[NON_FIELD_ERRORS] = general
+    raise ValidationError(errors)
+
+
+def _save(person: Person) -> None:
+    """Save; a clash that slipped in after validation (two counters at once) gets the same
+    answer as one found before."""
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:
+        if "insured_number" not in str(exc):
+            raise
+        raise ValidationError({"insured_number": INSURED_NUMBER_REFUSED}) from exc
+
+
 def _value(v: Any) -> Any:
     if isinstance(v, dt.date):
         return v.isoformat()
@@ -72,8 +107,8 @@ def person_create(*, user: User | None, district: District, **fields: Any) -> Pe
         access.require_reach(user, Cap.PEOPLE_EDIT, district, "担当外の地区には登録できません")
     person = Person(district=district, municipality_id=district.municipality_id, **fields)
     _normalise(person)
-    person.full_clean()
-    person.save()
+    _validate(person)
+    _save(person)
     access.audit_write(
         user,
         AuditAction.CREATE,
@@ -99,19 +134,20 @@ def person_update(*, user: User, person: Person, **fields: Any) -> Person:
     if "district" in fields:
         person.municipality_id = person.district.municipality_id
     _normalise(person)
-    person.full_clean()
+    _validate(person)
     after = {f: _value(getattr(person, f)) for f in EDITABLE_FIELDS}
     changes = {f: [before[f], after[f]] for f in EDITABLE_FIELDS if before[f] != after[f]}
     if changes:
-        person.save()
+        _save(person)
         access.audit_write(user, AuditAction.UPDATE, person, changes=changes)
     return person
 
 
 def volunteer_register(*, person: Person, registered_on: dt.date, notes: str = "") -> Volunteer:
-    volunteer, _ = Volunteer.objects.update_or_create(
-        person=person, defaults={"registered_on": registered_on, "notes": notes, "active": True}
-    )
+    volunteer = Volunteer.objects.filter(person=person).first() or Volunteer(person=person)
+    volunteer.registered_on, volunteer.notes, volunteer.active = registered_on, notes, True
+    volunteer.full_clean(exclude=["person"], validate_unique=False)
+    volunteer.save()
     return volunteer
 
 

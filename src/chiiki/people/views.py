@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
@@ -52,7 +51,6 @@ def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
         "people/person_detail.html",
         {
             "person": person,
-            "age": person.age_on(timezone.localdate()),
             "show_health": access.can(request.user, Cap.HEALTH_VIEW),
             "can_edit": access.can(request.user, Cap.PEOPLE_EDIT),
         },

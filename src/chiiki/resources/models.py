@@ -10,13 +10,35 @@ Categories, provider kinds and 総合事業 types are codes of the versioned voc
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from chiiki.accounts.access_paths import Paths
 from chiiki.areas.models import District, Municipality
+from chiiki.core.bounds import CAPACITY, DATE, YEN, DateRange, IntRange
 from chiiki.resources import taxonomy
+
+# Every N weeks or months, and a number of occurrences: a year's timetable, not a century's.
+SCHEDULE_INTERVAL = IntRange(1, 99)
+SCHEDULE_COUNT = IntRange(1, 10_000, "回")
+
+
+def refuse_out_of_range(obj: Any, checks: list[tuple[str, str, IntRange | DateRange]]) -> None:
+    """Raise a ValidationError naming each (field, label, range) whose value lies outside.
+
+    In ``clean()`` rather than as field validators, so that the bounds change no migration
+    state: every import and edit goes through ``full_clean()``, which calls it.
+    """
+    errors = {
+        field: f"{label}は{bounds.expected()}です（入力: {value}）"
+        for field, label, bounds in checks
+        if (value := getattr(obj, field)) is not None and value not in bounds
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 # An HSDS id is unique within one municipality, not across them: each municipality holds
@@ -132,6 +154,9 @@ class Service(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        refuse_out_of_range(self, [("capacity", "定員", CAPACITY)])
+
     @property
     def categories(self) -> list[str]:
         return [c for c in self.category_codes.split("|") if c]
@@ -228,6 +253,16 @@ class Schedule(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.freq} {self.byday} {self.description}".strip()
 
+    def clean(self) -> None:
+        refuse_out_of_range(
+            self,
+            [
+                ("interval", "間隔（interval）", SCHEDULE_INTERVAL),
+                ("count", "回数（count）", SCHEDULE_COUNT),
+                *((f, f, DATE) for f in ("dtstart", "until", "valid_from", "valid_to")),
+            ],
+        )
+
     def describe(self) -> str:
         """「毎週 火・水・金・土 08:00〜12:00」「休業 1/2〜1/5 年始休業」 for pages and sheets."""
         from chiiki.resources.calendar import ScheduleError
@@ -306,6 +341,9 @@ class CostOption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.option} {self.amount}"
+
+    def clean(self) -> None:
+        refuse_out_of_range(self, [("amount", "金額", YEN)])
 
 
 class ServiceArea(models.Model):

@@ -19,6 +19,7 @@ from chiiki.accounts.access import Cap
 from chiiki.accounts.http import AuthedRequest
 from chiiki.areas.models import District
 from chiiki.areas.selectors import district_list_for_user
+from chiiki.core.csp import charts_csp
 from chiiki.core.params import Params, check_year_month
 from chiiki.core.pdf import render_pdf
 from chiiki.resources import calendar, ics, selectors, services
@@ -202,6 +203,7 @@ def district_sheet_pdf(request: AuthedRequest, district_id: int) -> HttpResponse
 
 
 @login_required
+@charts_csp  # Plotly: see settings.CHIIKI_CSP_CHARTS
 def coverage(request: AuthedRequest) -> HttpResponse:
     """Districts × categories: how many resources, how many older people, what is missing."""
     rows, terms = selectors.coverage_for_user(user=request.user)

@@ -5,8 +5,9 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
+from chiiki.core.validators import date_validators
 from chiiki.surveys import rules
-from chiiki.surveys.models import InstrumentKind, Outcome
+from chiiki.surveys.models import HEIGHT_CM, WEIGHT_KG, InstrumentKind, Outcome
 
 KCL_ITEMS = [i for i in rules.instrument("kcl").items if i.kind == "choice"]
 
@@ -57,7 +58,10 @@ class VisitForm(forms.Form):
         label="訪問結果", choices=[c for c in Outcome.choices if c[0] != Outcome.PENDING]
     )
     visited_on = forms.DateField(
-        label="訪問日", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label="訪問日",
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=date_validators("訪問日"),
     )
     note = forms.CharField(label="メモ", max_length=200, required=False)
 
@@ -66,22 +70,25 @@ class KclForm(forms.Form):
     """The 25 items as printed: each answer carries its point (the risk answer is 1)."""
 
     screened_on = forms.DateField(
-        label="実施日", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label="実施日",
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=date_validators("実施日"),
     )
     height_cm = forms.DecimalField(
         label="身長（cm）",
         max_digits=5,
         decimal_places=2,
-        min_value=80,
-        max_value=230,
+        min_value=HEIGHT_CM[0],
+        max_value=HEIGHT_CM[1],
         required=False,
     )
     weight_kg = forms.DecimalField(
         label="体重（kg）",
         max_digits=5,
         decimal_places=2,
-        min_value=20,
-        max_value=200,
+        min_value=WEIGHT_KG[0],
+        max_value=WEIGHT_KG[1],
         required=False,
     )
 

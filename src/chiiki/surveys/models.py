@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from chiiki.accounts.access_paths import Paths
 from chiiki.areas.models import District, LifeArea, Municipality, Sex
+from chiiki.core.bounds import AGE, DATE, FISCAL_YEAR, RISK_COUNT
+from chiiki.core.validators import date_validators, int_validators, range_check
 from chiiki.people.models import Person
 
 
@@ -27,8 +32,12 @@ class Survey(models.Model):
         "調査票", max_length=10, choices=InstrumentKind.choices, default=InstrumentKind.NEEDS
     )
     name = models.CharField("調査名", max_length=100)
-    fiscal_year = models.PositiveSmallIntegerField("年度")
-    mailed_on = models.DateField("発送日", null=True, blank=True)
+    fiscal_year = models.PositiveSmallIntegerField(
+        "年度", validators=int_validators(FISCAL_YEAR, "年度")
+    )
+    mailed_on = models.DateField(
+        "発送日", null=True, blank=True, validators=date_validators("発送日")
+    )
     ruleset_name = models.CharField("判定ルール", max_length=60)
     ruleset_version = models.CharField("判定ルールの版", max_length=20)
     ruleset_status = models.CharField("判定ルールの状態", max_length=20)
@@ -40,7 +49,9 @@ class Survey(models.Model):
         verbose_name = "調査"
         verbose_name_plural = "調査"
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "name"], name="survey_name_unique")
+            models.UniqueConstraint(fields=["municipality", "name"], name="survey_name_unique"),
+            range_check("fiscal_year", FISCAL_YEAR, name="survey_fiscal_year_range"),
+            range_check("mailed_on", DATE, name="survey_mailed_on_range", null=True),
         ]
 
     def __str__(self) -> str:
@@ -122,7 +133,9 @@ class Respondent(models.Model):
         LifeArea, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     sex = models.CharField("性別", max_length=1, choices=Sex.choices, blank=True)
-    age = models.PositiveSmallIntegerField("年齢", null=True, blank=True)
+    age = models.PositiveSmallIntegerField(
+        "年齢", null=True, blank=True, validators=int_validators(AGE, "年齢")
+    )
     method = models.CharField(
         "回答方法", max_length=10, choices=Method.choices, default=Method.MAIL
     )
@@ -130,14 +143,18 @@ class Respondent(models.Model):
     results = models.JSONField(
         "判定", default=dict, blank=True
     )  # determination id → 1, 0 or null (判定不能)
-    risk_count = models.PositiveSmallIntegerField("該当リスク数", default=0)
+    risk_count = models.PositiveSmallIntegerField(
+        "該当リスク数", default=0, validators=int_validators(RISK_COUNT, "該当リスク数")
+    )
     digest = models.CharField(max_length=64)  # of the imported row: a second import changes nothing
 
     class Meta:
         verbose_name = "回答者"
         verbose_name_plural = "回答者"
         constraints = [
-            models.UniqueConstraint(fields=["survey", "key"], name="respondent_key_unique")
+            models.UniqueConstraint(fields=["survey", "key"], name="respondent_key_unique"),
+            range_check("age", AGE, name="respondent_age_range", null=True),
+            range_check("risk_count", RISK_COUNT, name="respondent_risk_count_range"),
         ]
         indexes = [
             models.Index(fields=["survey", "district"]),
@@ -194,7 +211,7 @@ class Visit(models.Model):
         person="entry__person",
     )
     entry = models.ForeignKey(MailingEntry, on_delete=models.CASCADE, related_name="visits")
-    visited_on = models.DateField("訪問日")
+    visited_on = models.DateField("訪問日", validators=date_validators("訪問日"))
     outcome = models.CharField("結果", max_length=10, choices=Outcome.choices)
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -206,6 +223,7 @@ class Visit(models.Model):
         ordering = ["-visited_on", "-id"]
         verbose_name = "訪問"
         verbose_name_plural = "訪問"
+        constraints = [range_check("visited_on", DATE, name="visit_visited_on_range")]
 
     def __str__(self) -> str:
         return f"{self.visited_on} {self.outcome}"
@@ -229,6 +247,11 @@ class DistrictOwner(models.Model):
         return f"{self.district_id} {self.staff_id}"
 
 
+# What the counter form accepts (基本チェックリスト No.11–12: BMI from height and weight).
+HEIGHT_CM = (Decimal(80), Decimal(230))
+WEIGHT_KG = (Decimal(20), Decimal(200))
+
+
 class Screening(models.Model):
     """A 基本チェックリスト taken at the counter, kept on the person's record with its date."""
 
@@ -239,10 +262,30 @@ class Screening(models.Model):
     )
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="screenings")
-    screened_on = models.DateField("実施日")
+    screened_on = models.DateField("実施日", validators=date_validators("実施日"))
     answers = models.JSONField("回答", default=dict, blank=True)
-    height_cm = models.DecimalField("身長", max_digits=5, decimal_places=2, null=True, blank=True)
-    weight_kg = models.DecimalField("体重", max_digits=5, decimal_places=2, null=True, blank=True)
+    height_cm = models.DecimalField(
+        "身長",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(HEIGHT_CM[0], f"身長は{HEIGHT_CM[0]}〜{HEIGHT_CM[1]}cmです"),
+            MaxValueValidator(HEIGHT_CM[1], f"身長は{HEIGHT_CM[0]}〜{HEIGHT_CM[1]}cmです"),
+        ],
+    )
+    weight_kg = models.DecimalField(
+        "体重",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(WEIGHT_KG[0], f"体重は{WEIGHT_KG[0]}〜{WEIGHT_KG[1]}kgです"),
+            MaxValueValidator(WEIGHT_KG[1], f"体重は{WEIGHT_KG[0]}〜{WEIGHT_KG[1]}kgです"),
+        ],
+    )
     results = models.JSONField("判定", default=dict, blank=True)
     eligible = models.BooleanField("事業対象者", null=True, blank=True)
     ruleset_ref = models.CharField("判定ルール", max_length=80)
@@ -255,6 +298,19 @@ class Screening(models.Model):
         ordering = ["-screened_on", "-id"]
         verbose_name = "基本チェックリスト"
         verbose_name_plural = "基本チェックリスト"
+        constraints = [
+            range_check("screened_on", DATE, name="screening_screened_on_range"),
+            models.CheckConstraint(
+                condition=models.Q(height_cm__isnull=True)
+                | models.Q(height_cm__gte=HEIGHT_CM[0], height_cm__lte=HEIGHT_CM[1]),
+                name="screening_height_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight_kg__isnull=True)
+                | models.Q(weight_kg__gte=WEIGHT_KG[0], weight_kg__lte=WEIGHT_KG[1]),
+                name="screening_weight_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"基本チェックリスト {self.screened_on}"
@@ -276,12 +332,18 @@ class ServiceEnrolment(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="service_enrolments")
     kind = models.CharField("種類", max_length=40)
     name = models.CharField("名称", max_length=100, blank=True)
-    started_on = models.DateField("開始日")
-    ended_on = models.DateField("終了日", null=True, blank=True)
+    started_on = models.DateField("開始日", validators=date_validators("開始日"))
+    ended_on = models.DateField(
+        "終了日", null=True, blank=True, validators=date_validators("終了日")
+    )
 
     class Meta:
         verbose_name = "サービス利用"
         verbose_name_plural = "サービス利用"
+        constraints = [
+            range_check("started_on", DATE, name="enrolment_started_on_range"),
+            range_check("ended_on", DATE, name="enrolment_ended_on_range", null=True),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.name}"

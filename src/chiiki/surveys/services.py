@@ -17,6 +17,7 @@ from chiiki.accounts import access, audit
 from chiiki.accounts.access import Cap
 from chiiki.accounts.models import AuditAction
 from chiiki.areas.models import District, LifeArea, Municipality
+from chiiki.core import bounds
 from chiiki.core.tabular import TableError
 from chiiki.core.text import fold
 from chiiki.people.models import CareLevel, Person
@@ -225,7 +226,9 @@ def _place_rows(
         if person is not None:  # the register fills what the sheet did not ask
             row["sex"] = row.get("sex") or person.sex
             if row.get("age") is None:
-                row["age"] = person.age_on(survey.mailed_on or timezone_now().date())
+                age = person.age_on(survey.mailed_on or timezone_now().date())
+                # A survey mailed before the person was born has no age to give.
+                row["age"] = age if age in bounds.AGE else None
         placed.append((person, district, life_area))
     return placed
 

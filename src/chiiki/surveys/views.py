@@ -16,6 +16,7 @@ from chiiki.accounts.access import Cap
 from chiiki.accounts.http import AuthedRequest
 from chiiki.areas.models import Municipality
 from chiiki.areas.selectors import district_list_for_user
+from chiiki.core.csp import charts_csp
 from chiiki.core.params import Params
 from chiiki.core.pdf import render_pdf
 from chiiki.core.tabular import safe_cell
@@ -124,6 +125,7 @@ def _chart(table: selectors.ResultTable) -> dict[str, Any]:
 
 
 @login_required
+@charts_csp  # Plotly: see settings.CHIIKI_CSP_CHARTS
 def results(request: AuthedRequest, survey_id: int) -> HttpResponse:
     survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
     params = Params(request.GET)

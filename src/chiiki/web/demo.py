@@ -252,7 +252,6 @@ def _build_users(municipality: Municipality, rng: random.Random) -> list[tuple[s
             prefecture=municipality.prefecture if role == Role.PREFECTURE else None,
             life_areas=areas,
             person=linked,
-            is_staff=role == Role.ADMINISTRATOR,
         )
     return [(u[0], Role(u[1]).label) for u in users]
 

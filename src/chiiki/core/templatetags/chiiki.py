@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils import timezone
 
 from chiiki.core import wareki as wareki_module
 
@@ -10,13 +11,21 @@ register = template.Library()
 
 
 @register.filter
-def wareki(value: dt.date | None, style: str = "long") -> str:
-    """「令和元年5月1日」 for a date; ``|wareki:"month"`` gives 「平成30年4月」."""
-    if value is None:
+def wareki(value: object, style: str = "long") -> str:
+    """「令和元年5月1日」 for a date; ``|wareki:"month"`` gives 「平成30年4月」.
+
+    Never raises: a date wareki has no name for (before 明治) shows as its ISO date, a
+    datetime as its local date, anything else as it is.
+    """
+    if value is None or value == "":
         return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if not isinstance(value, dt.date):
+        return str(value)
     if style == "month":
-        return wareki_module.to_wareki(wareki_module.YearMonth(value.year, value.month))
-    return wareki_module.to_wareki(value, style=style)
+        return wareki_module.display(wareki_module.YearMonth(value.year, value.month))
+    return wareki_module.display(value, style=style)
 
 
 @register.filter
@@ -25,16 +34,17 @@ def percent(value: object) -> str:
 
 
 @register.filter
-def age(birth_date: dt.date | None) -> str:
-    """Age in whole years today (Asia/Tokyo)."""
-    if birth_date is None:
+def age(birth_date: object) -> str:
+    """Age in whole years today (Asia/Tokyo); empty for a birth date after today."""
+    if isinstance(birth_date, dt.datetime):
+        birth_date = birth_date.date()
+    if not isinstance(birth_date, dt.date):
         return ""
-    from django.utils import timezone
-
     today = timezone.localdate()
     years = (
         today.year
         - birth_date.year
         - ((today.month, today.day) < (birth_date.month, birth_date.day))
     )
-    return f"{years}歳"
+    # A future birth date is a typo, not a negative age.
+    return f"{years}歳" if years >= 0 else ""

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from chiiki.core import bounds
 from chiiki.mutualaid.tariff import TariffError, load_tariff, quote
 from chiiki.web.commands import ChiikiCommand
 
@@ -75,9 +76,13 @@ class Command(ChiikiCommand):
 
     def _date(self, value: str, name: str) -> dt.date:
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError as exc:
             raise CommandError(f"{name} は YYYY-MM-DD で指定してください（指定: {value}）") from exc
+        try:
+            return bounds.DATE.check(day, name)
+        except bounds.OutOfRange as exc:
+            raise CommandError(str(exc)) from exc
 
     def match(self, options: dict[str, Any]) -> None:
         from chiiki.mutualaid import services

@@ -50,8 +50,8 @@ def test_an_upload_with_a_bad_cell_names_it_and_stores_nothing(client_for, perso
 
     bad = "地区,基準日,性別,年齢階級,人数\n須佐,2018-04-01,男,65-69,60\n須佐,2018-04-01,男,70-74,たくさん\n"
     upload = SimpleUploadedFile("pop.csv", bad.encode("cp932"))
-    page = client_for(personas["officer"]).post(
-        reverse("areas:population_import"), {"file": upload}
+    page = client_for(personas["officer"]).post(  # the upload goes to its job's page
+        reverse("areas:population_import"), {"file": upload}, follow=True
     )
     assert "3行目「人数」列: 「たくさん」" in page.content.decode()
     assert PopulationRecord.objects.count() == 0

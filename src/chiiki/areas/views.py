@@ -2,18 +2,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from chiiki.accounts import permissions
 from chiiki.accounts.models import Role
-from chiiki.areas import selectors, services
+from chiiki.areas import selectors
 from chiiki.areas.forms import PopulationImportForm
-from chiiki.areas.population import PopulationFileError
 from chiiki.core.http import HtmxHttpRequest
-from chiiki.core.tabular import TableError, read_table
+from chiiki.imports import selectors as import_selectors
+from chiiki.imports.models import ImportKind
+from chiiki.imports.services import import_job_create
 
 
 def _date_param(request: HttpRequest) -> dt.date | None:
@@ -48,29 +48,24 @@ def population_import(request: HttpRequest) -> HttpResponse:
         permissions.can_import_population(request.user), "人口データを取り込む権限がありません"
     )
     municipality = selectors.municipality_get_for_user(user=request.user)
-    errors: list[str] = []
     form = PopulationImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            table = read_table(upload.read(), upload.name)
-            result = services.population_import(
-                municipality=municipality, table=table, user=request.user
-            )
-        except PopulationFileError as exc:
-            errors = [str(e) for e in exc.errors]
-        except TableError as exc:
-            errors = [str(exc)]
-        else:
-            messages.success(request, f"「{upload.name}」: {result.message()}")
-            return redirect("areas:population_import")
+        job = import_job_create(
+            user=request.user,
+            kind=ImportKind.POPULATION,
+            municipality=municipality,
+            upload=form.cleaned_data["file"],
+        )
+        return redirect("imports:job", job_id=job.pk)
     return render(
         request,
         "areas/population_import.html",
         {
             "form": form,
-            "errors": errors,
             "municipality": municipality,
             "dates": selectors.population_dates(municipality=municipality),
+            "jobs": import_selectors.import_job_list_for_user(
+                user=request.user, kind=ImportKind.POPULATION
+            ),
         },
     )

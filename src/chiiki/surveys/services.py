@@ -17,8 +17,9 @@ from chiiki.accounts import permissions
 from chiiki.accounts.models import AuditAction
 from chiiki.accounts.services import AuditEntry, audit_record, audit_record_many
 from chiiki.areas.models import District, LifeArea, Municipality
-from chiiki.core.tabular import TableError
+from chiiki.core.tabular import PROGRESS_EVERY, Progress, TableError
 from chiiki.core.text import fold
+from chiiki.core.uploads import upload_limits
 from chiiki.people.models import CareLevel, Person
 from chiiki.surveys import answers, rules, scoring
 from chiiki.surveys.models import (
@@ -33,6 +34,9 @@ from chiiki.surveys.models import (
     Survey,
     Visit,
 )
+
+CHECKING = "検証中"
+SAVING = "保存中"
 
 
 @dataclass
@@ -177,26 +181,34 @@ def survey_import(
     mapping: dict[str, str] | None = None,
     channel: str = "web",
     request: Any = None,
+    extra_mapping: dict[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import returned questionnaires: every bad cell reported, nothing written unless all are good.
 
     A row is matched to the survey's earlier import by its respondent ID: the same row again
     changes nothing, a corrected row is updated. A respondent is linked to a person by
-    insured number when the file has one that the municipality knows.
+    insured number when the file has one that the municipality knows. ``extra_mapping``
+    (headers → items given with this file) goes on top of the saved mapping. Reading and
+    checking report to ``progress`` outside the transaction; only the write is inside it.
     """
     _check_import_rights(user, survey)
     inst = rules.instrument(survey.instrument)
     result = ImportResult()
     try:
-        frame, result.encoding = answers.read_frame(data, filename)
+        frame, result.encoding = answers.read_frame(data, filename, upload_limits(), progress)
     except TableError as exc:
-        result.errors = [answers.CellError(1, "ファイル", filename, str(exc))]
+        result.errors = [answers.file_error(filename, exc)]
         result.error_count = 1
         return result
     saved = column_mapping_for(municipality=survey.municipality, instrument=survey.instrument)
     result.mapping = (
-        mapping if mapping is not None else answers.auto_mapping(frame.columns, inst, saved)
+        mapping
+        if mapping is not None
+        else answers.auto_mapping(frame.columns, inst, {**saved, **(extra_mapping or {})})
     )
+    if progress is not None:
+        progress(CHECKING, 0, frame.height)
     prepared = answers.prepare(frame, result.mapping, inst)
     result.unused = prepared.unused
     errors = list(prepared.errors)
@@ -217,7 +229,9 @@ def survey_import(
     }
     rows = typed.to_dicts()
     placed: list[tuple[Person | None, District | None, LifeArea | None]] = []
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(CHECKING, number, len(rows))
         person = people.get(row.get("insured_number") or "")
         district = person.district if person else None
         life_area = district.life_area if district else None
@@ -262,6 +276,8 @@ def survey_import(
     dets = scoring.active_determinations(ruleset, set(typed.columns))
     item_ids = [i for i in inst.item_ids if i in typed.columns]
     extra = [c for s in ruleset.scores for c in (s.id, s.band_name) if c]
+    if progress is not None:
+        progress(SAVING, len(rows), len(rows))
     _write_respondents(
         survey, rows, placed, scored.to_dicts(), item_ids, dets, extra, result, user, channel
     )
@@ -369,17 +385,21 @@ def mailing_from_register(*, survey: Survey, on: dt.date) -> int:
     return len(entries)
 
 
-def mailing_import(*, user: Any, survey: Survey, data: bytes, filename: str) -> ImportResult:
+def mailing_import(
+    *,
+    user: Any,
+    survey: Survey,
+    data: bytes,
+    filename: str,
+    progress: Progress | None = None,
+) -> ImportResult:
     """The mailing list as a file with an insured-number column (被保険者番号); all or nothing."""
     _check_import_rights(user, survey)
     result = ImportResult()
     try:
-        frame, result.encoding = answers.read_frame(data, filename)
+        frame, result.encoding = answers.read_frame(data, filename, upload_limits(), progress)
     except TableError as exc:
-        result.errors, result.error_count = (
-            [answers.CellError(1, "ファイル", filename, str(exc))],
-            1,
-        )
+        result.errors, result.error_count = [answers.file_error(filename, exc)], 1
         return result
     header = next(
         (h for h in frame.columns if answers.header_key(h) in {"被保険者番号", "insured_number"}),
@@ -410,6 +430,8 @@ def mailing_import(*, user: Any, survey: Survey, data: bytes, filename: str) -> 
     result.errors = result.errors[: answers.MAX_ERRORS]
     if result.error_count:
         return result
+    if progress is not None:
+        progress(SAVING, len(numbers), len(numbers))
     with transaction.atomic():
         known = set(MailingEntry.objects.filter(survey=survey).values_list("person_id", flat=True))
         new = [

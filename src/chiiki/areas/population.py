@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from chiiki.core import wareki
 from chiiki.core.tabular import PROGRESS_EVERY, Progress, Table
@@ -77,6 +78,7 @@ class PopulationFileError(ValueError):
         super().__init__(text)
 
 
+@lru_cache(maxsize=4096)  # a file repeats few distinct values over many rows
 def parse_age_band(text: str) -> int:
     """'65-69', '65～69歳', '100歳以上', '100+' -> the band's lower bound (65, 100)."""
     value = unicodedata.normalize("NFKC", text).strip()
@@ -97,6 +99,7 @@ def band_label(age_from: int) -> str:
     return f"{TOP_BAND}歳以上" if age_from >= TOP_BAND else f"{age_from}〜{age_from + 4}歳"
 
 
+@lru_cache(maxsize=4096)  # a file repeats few distinct values over many rows
 def parse_sex(text: str) -> str:
     value = unicodedata.normalize("NFKC", text).strip().lower()
     try:
@@ -105,6 +108,7 @@ def parse_sex(text: str) -> str:
         raise ValueError("男 または 女（M/F、1/2 も可）") from None
 
 
+@lru_cache(maxsize=4096)  # a file repeats few distinct values over many rows
 def parse_count(text: str) -> int:
     value = unicodedata.normalize("NFKC", text).strip().replace(",", "")
     if not re.fullmatch(r"-?\d+", value):
@@ -115,6 +119,7 @@ def parse_count(text: str) -> int:
     return number
 
 
+@lru_cache(maxsize=4096)  # a file repeats few distinct values over many rows
 def parse_date(text: str) -> dt.date:
     value = wareki.parse(text)
     if isinstance(value, wareki.YearMonth):

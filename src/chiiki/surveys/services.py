@@ -7,7 +7,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 from django.db import transaction
@@ -37,6 +37,17 @@ from chiiki.surveys.models import (
 
 CHECKING = "検証中"
 SAVING = "保存中"
+WRITE_CHUNK = 10_000  # rows turned into Python objects at once while checking and writing
+
+
+class Placement(NamedTuple):
+    """Where a respondent belongs, and what the register filled in for them."""
+
+    person_id: int | None
+    district_id: int | None
+    life_area_id: int | None
+    sex: str
+    age: int | None
 
 
 @dataclass
@@ -162,6 +173,19 @@ def _digest(values: dict[str, Any]) -> str:
     ).hexdigest()
 
 
+def _people_by_insured_number(municipality: Municipality, numbers: list[str]) -> dict[str, Person]:
+    """The municipality's people by insured number, asked in slices (a query has a bounded
+    number of parameters: SQLite's is 32,766 by default, and a file may name a million)."""
+    unique = sorted(set(numbers))
+    found: dict[str, Person] = {}
+    for start in range(0, len(unique), 5000):
+        for p in Person.objects.filter(
+            municipality=municipality, insured_number__in=unique[start : start + 5000]
+        ).select_related("district__life_area"):
+            found[p.insured_number] = p
+    return found
+
+
 def _check_import_rights(user: Any, survey: Survey) -> None:
     permissions.require(
         user is None or permissions.can_import_surveys(user), "調査を取り込む権限がありません"
@@ -221,53 +245,64 @@ def survey_import(
         if "insured_number" in typed.columns
         else []
     )
-    people = {
-        p.insured_number: p
-        for p in Person.objects.filter(
-            municipality=survey.municipality, insured_number__in=insured
-        ).select_related("district__life_area")
-    }
-    rows = typed.to_dicts()
-    placed: list[tuple[Person | None, District | None, LifeArea | None]] = []
-    for number, row in enumerate(rows, start=1):
-        if progress is not None and number % PROGRESS_EVERY == 0:
-            progress(CHECKING, number, len(rows))
-        person = people.get(row.get("insured_number") or "")
-        district = person.district if person else None
-        life_area = district.life_area if district else None
-        if row.get("district") and district is None:
-            district = index.districts.get(fold(row["district"]))
-            if district is None:
-                errors.append(
-                    answers.CellError(
-                        row[answers.ROW],
-                        header_of["district"],
-                        row["district"],
-                        f"地区コードか地区名（{index.district_names()}）を入力してください",
+    people = _people_by_insured_number(survey.municipality, insured)
+    # Rows are turned into Python values a slice at a time: a national file of a million
+    # respondents then costs its compact placement tuples, not a million dicts.
+    placed: list[Placement] = []
+    today = survey.mailed_on or timezone_now().date()
+    loop_errors = 0
+    for chunk in typed.iter_slices(WRITE_CHUNK):
+        for row in chunk.to_dicts():
+            if progress is not None and (len(placed) + 1) % PROGRESS_EVERY == 0:
+                progress(CHECKING, len(placed) + 1, typed.height)
+            person = people.get(row.get("insured_number") or "")
+            district = person.district if person else None
+            life_area = district.life_area if district else None
+            bad: list[answers.CellError] = []
+            if row.get("district") and district is None:
+                district = index.districts.get(fold(row["district"]))
+                if district is None:
+                    bad.append(
+                        answers.CellError(
+                            row[answers.ROW],
+                            header_of["district"],
+                            row["district"],
+                            f"地区コードか地区名（{index.district_names()}）を入力してください",
+                        )
                     )
-                )
-                result.error_count += 1
-            else:
-                life_area = district.life_area
-        if row.get("life_area") and life_area is None:
-            life_area = index.life_areas.get(fold(row["life_area"]))
-            if life_area is None:
-                errors.append(
-                    answers.CellError(
-                        row[answers.ROW],
-                        header_of["life_area"],
-                        row["life_area"],
-                        f"圏域コードか圏域名（{index.life_area_names()}）を入力してください",
+                else:
+                    life_area = district.life_area
+            if row.get("life_area") and life_area is None:
+                life_area = index.life_areas.get(fold(row["life_area"]))
+                if life_area is None:
+                    bad.append(
+                        answers.CellError(
+                            row[answers.ROW],
+                            header_of["life_area"],
+                            row["life_area"],
+                            f"圏域コードか圏域名（{index.life_area_names()}）を入力してください",
+                        )
                     )
+            result.error_count += len(bad)
+            if loop_errors < answers.MAX_ERRORS:  # rows come in order: later ones sort last
+                errors += bad
+                loop_errors += len(bad)
+            if row.get("insured_number") and person is None:
+                result.unlinked += 1
+            sex, age = row.get("sex") or "", row.get("age")
+            if person is not None:  # the register fills what the sheet did not ask
+                sex = sex or person.sex
+                if age is None:
+                    age = person.age_on(today)
+            placed.append(
+                Placement(
+                    person.pk if person else None,
+                    district.pk if district else None,
+                    life_area.pk if life_area else None,
+                    sex,
+                    age,
                 )
-                result.error_count += 1
-        if row.get("insured_number") and person is None:
-            result.unlinked += 1
-        if person is not None:  # the register fills what the sheet did not ask
-            row["sex"] = row.get("sex") or person.sex
-            if row.get("age") is None:
-                row["age"] = person.age_on(survey.mailed_on or timezone_now().date())
-        placed.append((person, district, life_area))
+            )
     if result.error_count:
         result.errors = sorted(errors, key=lambda e: (e.row, e.column))[: answers.MAX_ERRORS]
         return result
@@ -277,22 +312,34 @@ def survey_import(
     item_ids = [i for i in inst.item_ids if i in typed.columns]
     extra = [c for s in ruleset.scores for c in (s.id, s.band_name) if c]
     if progress is not None:
-        progress(SAVING, len(rows), len(rows))
-    _write_respondents(
-        survey, rows, placed, scored.to_dicts(), item_ids, dets, extra, result, user, channel
-    )
+        progress(SAVING, typed.height, typed.height)
+    _write_respondents(survey, typed, placed, scored, item_ids, dets, extra, result, user, channel)
     column_mapping_save(
         municipality=survey.municipality, instrument=survey.instrument, mapping=result.mapping
     )
     return result
 
 
+_FIELDS = [
+    "person_id",
+    "district_id",
+    "life_area_id",
+    "sex",
+    "age",
+    "method",
+    "answers",
+    "results",
+    "risk_count",
+    "digest",
+]
+
+
 @transaction.atomic
 def _write_respondents(
     survey: Survey,
-    rows: list[dict[str, Any]],
-    placed: list[tuple[Person | None, District | None, LifeArea | None]],
-    scored: list[dict[str, Any]],
+    typed: pl.DataFrame,
+    placed: list[Placement],
+    scored: pl.DataFrame,
     item_ids: list[str],
     dets: list[str],
     extra: list[str],
@@ -300,72 +347,74 @@ def _write_respondents(
     user: Any,
     channel: str,
 ) -> None:
-    existing = {r.key: r for r in Respondent.objects.filter(survey=survey)}
-    new: list[Respondent] = []
-    changed: list[Respondent] = []
-    for row, (person, district, life_area), res in zip(rows, placed, scored, strict=True):
-        answers_json = {i: row[i] for i in item_ids if row.get(i) is not None}
-        results = {d: res[d] for d in dets} | {e: res[e] for e in extra if e in res}
-        values = {
-            "person_id": person.pk if person else None,
-            "district_id": district.pk if district else None,
-            "life_area_id": life_area.pk if life_area else None,
-            "sex": row.get("sex") or "",
-            "age": row.get("age"),
-            "method": row.get("method") or "mail",
-            "answers": answers_json,
-            "results": results,
-            "risk_count": sum(1 for d in dets if res[d] == 1),
-        }
-        digest = _digest(values)
-        key = str(row["id"])
-        old = existing.get(key)
-        if old is None:
-            new.append(Respondent(survey=survey, key=key, digest=digest, **values))
-        elif old.digest != digest:
-            for name, value in values.items():
-                setattr(old, name, value)
-            old.digest = digest
-            changed.append(old)
-        else:
-            result.unchanged += 1
-    for r in new[:1] + changed[:1]:
-        r.full_clean(exclude=["survey", "person", "district", "life_area"], validate_unique=False)
-    Respondent.objects.bulk_create(new, batch_size=2000)
-    Respondent.objects.bulk_update(
-        changed,
-        [
-            "person_id",
-            "district_id",
-            "life_area_id",
-            "sex",
-            "age",
-            "method",
-            "answers",
-            "results",
-            "risk_count",
-            "digest",
-        ],
-        batch_size=2000,
-    )
-    result.created, result.updated = len(new), len(changed)
-    # Health answers are 要配慮個人情報: every stored or changed answer sheet is in the trail.
-    audit_record_many(
-        user=user,
-        model="surveys.respondent",
-        channel=channel,
-        entries=(
-            AuditEntry(
-                action,
-                r.pk,
-                f"{survey.name} {r.key}",
-                survey.municipality_id,
-                {"survey": survey.name, "person_id": r.person_id},
-            )
-            for action, group in ((AuditAction.CREATE, new), (AuditAction.UPDATE, changed))
-            for r in group
-        ),
-    )
+    """Create new respondents and update changed ones, a slice at a time in one transaction."""
+    existing = {
+        key: (pk, digest)
+        for key, pk, digest in Respondent.objects.filter(survey=survey)
+        .values_list("key", "pk", "digest")
+        .iterator()
+    }
+    checked = False
+    offset = 0
+    for chunk, scored_chunk in zip(
+        typed.iter_slices(WRITE_CHUNK), scored.iter_slices(WRITE_CHUNK), strict=True
+    ):
+        new: list[Respondent] = []
+        changed: list[Respondent] = []
+        for row, res in zip(chunk.to_dicts(), scored_chunk.to_dicts(), strict=True):
+            place = placed[offset]
+            offset += 1
+            answers_json = {i: row[i] for i in item_ids if row.get(i) is not None}
+            results = {d: res[d] for d in dets} | {e: res[e] for e in extra if e in res}
+            values = {
+                "person_id": place.person_id,
+                "district_id": place.district_id,
+                "life_area_id": place.life_area_id,
+                "sex": place.sex,
+                "age": place.age,
+                "method": row.get("method") or "mail",
+                "answers": answers_json,
+                "results": results,
+                "risk_count": sum(1 for d in dets if res[d] == 1),
+            }
+            digest = _digest(values)
+            key = str(row["id"])
+            old = existing.get(key)
+            if old is None:
+                new.append(Respondent(survey=survey, key=key, digest=digest, **values))
+            elif old[1] != digest:
+                changed.append(
+                    Respondent(pk=old[0], survey=survey, key=key, digest=digest, **values)
+                )
+            else:
+                result.unchanged += 1
+        if not checked and (new or changed):
+            for r in new[:1] + changed[:1]:
+                r.full_clean(
+                    exclude=["survey", "person", "district", "life_area"], validate_unique=False
+                )
+            checked = True
+        Respondent.objects.bulk_create(new, batch_size=2000)
+        Respondent.objects.bulk_update(changed, _FIELDS, batch_size=2000)
+        result.created += len(new)
+        result.updated += len(changed)
+        # Health answers are 要配慮個人情報: every stored or changed answer sheet is in the trail.
+        audit_record_many(
+            user=user,
+            model="surveys.respondent",
+            channel=channel,
+            entries=(
+                AuditEntry(
+                    action,
+                    r.pk,
+                    f"{survey.name} {r.key}",
+                    survey.municipality_id,
+                    {"survey": survey.name, "person_id": r.person_id},
+                )
+                for action, group in ((AuditAction.CREATE, new), (AuditAction.UPDATE, changed))
+                for r in group
+            ),
+        )
 
 
 @transaction.atomic
@@ -410,12 +459,7 @@ def mailing_import(
         result.error_count = 1
         return result
     numbers = frame.select(answers.ROW, pl.col(header).str.strip_chars()).rows()
-    people = {
-        p.insured_number: p
-        for p in Person.objects.filter(
-            municipality=survey.municipality, insured_number__in=[n for _, n in numbers if n]
-        )
-    }
+    people = _people_by_insured_number(survey.municipality, [n for _, n in numbers if n])
     for row, number in numbers:
         if not number or number not in people:
             result.errors.append(

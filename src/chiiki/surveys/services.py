@@ -182,7 +182,8 @@ def _people_by_insured_number(municipality: Municipality, numbers: list[str]) ->
         for p in Person.objects.filter(
             municipality=municipality, insured_number__in=unique[start : start + 5000]
         ).select_related("district__life_area"):
-            found[p.insured_number] = p
+            if p.insured_number:
+                found[p.insured_number] = p
     return found
 
 

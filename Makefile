@@ -31,14 +31,17 @@ system-deps:
 	else echo "note: install chromium and fonts-noto-cjk for the browser tests"; fi
 
 # The demo runs over plain HTTP on loopback, so its cookies cannot be marked Secure.
+# The import worker runs in the background beside gunicorn and is stopped when it stops.
 demo: $(STAMP) var/secret_key
 	CHIIKI_SECRET_KEY=$$(cat var/secret_key) CHIIKI_SECURE_COOKIES=false $(BIN)/chiiki demo
 	CHIIKI_SECRET_KEY=$$(cat var/secret_key) $(BIN)/chiiki collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "  chiiki: http://$(HOST):$(PORT)/   (Ctrl-C で終了)"
 	@echo ""
-	CHIIKI_SECRET_KEY=$$(cat var/secret_key) CHIIKI_SECURE_COOKIES=false \
-		$(BIN)/gunicorn chiiki.wsgi:application --bind $(HOST):$(PORT) --workers 3 --access-logfile -
+	export CHIIKI_SECRET_KEY=$$(cat var/secret_key) CHIIKI_SECURE_COOKIES=false; \
+	$(BIN)/chiiki db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn chiiki.wsgi:application --bind $(HOST):$(PORT) --workers 3 --access-logfile -
 
 test: $(STAMP) system-deps
 	$(BIN)/pytest -n 2 --dist loadgroup -q

@@ -127,6 +127,12 @@ def personas(town: Town, other_town: Municipality) -> dict[str, User]:
     }
 
 
+@pytest.fixture(autouse=True)
+def _import_files_in_tmp(settings, tmp_path_factory):
+    """Uploads waiting for their import go to a temporary folder, not the project's var/."""
+    settings.CHIIKI_IMPORT_DIR = tmp_path_factory.mktemp("imports")
+
+
 @pytest.fixture
 def client_for(client):
     def login(user: User):

@@ -50,8 +50,8 @@ def test_an_upload_with_a_bad_cell_names_it_and_stores_nothing(client_for, perso
 
     bad = "地区,基準日,性別,年齢階級,人数\n須佐,2018-04-01,男,65-69,60\n須佐,2018-04-01,男,70-74,たくさん\n"
     upload = SimpleUploadedFile("pop.csv", bad.encode("cp932"))
-    page = client_for(personas["officer"]).post(
-        reverse("areas:population_import"), {"file": upload}
+    page = client_for(personas["officer"]).post(  # the upload goes to its job's page
+        reverse("areas:population_import"), {"file": upload}, follow=True
     )
     assert "3行目「人数」列: 「たくさん」" in page.content.decode()
     assert PopulationRecord.objects.count() == 0
@@ -104,7 +104,9 @@ def test_an_upload_of_a_cell_of_two_to_the_63_people_is_refused_and_every_page_s
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     page = client_for(personas["officer"]).post(
-        reverse("areas:population_import"), {"file": SimpleUploadedFile("pop.csv", HUGE.encode())}
+        reverse("areas:population_import"),
+        {"file": SimpleUploadedFile("pop.csv", HUGE.encode())},
+        follow=True,  # to the import's page, which names the bad cell
     )
     text = page.content.decode()
     assert "2行目「人数」列: 「9223372036854775807」" in text and "10,000,000以下" in text

@@ -44,10 +44,13 @@ def test_an_officer_imports_a_cp932_file_fixes_a_bad_cell_and_downloads_the_area
     expect(errors).to_contain_text("何も取り込んでいません")
     screenshot("surveys-import-error")
 
+    # The outcome is on the import's job page; the officer goes back to the form.
+    page.get_by_role("link", name="回答の取込に戻る").click()
     page.locator("#id_file").set_input_files(_file(rows))
     page.locator("#id_mapping").fill("階段の昇り=stairs")
     page.get_by_role("button", name="取り込む", exact=True).click()
-    expect(page.locator(".messages")).to_contain_text("新規 48 件")
+    expect(page.locator("#import-result")).to_contain_text("新規 48 件")
+    page.get_by_role("link", name="調査の結果を見る").click()
     expect(page.locator("#ruleset")).to_contain_text("needs_default")
     expect(page.locator("#heat-table")).to_contain_text("北部")
     expect(page.locator("#heat-table")).to_contain_text("運動器機能の低下")

@@ -100,9 +100,10 @@ def test_the_import_page_reports_bad_cells_and_imports_a_good_file(survey, perso
     bad = rows[0].replace(",須佐,", ",火星,")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client.post(
+    response = client.post(  # the upload goes to its job's page, which shows the outcome
         reverse("surveys:import", args=[survey.pk]),
         {"file": SimpleUploadedFile("a.csv", needs_csv([bad, *rows[1:]], "cp932"))},
+        follow=True,
     )
     assert "2行目「地区」列: 「火星」" in response.content.decode()
     response = client.post(
@@ -110,6 +111,7 @@ def test_the_import_page_reports_bad_cells_and_imports_a_good_file(survey, perso
         {"file": SimpleUploadedFile("a.csv", needs_csv(rows, "cp932"))},
     )
     assert response.status_code == 302 and Respondent.objects.count() == 3
+    assert "新規 3 件" in client.get(response["Location"]).content.decode()
 
 
 def test_non_respondents_are_listed_by_district_within_the_nurses_areas_and_visits_are_recorded(

@@ -11,11 +11,14 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from chiiki.core import bounds, wareki
-from chiiki.core.tabular import Table
+from chiiki.core.tabular import PROGRESS_EVERY, Progress, Table
 
 TOP_BAND = 100  # 100歳以上
+MAX_ERRORS = 500  # bad cells kept to show; all of them are counted
+CHECKING = "検証中"
 
 # Header names a municipality's file may use for each column.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -66,11 +69,16 @@ class Cell:
 
 
 class PopulationFileError(ValueError):
-    def __init__(self, errors: list[CellError]) -> None:
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors[:50]))
+    def __init__(self, errors: list[CellError], count: int | None = None) -> None:
+        self.errors = errors[:MAX_ERRORS]
+        self.count = count if count is not None else len(errors)
+        text = "\n".join(str(e) for e in errors[:50])
+        if self.count > 50:
+            text += f"\nほか {self.count - 50:,} 件"
+        super().__init__(text)
 
 
+@lru_cache(maxsize=4096)  # a file repeats few distinct values over many rows
 def parse_age_band(text: str) -> int:
     """'65-69', '65～69歳', '100歳以上', '100+' -> the band's lower bound (65, 100)."""
     value = unicodedata.normalize("NFKC", text).strip()
@@ -91,6 +99,7 @@ def band_label(age_from: int) -> str:
     return f"{TOP_BAND}歳以上" if age_from >= TOP_BAND else f"{age_from}〜{age_from + 4}歳"
 
 
+@lru_cache(maxsize=4096)  # a file repeats few distinct values over many rows
 def parse_sex(text: str) -> str:
     value = unicodedata.normalize("NFKC", text).strip().lower()
     try:
@@ -99,6 +108,7 @@ def parse_sex(text: str) -> str:
         raise ValueError("男 または 女（M/F、1/2 も可）") from None
 
 
+@lru_cache(maxsize=4096)  # a file repeats few distinct values over many rows
 def parse_count(text: str) -> int:
     """'1,234' or '１２３４' -> 1234; refused outside 0 to 10,000,000 (:data:`bounds.PEOPLE`)."""
     value = unicodedata.normalize("NFKC", text).strip().replace(",", "")
@@ -115,6 +125,7 @@ def parse_count(text: str) -> int:
     return int(digits)
 
 
+@lru_cache(maxsize=4096)  # a file repeats few distinct values over many rows
 def parse_date(text: str) -> dt.date:
     """A reference date (a month alone is its first day), from 1900 to 2100."""
     value = wareki.parse(text)
@@ -147,23 +158,30 @@ def map_headers(headers: list[str]) -> dict[str, str]:
     return mapping
 
 
-def parse_table(table: Table, known_areas: Iterable[str]) -> list[Cell]:
+def parse_table(
+    table: Table, known_areas: Iterable[str], progress: Progress | None = None
+) -> list[Cell]:
     """Validate every row of a population file; raise with every bad cell at once."""
     mapping = map_headers(table.headers)
     areas = set(known_areas)
     cells: list[Cell] = []
     errors: list[CellError] = []
+    faults = 0
     seen: dict[tuple[str, dt.date, str, int], int] = {}
-    for row in table:
+    for index, row in enumerate(table, start=1):
+        if progress is not None and index % PROGRESS_EVERY == 0:
+            progress(CHECKING, index, len(table))
         v = {key: row.values[col] for key, col in mapping.items()}
         ok = True
 
         def bad(
             key: str, exc: ValueError, row_number: int = row.number, values: dict[str, str] = v
         ) -> None:
-            nonlocal ok
+            nonlocal ok, faults
             ok = False
-            errors.append(CellError(row_number, mapping[key], values[key], str(exc)))
+            faults += 1
+            if len(errors) < MAX_ERRORS:
+                errors.append(CellError(row_number, mapping[key], values[key], str(exc)))
 
         date = sex = band = count = None
         try:
@@ -193,10 +211,11 @@ def parse_table(table: Table, known_areas: Iterable[str]) -> list[Cell]:
             continue
         seen[key] = row.number
         cells.append(Cell(row.number, area, date, sex, band, count))
-    if not table.rows:
+    if not len(table):
         errors.append(CellError(2, "", "", "データ行がありません"))
+        faults += 1
     if errors:
-        raise PopulationFileError(errors)
+        raise PopulationFileError(errors, faults)
     return cells
 
 

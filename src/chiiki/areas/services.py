@@ -13,7 +13,9 @@ from chiiki.accounts import access
 from chiiki.accounts.access import Cap
 from chiiki.areas import population
 from chiiki.areas.models import District, LifeArea, Municipality, PopulationRecord, Prefecture
-from chiiki.core.tabular import Table
+from chiiki.core.tabular import Progress, Table
+
+SAVING = "保存中"
 
 
 @transaction.atomic
@@ -76,19 +78,32 @@ def _area_keys(municipality: Municipality) -> dict[str, District | None]:
     return keys
 
 
-@transaction.atomic
 def population_import(
-    *, municipality: Municipality, table: Table, user: Any = None
+    *,
+    municipality: Municipality,
+    table: Table,
+    user: Any = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import population cells: all or nothing, and the same file twice changes nothing.
 
     Every row is validated before anything is written; a cell that exists is updated only
-    if its count differs.
+    if its count differs. Validation runs outside the transaction, so that its progress
+    can be written and seen by others (SQLite has one writer, and the write holds it).
     """
     if user is not None:  # None: the system (the CLI run on the server, the demo)
         access.require_reach(user, Cap.POPULATION_IMPORT, municipality)
     keys = _area_keys(municipality)
-    cells = population.parse_table(table, keys.keys())
+    cells = population.parse_table(table, keys.keys(), progress)
+    if progress is not None:
+        progress(SAVING, len(cells), len(cells))
+    with transaction.atomic():
+        return _population_write(municipality, keys, cells)
+
+
+def _population_write(
+    municipality: Municipality, keys: dict[str, District | None], cells: list[population.Cell]
+) -> ImportResult:
     existing = {
         (r.district_id, r.date, r.sex, r.age_from): r
         for r in PopulationRecord.objects.filter(

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -9,11 +8,12 @@ from chiiki.accounts import access
 from chiiki.accounts.access import Cap
 from chiiki.accounts.capabilities import Scope
 from chiiki.accounts.http import AuthedRequest
-from chiiki.areas import selectors, services
+from chiiki.areas import selectors
 from chiiki.areas.forms import PopulationImportForm
-from chiiki.areas.population import PopulationFileError
 from chiiki.core.params import Params
-from chiiki.core.tabular import TableError, read_table
+from chiiki.imports import selectors as import_selectors
+from chiiki.imports.models import ImportKind
+from chiiki.imports.services import import_job_create
 
 
 @login_required
@@ -38,29 +38,24 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
 @login_required
 def population_import(request: AuthedRequest) -> HttpResponse:
     municipality = selectors.municipality_get_for_user(user=request.user, cap=Cap.POPULATION_IMPORT)
-    errors: list[str] = []
     form = PopulationImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            table = read_table(upload.read(), upload.name)
-            result = services.population_import(
-                municipality=municipality, table=table, user=request.user
-            )
-        except PopulationFileError as exc:
-            errors = [str(e) for e in exc.errors]
-        except TableError as exc:
-            errors = [str(exc)]
-        else:
-            messages.success(request, f"「{upload.name}」: {result.message()}")
-            return redirect("areas:population_import")
+        job = import_job_create(
+            user=request.user,
+            kind=ImportKind.POPULATION,
+            municipality=municipality,
+            upload=form.cleaned_data["file"],
+        )
+        return redirect("imports:job", job_id=job.pk)
     return render(
         request,
         "areas/population_import.html",
         {
             "form": form,
-            "errors": errors,
             "municipality": municipality,
             "dates": selectors.population_dates(municipality=municipality),
+            "jobs": import_selectors.import_job_list_for_user(
+                user=request.user, kind=ImportKind.POPULATION
+            ),
         },
     )

@@ -825,11 +825,36 @@ def parse_document(document: Any) -> list[ServiceRecord]:
     return records
 
 
+_JSON_FAULTS = {
+    "Expecting value": "値がありません",
+    "Expecting ',' delimiter": "「,」がありません",
+    "Expecting ':' delimiter": "「:」がありません",
+    "Expecting property name enclosed in double quotes": '項目名は " で囲んでください',
+    "Unterminated string starting at": '文字列の " が閉じられていません',
+    "Invalid control character at": "文字列の中に改行などの制御文字があります",
+    "Invalid \\escape": "文字列の中の \\ の使い方が正しくありません",
+    "Invalid \\uXXXX escape": "文字列の中の \\u の後は16進4桁です",
+    "Extra data": "JSON の終わりの後に余分なデータがあります",
+}
+
+
 def load_bytes(data: bytes) -> Any:
+    """Parse the JSON of an HSDS file; a fault names its line and column (character)."""
     try:
-        return json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise HsdsError([f"全体: JSON として読めません（{exc}）"]) from exc
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise HsdsError(
+            [f"全体: 文字コードが UTF-8 ではありません（{exc.start + 1:,}バイト目）"]
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        reason = _JSON_FAULTS.get(exc.msg, exc.msg)
+        raise HsdsError(
+            [f"{exc.lineno}行目 {exc.colno}文字目: JSON として読めません（{reason}）"]
+        ) from None
+    except RecursionError:
+        raise HsdsError(["全体: JSON の入れ子が深すぎます"]) from None
 
 
 def dump(document: Any) -> str:

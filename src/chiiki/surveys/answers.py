@@ -24,7 +24,20 @@ from pathlib import Path
 
 import polars as pl
 
-from chiiki.core.tabular import TableError, read_xlsx_bytes
+from chiiki.core.tabular import (
+    READING,
+    Limits,
+    Progress,
+    TableError,
+    check_size,
+    clean_headers,
+    csv_fault,
+    csv_records,
+    data_rows,
+    is_xlsx,
+    too_many_rows,
+    xlsx_records,
+)
 from chiiki.core.text import fold
 from chiiki.surveys.rules import Instrument, Item
 
@@ -73,6 +86,14 @@ METHOD_VALUES = {
 }
 
 
+FILE = "ファイル"
+
+
+def file_error(filename: str, exc: TableError) -> CellError:
+    """A fault of the whole file (as the reader found it) in the shape of a bad cell."""
+    return CellError(exc.row or 1, FILE, filename, str(exc))
+
+
 class AnswerError(ValueError):
     """A cell that is not a valid answer; the message says what was expected."""
 
@@ -86,6 +107,8 @@ class CellError:
 
     @property
     def message(self) -> str:
+        if self.column == FILE:  # the file itself: the reader's message names row and column
+            return f"ファイル「{self.value}」: {self.expected}"
         where = f"{self.row}行目" if self.row > 1 else "見出し行"
         return f"{where}「{self.column}」列: 「{self.value}」は使えません。{self.expected}"
 
@@ -104,18 +127,22 @@ class Prepared:
         return self.error_count == 0
 
 
-def read_frame(data: bytes, filename: str) -> tuple[pl.DataFrame, str]:
-    """Read a CSV or XLSX file as text columns plus ``__row``. Returns the frame and encoding."""
-    suffix = Path(filename).suffix.lower()
-    if suffix in {".xlsx", ".xlsm"} or data[:2] == b"PK":
-        table = read_xlsx_bytes(data)
-        columns = {h: [r.values[h] or None for r in table.rows] for h in table.headers}
-        frame = pl.DataFrame(
-            {**columns, ROW: [r.number for r in table.rows]},
-            schema={**dict.fromkeys(table.headers, pl.String), ROW: pl.Int64},
-        )
-        return frame, "xlsx"
-    if suffix not in {".csv", ".txt", ""}:
+def read_frame(
+    data: bytes,
+    filename: str,
+    limits: Limits | None = None,
+    progress: Progress | None = None,
+) -> tuple[pl.DataFrame, str]:
+    """Read a CSV or XLSX file as text columns plus ``__row``. Returns the frame and encoding.
+
+    Every fault of the file is a :class:`TableError` naming its row and column, as the
+    other readers of :mod:`chiiki.core.tabular` report it; ``limits`` are checked before
+    parsing (size, XLSX dimension) and while reading (rows).
+    """
+    check_size(len(data), limits)
+    if is_xlsx(data, filename):
+        return _read_xlsx(data, limits, progress), "xlsx"
+    if Path(filename).suffix.lower() not in {".csv", ".txt", ""}:
         raise TableError(f"「{filename}」は CSV でも XLSX でもありません")
     encoding = "utf-8"
     if data.startswith(b"\xef\xbb\xbf"):
@@ -123,7 +150,7 @@ def read_frame(data: bytes, filename: str) -> tuple[pl.DataFrame, str]:
     try:
         # Polars would read cp932 bytes as UTF-8 with replacement characters rather than
         # fail, so the encoding is decided here: valid UTF-8, or else cp932.
-        data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         try:
             text = data.decode("cp932")
@@ -132,26 +159,93 @@ def read_frame(data: bytes, filename: str) -> tuple[pl.DataFrame, str]:
                 "文字コードを判別できません（UTF-8 または Shift_JIS の CSV が必要です）"
             ) from None
         data, encoding = text.encode("utf-8"), "cp932"
-    frame = _read_csv(data)
+    if progress is not None:
+        progress(READING, 0, None)
+    frame = _read_csv(data, text, limits)
     return frame, encoding
 
 
-def _read_csv(data: bytes) -> pl.DataFrame:
+CHUNK = 50_000  # XLSX rows gathered as Python strings before they become a Polars frame
+
+
+def _read_xlsx(data: bytes, limits: Limits | None, progress: Progress | None) -> pl.DataFrame:
+    """Stream the sheet into Polars in chunks, so that memory holds one chunk of Python cells."""
+    info, records = xlsx_records(data, limits)
+    try:
+        header = next(records)
+    except StopIteration:
+        raise TableError("シートが空です") from None
+    headers = clean_headers(header, limits)
+    schema = {**dict.fromkeys(headers, pl.String), ROW: pl.Int64}
+    chunks: list[pl.DataFrame] = []
+    columns: list[list[str | None]] = [[] for _ in headers]
+    numbers: list[int] = []
+
+    def flush() -> None:
+        data = {h: c for h, c in zip(headers, columns, strict=True)}
+        chunks.append(pl.DataFrame({**data, ROW: numbers}, schema=schema))
+        for c in columns:
+            c.clear()
+        numbers.clear()
+
+    total = info.rows - 1 if info.rows else None
+    for number, cells in data_rows(headers, records, limits, progress, total):
+        for column, value in zip(columns, cells, strict=True):
+            column.append(value or None)
+        numbers.append(number)
+        if len(numbers) >= CHUNK:
+            flush()
+    if numbers or not chunks:
+        flush()
+    return pl.concat(chunks, rechunk=True) if len(chunks) > 1 else chunks[0]
+
+
+def _read_csv(data: bytes, text: str, limits: Limits | None) -> pl.DataFrame:
     if not data.strip():
         raise TableError("ファイルが空です")
+    # The header is read as the other readers read it: trimmed names, repeats refused.
+    headers = clean_headers(next(csv_records(text)), limits)
+    max_rows = limits.max_rows if limits is not None else None
     try:
-        frame = pl.read_csv(
-            io.BytesIO(data), infer_schema=False, encoding="utf8", truncate_ragged_lines=False
-        )
-    except pl.exceptions.DuplicateError as exc:
-        raise TableError(f"1行目: 見出しが重複しています（{exc}）") from None
-    except pl.exceptions.ShapeError as exc:
-        raise TableError(f"列の数が見出しと合わない行があります（{exc}）") from None
-    frame = frame.rename({c: c.strip() for c in frame.columns})
+        frame = _polars_csv(data, max_rows, ragged=False)
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
+        # Polars says what went wrong but not where: find the row and column as the
+        # strict reader does. A file it reads cleanly had only empty cells past the header.
+        fault = csv_fault(text, limits)
+        if fault is not None:
+            raise fault from None
+        try:
+            frame = _polars_csv(data, max_rows, ragged=True)
+        except (pl.exceptions.PolarsError, pl.exceptions.PanicException):
+            raise TableError(f"CSV として読めません（{str(exc).splitlines()[0]}）") from None
+    if max_rows is not None and frame.height > max_rows:
+        assert limits is not None
+        raise too_many_rows(limits)
+    width = len(headers)
+    for extra in frame.columns[width:]:  # columns under blank trailing headers
+        filled = frame.with_row_index(ROW, offset=2).filter(pl.col(extra).is_not_null())
+        if filled.height:
+            row = filled.row(0, named=True)
+            col = frame.columns.index(extra) + 1
+            raise TableError(
+                f"{row[ROW]}行目 {col}列目: 見出しのない{col}列目に値「{str(row[extra])[:20]}」があります"
+            )
+    frame = frame.select(frame.columns[:width])
+    frame.columns = headers
     frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     # A blank line is a row Excel shows too: keep the numbering, drop the row.
     values = [c for c in frame.columns if c != ROW]
     return frame.filter(~pl.all_horizontal(pl.col(values).is_null())) if values else frame
+
+
+def _polars_csv(data: bytes, max_rows: int | None, *, ragged: bool) -> pl.DataFrame:
+    return pl.read_csv(
+        io.BytesIO(data),
+        infer_schema=False,
+        encoding="utf8",
+        truncate_ragged_lines=ragged,
+        n_rows=max_rows + 1 if max_rows is not None else None,
+    )
 
 
 def header_key(text: str) -> str:

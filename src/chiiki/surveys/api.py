@@ -11,7 +11,13 @@ from chiiki.accounts.access import Cap
 from chiiki.accounts.http import AuthedRequest
 from chiiki.core.params import ApiId, ApiText
 from chiiki.core.tabular import TableError
-from chiiki.surveys import answers, rules, scoring, selectors, services
+from chiiki.core.uploads import upload_limits
+from chiiki.imports.api import accepted
+from chiiki.imports.models import ImportJob, ImportKind, ImportStatus
+from chiiki.imports.schemas import ImportAccepted
+from chiiki.imports.services import import_job_create
+from chiiki.surveys import answers, rules, scoring, selectors
+from chiiki.surveys.models import Survey
 from chiiki.surveys.schemas import AggregateOut, Detail, ImportErrorOut, ImportOut, SurveyOut
 
 router = Router(tags=["surveys"])
@@ -88,29 +94,53 @@ def survey_aggregate(request: AuthedRequest, survey_id: ApiId, by: ApiText = "li
     }
 
 
-@router.post("/{survey_id}/import", response={200: ImportOut, 400: ImportErrorOut, 403: Detail})
+@router.post(
+    "/{survey_id}/import",
+    response={200: ImportOut, 202: ImportAccepted, 400: ImportErrorOut, 403: Detail},
+)
 def survey_import(request: AuthedRequest, survey_id: ApiId, file: UploadedFile = File(...)) -> Any:  # noqa: B008
-    """Import answers (same files as the web upload); all or nothing, idempotent."""
+    """Import answers (same files as the web upload); all or nothing, idempotent.
+
+    A small file is imported in the request (200 with the counts, or 400 with every bad
+    cell). A large one (over ``CHIIKI_IMPORT_INLINE_BYTES`` of CSV, or of XLSX once
+    expanded) is queued: 202 with the job and its ``status_url`` (``GET /api/imports/{id}``),
+    whose ``result`` and ``errors`` have the same fields when it ends."""
     survey = selectors.survey_get_for_user(
         user=request.user, survey_id=survey_id, cap=Cap.SURVEY_IMPORT
     )
-    result = services.survey_import(
+    job = import_job_create(
         user=request.user,
+        kind=ImportKind.SURVEY_ANSWERS,
+        municipality=survey.municipality,
         survey=survey,
-        data=file.read(),
-        filename=file.name or "",
-        channel="api",
-        request=request,
+        upload=file,
+        params={"channel": "api"},
     )
-    if not result.ok:
-        return Status(400, _errors(result.errors, result.error_count))
+    return _job_answer(job, survey)
+
+
+def _job_answer(job: ImportJob, survey: Survey) -> Any:
+    """Today's answer for a job that ran in the request; 202 for one that runs as a task."""
+    if job.active:
+        return Status(202, accepted(job))
+    if job.status != ImportStatus.DONE:
+        return Status(400, _job_errors(job.errors, job.error_count))
+    r = job.result
     return {
-        "created": result.created,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-        "unlinked": result.unlinked,
-        "mapping": result.mapping,
+        "created": r.get("created", 0),
+        "updated": r.get("updated", 0),
+        "unchanged": r.get("unchanged", 0),
+        "unlinked": r.get("unlinked", 0),
+        "mapping": r.get("mapping", {}) if job.kind == ImportKind.SURVEY_ANSWERS else {},
         "rule_set": survey.ruleset_ref,
+    }
+
+
+def _job_errors(errors: list[dict[str, Any]], count: int) -> dict[str, Any]:
+    return {
+        "detail": f"{count} 件の誤りがあります（何も取り込んでいません）",
+        "error_count": count,
+        "errors": errors,
     }
 
 
@@ -121,11 +151,9 @@ def kcl_score(request: AuthedRequest, file: UploadedFile = File(...)) -> Any:  #
     ruleset = rules.builtin_ruleset(rules.KCL)
     inst = rules.instrument("kcl")
     try:
-        frame, _ = answers.read_frame(file.read(), file.name or "")
+        frame, _ = answers.read_frame(file.read(), file.name or "", upload_limits())
     except TableError as exc:
-        return Status(
-            400, _errors([answers.CellError(1, "ファイル", file.name or "", str(exc))], 1)
-        )
+        return Status(400, _errors([answers.file_error(file.name or "", exc)], 1))
     prepared = answers.prepare(frame, answers.auto_mapping(frame.columns, inst), inst)
     if not prepared.ok:
         return Status(400, _errors(prepared.errors, prepared.error_count))
@@ -139,22 +167,22 @@ def kcl_score(request: AuthedRequest, file: UploadedFile = File(...)) -> Any:  #
     return rows
 
 
-@router.post("/{survey_id}/mailing", response={200: ImportOut, 400: ImportErrorOut, 403: Detail})
+@router.post(
+    "/{survey_id}/mailing",
+    response={200: ImportOut, 202: ImportAccepted, 400: ImportErrorOut, 403: Detail},
+)
 def survey_mailing(request: AuthedRequest, survey_id: ApiId, file: UploadedFile = File(...)) -> Any:  # noqa: B008
-    """Import the mailing list (a column 被保険者番号); all or nothing, idempotent."""
+    """Import the mailing list (a column 被保険者番号); all or nothing, idempotent. A large
+    file answers 202 with the job's ``status_url``, as the answer import does."""
     survey = selectors.survey_get_for_user(
         user=request.user, survey_id=survey_id, cap=Cap.SURVEY_IMPORT
     )
-    result = services.mailing_import(
-        user=request.user, survey=survey, data=file.read(), filename=file.name or ""
+    job = import_job_create(
+        user=request.user,
+        kind=ImportKind.SURVEY_MAILING,
+        municipality=survey.municipality,
+        survey=survey,
+        upload=file,
+        params={"channel": "api"},
     )
-    if not result.ok:
-        return Status(400, _errors(result.errors, result.error_count))
-    return {
-        "created": result.created,
-        "updated": 0,
-        "unchanged": result.unchanged,
-        "unlinked": 0,
-        "mapping": {},
-        "rule_set": survey.ruleset_ref,
-    }
+    return _job_answer(job, survey)

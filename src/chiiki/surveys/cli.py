@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 
+from chiiki.core.tabular import Limits, check_size
 from chiiki.surveys import answers
 from chiiki.surveys.rules import (
     Instrument,
@@ -70,12 +71,14 @@ def read_answers(
     inst: Instrument,
     saved: dict[str, str] | None = None,
     required: tuple[str, ...] = ("id",),
+    limits: Limits | None = None,
 ) -> answers.Prepared:
     """Read, map and check an answer file; raise InputError listing every bad cell."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"ファイル {path} がありません")
-    frame, _encoding = answers.read_frame(p.read_bytes(), p.name)
+    check_size(p.stat().st_size, limits)
+    frame, _encoding = answers.read_frame(p.read_bytes(), p.name, limits)
     mapping = answers.auto_mapping(frame.columns, inst, saved)
     item_ids = {item.id for item in inst.items}
     if not item_ids & set(mapping.values()):

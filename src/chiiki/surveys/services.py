@@ -7,7 +7,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 from django.db import transaction
@@ -18,8 +18,9 @@ from chiiki.accounts.access import Cap
 from chiiki.accounts.models import AuditAction
 from chiiki.areas.models import District, LifeArea, Municipality
 from chiiki.core import bounds
-from chiiki.core.tabular import TableError
+from chiiki.core.tabular import PROGRESS_EVERY, Progress, TableError
 from chiiki.core.text import fold
+from chiiki.core.uploads import upload_limits
 from chiiki.people.models import CareLevel, Person
 from chiiki.surveys import answers, rules, scoring
 from chiiki.surveys.models import (
@@ -34,6 +35,20 @@ from chiiki.surveys.models import (
     Survey,
     Visit,
 )
+
+CHECKING = "検証中"
+SAVING = "保存中"
+WRITE_CHUNK = 10_000  # rows turned into Python objects at once while checking and writing
+
+
+class Placement(NamedTuple):
+    """Where a respondent belongs, and what the register filled in for them."""
+
+    person_id: int | None
+    district_id: int | None
+    life_area_id: int | None
+    sex: str
+    age: int | None
 
 
 @dataclass
@@ -160,6 +175,20 @@ def _digest(values: dict[str, Any]) -> str:
     ).hexdigest()
 
 
+def _people_by_insured_number(municipality: Municipality, numbers: list[str]) -> dict[str, Person]:
+    """The municipality's people by insured number, asked in slices (a query has a bounded
+    number of parameters: SQLite's is 32,766 by default, and a file may name a million)."""
+    unique = sorted(set(numbers))
+    found: dict[str, Person] = {}
+    for start in range(0, len(unique), 5000):
+        for p in Person.objects.filter(
+            municipality=municipality, insured_number__in=unique[start : start + 5000]
+        ).select_related("district__life_area"):
+            if p.insured_number:
+                found[p.insured_number] = p
+    return found
+
+
 def _check_import_rights(user: Any, survey: Survey) -> None:
     if user is not None:  # None: the system (the CLI on the server, the demo)
         access.require_reach(user, Cap.SURVEY_IMPORT, survey, "調査を取り込む権限がありません")
@@ -169,67 +198,77 @@ Placed = tuple[Person | None, District | None, LifeArea | None]
 
 
 def _place_rows(
-    survey: Survey,
     typed: pl.DataFrame,
-    rows: list[dict[str, Any]],
+    people: dict[str, Person],
+    index: _AreaIndex,
+    header_of: dict[str, str],
+    survey: Survey,
     result: ImportResult,
     errors: list[answers.CellError],
-) -> list[Placed]:
+    progress: Progress | None,
+) -> list[Placement]:
     """The person (by insured number), district and life area of each row; an unknown
-    district or life area is a bad cell. The register fills sex and age the sheet left out."""
-    header_of = {t: h for h, t in result.mapping.items()}
-    index = _AreaIndex(survey.municipality)
-    insured = (
-        typed.get_column("insured_number").drop_nulls().to_list()
-        if "insured_number" in typed.columns
-        else []
-    )
-    people = {
-        p.insured_number: p
-        for p in Person.objects.filter(
-            municipality=survey.municipality, insured_number__in=insured
-        ).select_related("district__life_area")
-    }
-    placed: list[Placed] = []
-    for row in rows:
-        person = people.get(row.get("insured_number") or "")
-        district = person.district if person else None
-        life_area = district.life_area if district else None
-        if row.get("district") and district is None:
-            district = index.districts.get(fold(row["district"]))
-            if district is None:
-                errors.append(
-                    answers.CellError(
-                        row[answers.ROW],
-                        header_of["district"],
-                        row["district"],
-                        f"地区コードか地区名（{index.district_names()}）を入力してください",
+    district or life area is a bad cell (added to ``errors``). The register fills the sex
+    and age the sheet left out."""
+    # Rows are turned into Python values a slice at a time: a national file of a million
+    # respondents then costs its compact placement tuples, not a million dicts.
+    placed: list[Placement] = []
+    today = survey.mailed_on or timezone_now().date()
+    loop_errors = 0
+    for chunk in typed.iter_slices(WRITE_CHUNK):
+        for row in chunk.to_dicts():
+            if progress is not None and (len(placed) + 1) % PROGRESS_EVERY == 0:
+                progress(CHECKING, len(placed) + 1, typed.height)
+            person = people.get(row.get("insured_number") or "")
+            district = person.district if person else None
+            life_area = district.life_area if district else None
+            bad: list[answers.CellError] = []
+            if row.get("district") and district is None:
+                district = index.districts.get(fold(row["district"]))
+                if district is None:
+                    bad.append(
+                        answers.CellError(
+                            row[answers.ROW],
+                            header_of["district"],
+                            row["district"],
+                            f"地区コードか地区名（{index.district_names()}）を入力してください",
+                        )
                     )
-                )
-                result.error_count += 1
-            else:
-                life_area = district.life_area
-        if row.get("life_area") and life_area is None:
-            life_area = index.life_areas.get(fold(row["life_area"]))
-            if life_area is None:
-                errors.append(
-                    answers.CellError(
-                        row[answers.ROW],
-                        header_of["life_area"],
-                        row["life_area"],
-                        f"圏域コードか圏域名（{index.life_area_names()}）を入力してください",
+                else:
+                    life_area = district.life_area
+            if row.get("life_area") and life_area is None:
+                life_area = index.life_areas.get(fold(row["life_area"]))
+                if life_area is None:
+                    bad.append(
+                        answers.CellError(
+                            row[answers.ROW],
+                            header_of["life_area"],
+                            row["life_area"],
+                            f"圏域コードか圏域名（{index.life_area_names()}）を入力してください",
+                        )
                     )
+            result.error_count += len(bad)
+            if loop_errors < answers.MAX_ERRORS:  # rows come in order: later ones sort last
+                errors += bad
+                loop_errors += len(bad)
+            if row.get("insured_number") and person is None:
+                result.unlinked += 1
+            sex, age = row.get("sex") or "", row.get("age")
+            if person is not None:  # the register fills what the sheet did not ask
+                sex = sex or person.sex
+                if age is None:
+                    age = person.age_on(today)
+                    # A survey mailed before the person was born has no age to give.
+                    age = age if age in bounds.AGE else None
+            placed.append(
+                Placement(
+                    person.pk if person else None,
+                    district.pk if district else None,
+                    life_area.pk if life_area else None,
+                    sex,
+                    age,
                 )
-                result.error_count += 1
-        if row.get("insured_number") and person is None:
-            result.unlinked += 1
-        if person is not None:  # the register fills what the sheet did not ask
-            row["sex"] = row.get("sex") or person.sex
-            if row.get("age") is None:
-                age = person.age_on(survey.mailed_on or timezone_now().date())
-                # A survey mailed before the person was born has no age to give.
-                row["age"] = age if age in bounds.AGE else None
-        placed.append((person, district, life_area))
+            )
     return placed
 
 
@@ -242,33 +281,48 @@ def survey_import(
     mapping: dict[str, str] | None = None,
     channel: str = "web",
     request: Any = None,
+    extra_mapping: dict[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import returned questionnaires: every bad cell reported, nothing written unless all are good.
 
     A row is matched to the survey's earlier import by its respondent ID: the same row again
     changes nothing, a corrected row is updated. A respondent is linked to a person by
-    insured number when the file has one that the municipality knows.
+    insured number when the file has one that the municipality knows. ``extra_mapping``
+    (headers → items given with this file) goes on top of the saved mapping. Reading and
+    checking report to ``progress`` outside the transaction; only the write is inside it.
     """
     _check_import_rights(user, survey)
     inst = rules.instrument(survey.instrument)
     result = ImportResult()
     try:
-        frame, result.encoding = answers.read_frame(data, filename)
+        frame, result.encoding = answers.read_frame(data, filename, upload_limits(), progress)
     except TableError as exc:
-        result.errors = [answers.CellError(1, "ファイル", filename, str(exc))]
+        result.errors = [answers.file_error(filename, exc)]
         result.error_count = 1
         return result
     saved = column_mapping_for(municipality=survey.municipality, instrument=survey.instrument)
     result.mapping = (
-        mapping if mapping is not None else answers.auto_mapping(frame.columns, inst, saved)
+        mapping
+        if mapping is not None
+        else answers.auto_mapping(frame.columns, inst, {**saved, **(extra_mapping or {})})
     )
+    if progress is not None:
+        progress(CHECKING, 0, frame.height)
     prepared = answers.prepare(frame, result.mapping, inst)
     result.unused = prepared.unused
     errors = list(prepared.errors)
     result.error_count = prepared.error_count
+    header_of = {t: h for h, t in result.mapping.items()}
+    index = _AreaIndex(survey.municipality)
     typed = prepared.frame
-    rows = typed.to_dicts()
-    placed = _place_rows(survey, typed, rows, result, errors)
+    insured = (
+        typed.get_column("insured_number").drop_nulls().to_list()
+        if "insured_number" in typed.columns
+        else []
+    )
+    people = _people_by_insured_number(survey.municipality, insured)
+    placed = _place_rows(typed, people, index, header_of, survey, result, errors, progress)
     if result.error_count:
         result.errors = sorted(errors, key=lambda e: (e.row, e.column))[: answers.MAX_ERRORS]
         return result
@@ -277,21 +331,35 @@ def survey_import(
     dets = scoring.active_determinations(ruleset, set(typed.columns))
     item_ids = [i for i in inst.item_ids if i in typed.columns]
     extra = [c for s in ruleset.scores for c in (s.id, s.band_name) if c]
-    _write_respondents(
-        survey, rows, placed, scored.to_dicts(), item_ids, dets, extra, result, user, channel
-    )
+    if progress is not None:
+        progress(SAVING, typed.height, typed.height)
+    _write_respondents(survey, typed, placed, scored, item_ids, dets, extra, result, user, channel)
     column_mapping_save(
         municipality=survey.municipality, instrument=survey.instrument, mapping=result.mapping
     )
     return result
 
 
+_FIELDS = [
+    "person_id",
+    "district_id",
+    "life_area_id",
+    "sex",
+    "age",
+    "method",
+    "answers",
+    "results",
+    "risk_count",
+    "digest",
+]
+
+
 @transaction.atomic
 def _write_respondents(
     survey: Survey,
-    rows: list[dict[str, Any]],
-    placed: list[Placed],
-    scored: list[dict[str, Any]],
+    typed: pl.DataFrame,
+    placed: list[Placement],
+    scored: pl.DataFrame,
     item_ids: list[str],
     dets: list[str],
     extra: list[str],
@@ -299,56 +367,73 @@ def _write_respondents(
     user: Any,
     channel: str,
 ) -> None:
-    existing = {r.key: r for r in Respondent.objects.filter(survey=survey)}
-    new: list[Respondent] = []
-    changed: list[Respondent] = []
-    for row, (person, district, life_area), res in zip(rows, placed, scored, strict=True):
-        answers_json = {i: row[i] for i in item_ids if row.get(i) is not None}
-        results = {d: res[d] for d in dets} | {e: res[e] for e in extra if e in res}
-        values = {
-            "person_id": person.pk if person else None,
-            "district_id": district.pk if district else None,
-            "life_area_id": life_area.pk if life_area else None,
-            "sex": row.get("sex") or "",
-            "age": row.get("age"),
-            "method": row.get("method") or "mail",
-            "answers": answers_json,
-            "results": results,
-            "risk_count": sum(1 for d in dets if res[d] == 1),
-        }
-        digest = _digest(values)
-        key = str(row["id"])
-        old = existing.get(key)
-        if old is None:
-            new.append(Respondent(survey=survey, key=key, digest=digest, **values))
-        elif old.digest != digest:
-            for name, value in values.items():
-                setattr(old, name, value)
-            old.digest = digest
-            changed.append(old)
-        else:
-            result.unchanged += 1
-    for r in new[:1] + changed[:1]:
-        r.full_clean(exclude=["survey", "person", "district", "life_area"], validate_unique=False)
-    Respondent.objects.bulk_create(new, batch_size=2000)
-    Respondent.objects.bulk_update(
-        changed,
-        [
-            "person_id",
-            "district_id",
-            "life_area_id",
-            "sex",
-            "age",
-            "method",
-            "answers",
-            "results",
-            "risk_count",
-            "digest",
-        ],
-        batch_size=2000,
-    )
-    result.created, result.updated = len(new), len(changed)
-    # Health answers are 要配慮個人情報: every stored or changed answer sheet is in the trail.
+    """Create new respondents and update changed ones, a slice at a time in one transaction."""
+    existing = {
+        key: (pk, digest)
+        for key, pk, digest in Respondent.objects.filter(survey=survey)
+        .values_list("key", "pk", "digest")
+        .iterator()
+    }
+    checked = False
+    offset = 0
+    for chunk, scored_chunk in zip(
+        typed.iter_slices(WRITE_CHUNK), scored.iter_slices(WRITE_CHUNK), strict=True
+    ):
+        new: list[Respondent] = []
+        changed: list[Respondent] = []
+        for row, res in zip(chunk.to_dicts(), scored_chunk.to_dicts(), strict=True):
+            place = placed[offset]
+            offset += 1
+            values = _respondent_values(row, res, place, item_ids, dets, extra)
+            digest = _digest(values)
+            key = str(row["id"])
+            old = existing.get(key)
+            if old is None:
+                new.append(Respondent(survey=survey, key=key, digest=digest, **values))
+            elif old[1] != digest:
+                changed.append(
+                    Respondent(pk=old[0], survey=survey, key=key, digest=digest, **values)
+                )
+            else:
+                result.unchanged += 1
+        if not checked and (new or changed):
+            for r in new[:1] + changed[:1]:
+                r.full_clean(
+                    exclude=["survey", "person", "district", "life_area"], validate_unique=False
+                )
+            checked = True
+        Respondent.objects.bulk_create(new, batch_size=2000)
+        Respondent.objects.bulk_update(changed, _FIELDS, batch_size=2000)
+        result.created += len(new)
+        result.updated += len(changed)
+        _audit_respondents(survey, new, changed, user, channel)
+
+
+def _respondent_values(
+    row: dict[str, Any],
+    res: dict[str, Any],
+    place: Placement,
+    item_ids: list[str],
+    dets: list[str],
+    extra: list[str],
+) -> dict[str, Any]:
+    return {
+        "person_id": place.person_id,
+        "district_id": place.district_id,
+        "life_area_id": place.life_area_id,
+        "sex": place.sex,
+        "age": place.age,
+        "method": row.get("method") or "mail",
+        "answers": {i: row[i] for i in item_ids if row.get(i) is not None},
+        "results": {d: res[d] for d in dets} | {e: res[e] for e in extra if e in res},
+        "risk_count": sum(1 for d in dets if res[d] == 1),
+    }
+
+
+def _audit_respondents(
+    survey: Survey, new: list[Respondent], changed: list[Respondent], user: Any, channel: str
+) -> None:
+    """Health answers are 要配慮個人情報: every stored or changed answer sheet is in the trail."""
     audit.record_many(
         user=user,
         model="surveys.respondent",
@@ -385,17 +470,21 @@ def mailing_from_register(*, survey: Survey, on: dt.date) -> int:
     return len(entries)
 
 
-def mailing_import(*, user: Any, survey: Survey, data: bytes, filename: str) -> ImportResult:
+def mailing_import(
+    *,
+    user: Any,
+    survey: Survey,
+    data: bytes,
+    filename: str,
+    progress: Progress | None = None,
+) -> ImportResult:
     """The mailing list as a file with an insured-number column (被保険者番号); all or nothing."""
     _check_import_rights(user, survey)
     result = ImportResult()
     try:
-        frame, result.encoding = answers.read_frame(data, filename)
+        frame, result.encoding = answers.read_frame(data, filename, upload_limits(), progress)
     except TableError as exc:
-        result.errors, result.error_count = (
-            [answers.CellError(1, "ファイル", filename, str(exc))],
-            1,
-        )
+        result.errors, result.error_count = [answers.file_error(filename, exc)], 1
         return result
     header = next(
         (h for h in frame.columns if answers.header_key(h) in {"被保険者番号", "insured_number"}),
@@ -406,12 +495,7 @@ def mailing_import(*, user: Any, survey: Survey, data: bytes, filename: str) -> 
         result.error_count = 1
         return result
     numbers = frame.select(answers.ROW, pl.col(header).str.strip_chars()).rows()
-    people = {
-        p.insured_number: p
-        for p in Person.objects.filter(
-            municipality=survey.municipality, insured_number__in=[n for _, n in numbers if n]
-        )
-    }
+    people = _people_by_insured_number(survey.municipality, [n for _, n in numbers if n])
     for row, number in numbers:
         if not number or number not in people:
             result.errors.append(
@@ -426,6 +510,8 @@ def mailing_import(*, user: Any, survey: Survey, data: bytes, filename: str) -> 
     result.errors = result.errors[: answers.MAX_ERRORS]
     if result.error_count:
         return result
+    if progress is not None:
+        progress(SAVING, len(numbers), len(numbers))
     with transaction.atomic():
         known = set(MailingEntry.objects.filter(survey=survey).values_list("person_id", flat=True))
         new = [

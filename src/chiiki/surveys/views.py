@@ -20,9 +20,11 @@ from chiiki.core.csp import charts_csp
 from chiiki.core.params import Params
 from chiiki.core.pdf import render_pdf
 from chiiki.core.tabular import safe_cell
+from chiiki.imports import selectors as import_selectors
+from chiiki.imports.models import ImportKind
+from chiiki.imports.services import import_job_create
 from chiiki.people import selectors as people_selectors
 from chiiki.surveys import selectors, services, suggest
-from chiiki.surveys.answers import META_LABELS
 from chiiki.surveys.forms import (
     KCL_ITEMS,
     ImportForm,
@@ -226,49 +228,27 @@ def import_answers(request: AuthedRequest, survey_id: int) -> HttpResponse:
     initial = {"mapping": "\n".join(f"{h}={t}" for h, t in saved.items())}
     form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
     mailing_form = MailingForm(prefix="mailing")
-    result = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        extra = form.cleaned_data["mapping"]
-        mapping = None
-        if extra:
-            from chiiki.surveys.answers import auto_mapping, read_frame
-
-            try:
-                frame, _ = read_frame(upload.read(), upload.name)
-                mapping = auto_mapping(
-                    frame.columns, services.rules.instrument(survey.instrument), {**saved, **extra}
-                )
-            except Exception:
-                mapping = None
-            upload.seek(0)
-        result = services.survey_import(
+        job = import_job_create(
             user=request.user,
+            kind=ImportKind.SURVEY_ANSWERS,
+            municipality=survey.municipality,
             survey=survey,
-            data=upload.read(),
-            filename=upload.name,
-            mapping=mapping,
-            request=request,
+            upload=form.cleaned_data["file"],
+            params={"mapping": form.cleaned_data["mapping"], "channel": "web"},
         )
-        if result.ok:
-            messages.success(
-                request,
-                f"取り込みました: 新規 {result.created} 件、更新 {result.updated} 件、変更なし {result.unchanged} 件",
-            )
-            return redirect("surveys:results", survey_id=survey.pk)
+        return redirect("imports:job", job_id=job.pk)
     return render(
         request,
         "surveys/import.html",
         {
             "survey": survey,
             "form": form,
-            "result": result,
             "mailing_form": mailing_form,
-            "item_labels": {
-                **META_LABELS,
-                **{i.id: i.text for i in services.rules.instrument(survey.instrument).items},
-            },
             "saved": saved,
+            "jobs": import_selectors.import_job_list_for_user(
+                user=request.user, kind=ImportKind.SURVEY_ANSWERS, survey_id=survey.pk
+            ),
         },
     )
 
@@ -281,21 +261,15 @@ def import_mailing(request: AuthedRequest, survey_id: int) -> HttpResponse:
     )
     form = MailingForm(request.POST, request.FILES, prefix="mailing")
     if form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = services.mailing_import(
-            user=request.user, survey=survey, data=upload.read(), filename=upload.name
+        job = import_job_create(
+            user=request.user,
+            kind=ImportKind.SURVEY_MAILING,
+            municipality=survey.municipality,
+            survey=survey,
+            upload=form.cleaned_data["file"],
         )
-        if result.ok:
-            messages.success(
-                request,
-                f"発送名簿を取り込みました: 新規 {result.created} 件、登録済み {result.unchanged} 件",
-            )
-        else:
-            messages.error(
-                request,
-                "発送名簿に誤りがあります（何も取り込んでいません）:\n"
-                + "\n".join(e.message for e in result.errors[:50]),
-            )
+        return redirect("imports:job", job_id=job.pk)
+    messages.error(request, "発送名簿のファイルを選んでください")
     return redirect("surveys:import", survey_id=survey.pk)
 
 

@@ -20,6 +20,8 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from chiiki.areas.models import Municipality
+from chiiki.core.tabular import TableError, check_size
+from chiiki.core.uploads import upload_limits
 from chiiki.resources import calendar, hsds, taxonomy
 from chiiki.resources.selectors import (
     district_by_code_or_name,
@@ -151,12 +153,13 @@ class Command(ChiikiCommand):
 
     def _import(self, municipality: Municipality, path: Path) -> None:
         try:
+            check_size(path.stat().st_size, upload_limits())
             document = hsds.load_bytes(path.read_bytes())
             records = hsds.parse_document(document)
             count = directory_import(municipality=municipality, records=records)
         except FileNotFoundError as exc:
             raise CommandError(f"{path}: ファイルがありません") from exc
-        except (hsds.HsdsError, DirectoryImportError) as exc:
+        except (hsds.HsdsError, DirectoryImportError, TableError) as exc:
             raise CommandError(
                 f"{path.name} は読み込みませんでした（何も保存していません）:\n{exc}"
             ) from exc

@@ -8,6 +8,7 @@ import polars as pl
 from django.core.management.base import CommandError, CommandParser
 
 from chiiki.core.tabular import TableError
+from chiiki.core.uploads import upload_limits
 from chiiki.surveys import cli
 from chiiki.surveys.rules import KCL, RuleSetError, instrument
 from chiiki.surveys.scoring import KCL_RESULT_COLUMNS, kcl_score
@@ -37,7 +38,9 @@ class Command(ChiikiCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             ruleset = cli.load_ruleset(options["rules"])
-            prepared = cli.read_answers(options["input"], instrument(ruleset.instrument))
+            prepared = cli.read_answers(
+                options["input"], instrument(ruleset.instrument), limits=upload_limits()
+            )
         except (cli.InputError, TableError, RuleSetError) as exc:
             raise CommandError(str(exc)) from None
         result = kcl_score(prepared.frame, ruleset)

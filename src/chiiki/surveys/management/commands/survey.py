@@ -8,8 +8,9 @@ from typing import Any
 import polars as pl
 from django.core.management.base import CommandError, CommandParser
 
-from chiiki.core.tabular import TableError
-from chiiki.surveys import answers, cli, rules, selectors, services
+from chiiki.core.tabular import TableError, check_size
+from chiiki.core.uploads import upload_limits
+from chiiki.surveys import cli, rules, selectors, services
 from chiiki.surveys.aggregate import age_band_expr, aggregate
 from chiiki.surveys.rules import NEEDS_DEFAULT, RuleSet, RuleSetError, builtin_rulesets
 from chiiki.surveys.scoring import active_determinations, output_columns, score
@@ -91,6 +92,10 @@ class Command(ChiikiCommand):
                 data = self._aggregate(options, ruleset)
         except (cli.InputError, TableError, RuleSetError, OSError) as exc:
             raise CommandError(str(exc)) from None
+        except pl.exceptions.PolarsError as exc:  # a scored file read as it is, not checked
+            raise CommandError(
+                f"{options['input']} を読めません（{str(exc).splitlines()[0]}）"
+            ) from None
         self.write_output(data, options["output"])
 
     def _import(self, options: dict[str, Any]) -> None:
@@ -101,27 +106,21 @@ class Command(ChiikiCommand):
         path = Path(options["input"])
         if not path.exists():
             raise CommandError(f"ファイル {path} がありません")
+        try:
+            check_size(path.stat().st_size, upload_limits())
+        except TableError as exc:
+            raise CommandError(f"{path.name}: {exc}（何も取り込んでいません）") from None
         if options["subcommand"] == "mailing":
             result = services.mailing_import(
                 user=None, survey=survey, data=path.read_bytes(), filename=path.name
             )
         else:
-            mapping = None
-            extra = cli.load_mapping(options.get("mapping"))
-            if extra:
-                frame, _ = answers.read_frame(path.read_bytes(), path.name)
-                saved = services.column_mapping_for(
-                    municipality=survey.municipality, instrument=survey.instrument
-                )
-                mapping = answers.auto_mapping(
-                    frame.columns, rules.instrument(survey.instrument), {**saved, **extra}
-                )
             result = services.survey_import(
                 user=None,
                 survey=survey,
                 data=path.read_bytes(),
                 filename=path.name,
-                mapping=mapping,
+                extra_mapping=cli.load_mapping(options.get("mapping")),
                 channel="cli",
             )
         if not result.ok:
@@ -137,7 +136,10 @@ class Command(ChiikiCommand):
 
     def _score(self, options: dict[str, Any], ruleset: RuleSet) -> tuple[pl.DataFrame, list[str]]:
         prepared = cli.read_answers(
-            options["input"], cli.instrument_for(ruleset), cli.load_mapping(options["mapping"])
+            options["input"],
+            cli.instrument_for(ruleset),
+            cli.load_mapping(options["mapping"]),
+            limits=upload_limits(),
         )
         frame = prepared.frame
         if "age" in frame.columns:

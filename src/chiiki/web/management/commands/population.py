@@ -7,6 +7,7 @@ from django.core.management.base import CommandError, CommandParser
 from chiiki.areas import services
 from chiiki.areas.population import PopulationFileError
 from chiiki.core.tabular import TableError, read_path
+from chiiki.core.uploads import upload_limits
 from chiiki.web.commands import ChiikiCommand
 
 
@@ -25,12 +26,18 @@ class Command(ChiikiCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         municipality = self.municipality(options["municipality"])
         try:
-            table = read_path(options["file"])
+            table = read_path(options["file"], upload_limits())
             result = services.population_import(municipality=municipality, table=table)
         except PopulationFileError as exc:
             raise CommandError(
                 "ファイルに誤りがあるため、何も保存していません:\n" + str(exc)
             ) from exc
-        except (TableError, OSError) as exc:
-            raise CommandError(str(exc)) from exc
+        except TableError as exc:
+            raise CommandError(
+                f"{options['file']} は読み込みませんでした（何も保存していません）: {exc}"
+            ) from exc
+        except OSError as exc:
+            raise CommandError(
+                f"{options['file']}: ファイルを読めません（{exc.strerror}）"
+            ) from exc
         self.stdout.write(result.message())

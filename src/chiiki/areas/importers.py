@@ -1,0 +1,43 @@
+"""The population import as a job of the import platform (web uploads, small and large)."""
+
+from __future__ import annotations
+
+from chiiki.areas import services as area_services
+from chiiki.areas.population import PopulationFileError
+from chiiki.core.tabular import Progress, TableError, read_table
+from chiiki.core.uploads import upload_limits
+from chiiki.imports.models import ImportJob, ImportKind
+from chiiki.imports.runners import Outcome, file_error, runner
+
+
+@runner(ImportKind.POPULATION)
+def population_run(job: ImportJob, data: bytes, progress: Progress) -> Outcome:
+    try:
+        table = read_table(data, job.filename, upload_limits(), progress)
+        result = area_services.population_import(
+            municipality=job.municipality, table=table, user=job.user, progress=progress
+        )
+    except TableError as exc:
+        return Outcome(ok=False, errors=[file_error(job.filename, exc)], error_count=1)
+    except PopulationFileError as exc:
+        errors = [
+            {
+                "row": e.row,
+                "column": e.column,
+                "value": e.value,
+                "expected": e.expected,
+                "message": str(e),
+            }
+            for e in exc.errors
+        ]
+        return Outcome(ok=False, errors=errors, error_count=exc.count)
+    return Outcome(
+        ok=True,
+        summary={
+            "message": f"「{job.filename}」: {result.message()}",
+            "rows": result.rows,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        },
+    )

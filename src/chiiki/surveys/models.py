@@ -160,6 +160,8 @@ class Respondent(models.Model):
             models.Index(fields=["survey", "district"]),
             # "who has not answered" looks respondents up by person within a survey
             models.Index(fields=["survey", "person"]),
+            # The follow-up list: who of a survey has two risks or more (a covering index).
+            models.Index(fields=["survey", "risk_count", "person"], name="respondent_risk_idx"),
         ]
 
     def __str__(self) -> str:

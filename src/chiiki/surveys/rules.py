@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -353,7 +353,10 @@ def instrument(instrument_id: str) -> Instrument:
     return instrument_from_dict(_yaml(path.read_text(encoding="utf-8")))
 
 
+@lru_cache(maxsize=64)
 def ruleset_from_yaml(text: str) -> RuleSet:
+    """The rule set a YAML text describes (kept: a page scores with a survey's own copy
+    on every view, and a rule set is an immutable value)."""
     data = _yaml(text)
     return ruleset_from_dict(data, instrument(str(data.get("instrument", ""))))
 

@@ -380,30 +380,30 @@ class FollowUp:
 def _followup_people(survey: Survey | None, min_risks: int) -> QuerySet[Person]:
     """High risk and in no service: eligible by their latest checklist, or ``min_risks`` or
     more needs-survey risks; in a service means an open ServiceEnrolment or a care level
-    beyond 事業対象者."""
+    beyond 事業対象者.
+
+    Each condition is a set of person ids (``IN (SELECT …)``), which the database builds
+    once, rather than a subquery run for every resident of the municipality.
+    """
     today = timezone.localdate()
-    open_service = ServiceEnrolment.objects.filter(person_id=OuterRef("pk")).filter(
+    in_service = ServiceEnrolment.objects.filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=today)
-    )
-    latest_eligible = Subquery(
-        Screening.objects.filter(person_id=OuterRef("pk"))
+    ).values("person_id")
+    latest = (
+        Screening.objects.filter(person_id=OuterRef("person_id"))
         .order_by("-screened_on", "-id")
-        .values("eligible")[:1]
+        .values("pk")[:1]
     )
-    high = Q(kcl_eligible=True)
+    eligible = Screening.objects.filter(eligible=True, pk=Subquery(latest)).values("person_id")
+    high = Q(pk__in=eligible)
     if survey is not None:
-        high |= Q(
-            Exists(
-                Respondent.objects.filter(
-                    survey=survey, person_id=OuterRef("pk"), risk_count__gte=min_risks
-                )
-            )
-        )
+        risky = Respondent.objects.filter(
+            survey=survey, risk_count__gte=min_risks, person_id__isnull=False
+        ).values("person_id")
+        high |= Q(pk__in=risky)
     return (
-        Person.objects.filter(care_level__in=[CareLevel.NONE, CareLevel.PROGRAM_ELIGIBLE])
-        .exclude(Exists(open_service))
-        .annotate(kcl_eligible=latest_eligible)
-        .filter(high)
+        Person.objects.filter(high, care_level__in=[CareLevel.NONE, CareLevel.PROGRAM_ELIGIBLE])
+        .exclude(pk__in=in_service)
         .select_related("district__life_area")
         .order_by("district__life_area__order", "district__order", "family_kana", "pk")
     )

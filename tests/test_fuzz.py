@@ -76,8 +76,8 @@ def build_world(town, personas, other_town) -> World:
     assert survey_services.survey_import(
         user=personas["officer"], survey=survey, data=data, filename="a.csv"
     ).ok
-    survey_services.mailing_from_register(survey=survey, on=dt.date(2025, 11, 1))
     north = make_person(town.n1, birth_date=dt.date(1945, 1, 1))
+    survey_services.mailing_from_register(survey=survey, on=dt.date(2025, 11, 1))
     screening = survey_services.screening_create(
         user=None,
         person=north,

@@ -55,7 +55,11 @@ def test_each_page_of_the_people_api_is_one_audited_list_read(client, town, pers
 def test_the_non_respondent_list_is_audited_with_the_people_it_showed(
     client_for, personas, survey, town
 ):
-    north, south = make_person(town.n1), make_person(town.s1)
+    aged_75 = dt.date(1950, 1, 1)  # mailed: 65+ when the survey went out
+    north, south = (
+        make_person(town.n1, birth_date=aged_75),
+        make_person(town.s1, birth_date=aged_75),
+    )
     survey_services.mailing_from_register(survey=survey, on=dt.date(2025, 11, 1))
     client_for(personas["nurse"]).get(reverse("surveys:nonrespondents", args=[survey.pk]))
     assert audited(north, action="list", username="nurse").count() == 1

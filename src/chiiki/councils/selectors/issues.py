@@ -1,0 +1,108 @@
+"""Reads for the register of regional issues: the municipality's staff see all of it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, QuerySet
+
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
+from chiiki.councils.models import IssueEvent, IssueResource, IssueStatus, RegionalIssue
+from chiiki.councils.services.issues import known_tags
+
+REFUSED = "この地域課題を閲覧する権限がありません"
+PAGE_SIZE = 50
+
+
+def _register(user: Any) -> QuerySet[RegionalIssue]:
+    return access.visible(
+        user,
+        Cap.COUNCILS_VIEW,
+        RegionalIssue.objects.select_related("life_area", "district", "body").annotate(
+            evidence_count=Count("evidence", distinct=True),
+            resource_count=Count("resources", distinct=True),
+        ),
+        REFUSED,
+    )
+
+
+def issue_filter(
+    qs: QuerySet[RegionalIssue],
+    *,
+    status: str = "",
+    tag: str = "",
+    life_area_id: int | None = None,
+    body_id: int | None = None,
+    query: str = "",
+) -> QuerySet[RegionalIssue]:
+    if status:
+        qs = qs.filter(status=status)
+    if tag:
+        qs = qs.filter(tag_codes__contains=f"|{tag}|")
+    if life_area_id is not None:
+        qs = qs.filter(life_area_id=life_area_id)
+    if body_id is not None:
+        qs = qs.filter(body_id=body_id)
+    if query:
+        qs = qs.filter(title__icontains=query)
+    return qs.order_by("-status_on", "-id")
+
+
+def issue_page_for_user(*, user: Any, page: int = 1, **filters: Any) -> Page[RegionalIssue]:
+    return Paginator(issue_filter(_register(user), **filters), PAGE_SIZE).get_page(page)
+
+
+def issue_rows_for_user(
+    *, user: Any | None, municipality: Any = None, **filters: Any
+) -> list[RegionalIssue]:
+    """The whole register (the command, the API, exports), with its linked resources."""
+    qs = (
+        RegionalIssue.objects.filter(municipality=municipality) if user is None else _register(user)
+    ).select_related("life_area", "district", "body")
+    qs = issue_filter(qs, **filters).prefetch_related(
+        Prefetch("resources", queryset=IssueResource.objects.select_related("service"))
+    )
+    return list(qs)
+
+
+def issue_get_for_user(*, user: Any, issue_id: int, cap: Cap = Cap.COUNCILS_VIEW) -> RegionalIssue:
+    found = (
+        access.visible(
+            user,
+            cap,
+            RegionalIssue.objects.select_related("life_area", "district", "body", "municipality"),
+            REFUSED,
+        )
+        .prefetch_related(
+            Prefetch("events", queryset=IssueEvent.objects.order_by("on", "id")),
+            "evidence",
+            Prefetch(
+                "resources", queryset=IssueResource.objects.select_related("service__district")
+            ),
+        )
+        .filter(pk=issue_id)
+        .first()
+    )
+    if found is None:
+        raise access.PermissionDenied(REFUSED)
+    return found
+
+
+def issue_status_counts(*, user: Any) -> dict[str, int]:
+    counts = Counter(
+        dict(
+            _register(user)
+            .order_by()
+            .values_list("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
+        )
+    )
+    return {s.value: counts.get(s.value, 0) for s in IssueStatus}
+
+
+def tag_choices(*, municipality: Any) -> list[tuple[str, str]]:
+    return sorted(known_tags(municipality).items(), key=lambda kv: kv[1])

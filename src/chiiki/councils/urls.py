@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from chiiki.councils.views import bodies, issues, meetings, questionnaires, watch
+
+app_name = "councils"
+urlpatterns = [
+    *bodies.urlpatterns,
+    *meetings.urlpatterns,
+    *questionnaires.urlpatterns,
+    *watch.urlpatterns,
+    *issues.urlpatterns,
+]

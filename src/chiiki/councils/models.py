@@ -106,7 +106,9 @@ class Membership(models.Model):
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="memberships")
     name = models.CharField("氏名", max_length=80)
-    organisation_kind = models.CharField("団体の種類", max_length=40)
+    organisation_kind = models.CharField(
+        "団体の種類", max_length=40, error_messages={"blank": "団体の種類を選んでください"}
+    )
     organisation_name = models.CharField("団体名", max_length=120, blank=True)
     role = models.CharField("役職", max_length=60, blank=True)
     contact = models.CharField("連絡先", max_length=120, blank=True)
@@ -129,9 +131,10 @@ class Membership(models.Model):
         return term.name if term else self.organisation_kind
 
     def clean(self) -> None:
-        if not self.organisation_kind:
-            raise ValidationError({"organisation_kind": "団体の種類を選んでください"})
-        if taxonomy.organisation_kinds().get(self.organisation_kind) is None:
+        if (
+            self.organisation_kind
+            and taxonomy.organisation_kinds().get(self.organisation_kind) is None
+        ):
             raise ValidationError(
                 {"organisation_kind": f"団体の種類「{self.organisation_kind}」は一覧にありません"}
             )
@@ -201,7 +204,9 @@ class Decision(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField("決定事項", max_length=2000)
-    owner = models.CharField("担当", max_length=80)
+    owner = models.CharField(
+        "担当", max_length=80, error_messages={"blank": "決定事項には担当を入れてください"}
+    )
     due_on = models.DateField(
         "期限", null=True, blank=True, validators=validators.date_validators("期限")
     )
@@ -214,10 +219,6 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
-
-    def clean(self) -> None:
-        if not (self.owner or "").strip():
-            raise ValidationError({"owner": "決定事項には担当を入れてください"})
 
 
 class GroupWork(models.Model):
@@ -367,7 +368,7 @@ class HuddleNote(models.Model):
     profession = models.CharField("職種", max_length=20, choices=Profession.choices)
     text = models.TextField("内容", max_length=2000)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -462,7 +463,7 @@ class RegionalIssue(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
@@ -503,7 +504,7 @@ class IssueEvent(models.Model):
     on = models.DateField("日付", validators=validators.date_validators("日付"))
     reason = models.TextField("理由・経緯", blank=True, max_length=2000)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     signed_by = models.CharField("記録者", max_length=150)
     at = models.DateTimeField(auto_now_add=True)
@@ -535,7 +536,7 @@ class IssueEvidence(models.Model):
     note = models.TextField("メモ", blank=True, max_length=2000)
     added_on = models.DateField("追加日", validators=validators.date_validators("追加日"))
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:

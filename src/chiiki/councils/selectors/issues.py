@@ -106,3 +106,43 @@ def issue_status_counts(*, user: Any) -> dict[str, int]:
 
 def tag_choices(*, municipality: Any) -> list[tuple[str, str]]:
     return sorted(known_tags(municipality).items(), key=lambda kv: kv[1])
+
+
+def survey_figure_snapshot(
+    *, user: Any, survey_id: int, by: str, group: str, risk: str
+) -> dict[str, Any]:
+    """A survey figure exactly as the results page shows it today: the rate with its 95%
+    interval and counts, the rule set, and the day. A suppressed cell is no evidence."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from chiiki.surveys import selectors as survey_selectors
+
+    survey = survey_selectors.survey_get_for_user(user=user, survey_id=survey_id)
+    table = survey_selectors.survey_results(user=user, survey=survey, by=by)
+    cell = table.cells.get((group, risk)) if group != "全体" else table.total.get(risk)
+    if not cell:
+        raise ValidationError({"group": "その地域・リスクの数値はありません"})
+    if cell.get("suppressed") or cell.get("rate") is None:
+        raise ValidationError({"group": "人数が少なく非表示の数値は根拠にできません"})
+    label = dict(table.risks).get(risk, risk)
+    return {
+        "survey_id": survey.pk,
+        "survey": survey.name,
+        "rule_set": table.ruleset_ref,
+        "by": table.by,
+        "group": group,
+        "risk": risk,
+        "risk_label": label,
+        "positive": cell["positive"],
+        "determined": cell["determined"],
+        "rate": cell["rate"],
+        "ci_low": cell["ci_low"],
+        "ci_high": cell["ci_high"],
+        "above": bool(cell.get("above")),
+        "shown": (
+            f"{cell['rate'] * 100:.1f}%（95%信頼区間 {cell['ci_low'] * 100:.1f}〜"
+            f"{cell['ci_high'] * 100:.1f}%、{cell['positive']}/{cell['determined']}人、{table.ruleset_ref}）"
+        ),
+        "taken_on": timezone.localdate().isoformat(),
+    }

@@ -116,11 +116,12 @@ def membership_add(
 
 
 @transaction.atomic
-def membership_end(*, user: User, membership: Membership, ended_on: dt.date) -> Membership:
+def membership_end(*, user: User | None, membership: Membership, ended_on: dt.date) -> Membership:
     """A member leaves; the membership stays, so the body's history does."""
-    access.require_reach(
-        user, Cap.COUNCILS_MANAGE, membership.body, "この協議体を運営する権限がありません"
-    )
+    if user is not None:
+        access.require_reach(
+            user, Cap.COUNCILS_MANAGE, membership.body, "この協議体を運営する権限がありません"
+        )
     membership.ended_on = ended_on
     membership.full_clean()
     membership.save(update_fields=["ended_on"])

@@ -44,7 +44,7 @@ demo: $(STAMP) var/secret_key
 	$(BIN)/gunicorn chiiki.wsgi:application --bind $(HOST):$(PORT) --workers 3 --access-logfile -
 
 test: $(STAMP) system-deps
-	$(BIN)/pytest -n 2 --dist loadgroup -q
+	$(BIN)/pytest -n 2 --dist loadgroup -q --durations=12
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

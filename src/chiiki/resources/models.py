@@ -19,6 +19,7 @@ from django.db import models
 from chiiki.accounts.access_paths import Paths
 from chiiki.areas.models import District, Municipality
 from chiiki.core.bounds import CAPACITY, DATE, YEN, DateRange, IntRange
+from chiiki.core.validators import int_validators, range_check
 from chiiki.resources import taxonomy
 
 # Every N weeks or months, and a number of occurrences: a year's timetable, not a century's.
@@ -124,7 +125,9 @@ class Service(models.Model):
     sogo_type = models.CharField(
         "総合事業の類型", max_length=20, blank=True, choices=taxonomy.sogo_types().choices()
     )
-    capacity = models.PositiveIntegerField("定員", null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        "定員", null=True, blank=True, validators=int_validators(CAPACITY, "定員")
+    )
     eligibility_description = models.TextField("利用できる人", blank=True)
     fees_description = models.TextField("利用料", blank=True)
     free = models.BooleanField("無料", default=False)
@@ -141,6 +144,8 @@ class Service(models.Model):
         ordering = ["name", "id"]
         verbose_name = "地域資源"
         verbose_name_plural = "地域資源"
+        # No CHECK on capacity: on SQLite adding one rebuilds this table, which would drop
+        # the full-text index's triggers; the field's validators bound it on every write.
         constraints = [_per_municipality("service")]
         indexes = [
             models.Index(fields=["municipality", "district"]),
@@ -153,9 +158,6 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def clean(self) -> None:
-        refuse_out_of_range(self, [("capacity", "定員", CAPACITY)])
 
     @property
     def categories(self) -> list[str]:
@@ -332,18 +334,20 @@ class CostOption(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="cost_options")
     option = models.CharField("区分", max_length=300, blank=True)
-    amount = models.PositiveIntegerField("金額（円）", null=True, blank=True)
+    amount = models.PositiveIntegerField(
+        "金額（円）", null=True, blank=True, validators=int_validators(YEN, "金額")
+    )
     amount_description = models.TextField(blank=True)
 
     class Meta:
         ordering = ["id"]
-        constraints = [_per_service("costoption")]
+        constraints = [
+            _per_service("costoption"),
+            range_check("amount", YEN, name="costoption_amount_in_range", null=True),
+        ]
 
     def __str__(self) -> str:
         return f"{self.option} {self.amount}"
-
-    def clean(self) -> None:
-        refuse_out_of_range(self, [("amount", "金額", YEN)])
 
 
 class ServiceArea(models.Model):

@@ -502,8 +502,16 @@ def rulesets(request: AuthedRequest) -> HttpResponse:
 def rescore(request: AuthedRequest, survey_id: int) -> HttpResponse:
     survey = selectors.survey_get_for_user(user=request.user, survey_id=survey_id)
     try:
+        names = [
+            rs.name
+            for rs in services.ruleset_choices(
+                municipality=survey.municipality, instrument=survey.instrument
+            )
+        ]
         n = services.survey_rescore(
-            user=request.user, survey=survey, ruleset_name=request.POST.get("ruleset", "")
+            user=request.user,
+            survey=survey,
+            ruleset_name=Params(request.POST).choice("ruleset", names),
         )
     except RuleSetError as exc:
         messages.error(request, str(exc))

@@ -164,13 +164,16 @@ def _group_work_at(body: Body, index_in_year: int, fiscal_year: int) -> bool:
     return index_in_year == 0 and fiscal_year == FISCAL_YEARS[0]
 
 
-def _meeting_build(seed: int, body: Body, day: dt.date, index_in_year: int) -> None:
+def _meeting_build(seed: int, body: Body, day: dt.date, index_in_year: int, *, first: bool) -> None:
     rng = _rng(seed, body, day.isoformat())
     first_district = body.district.name if body.district else (body.life_area or body).name
     group_work = _group_work_at(body, index_in_year, day.year if day.month >= 4 else day.year - 1)
-    topics = (
-        ["昨年度の活動の振り返り", "今年度の活動計画"] if index_in_year == 0 else []
-    ) + rng.sample(TOPICS, 2)
+    opening = (
+        ["協議体の設置と進め方について", "今年度の活動計画"]
+        if first
+        else ["昨年度の活動の振り返り", "今年度の活動計画"]
+    )
+    topics = (opening if index_in_year == 0 or first else []) + rng.sample(TOPICS, 2)
     agenda = topics + (["グループワーク「地域のええとこ・いかんとこ」"] if group_work else [])
     members = list(members_on(body, day).order_by("organisation_kind", "name", "id"))
     present = [m for m in members if rng.random() < 0.8]
@@ -218,10 +221,11 @@ def build(municipality: Municipality, seed: int, bodies: list[Body]) -> None:
             continue
         held = set(Meeting.objects.filter(body=body).values_list("held_on", flat=True))
         counts: dict[int, int] = {}
-        for day in _meeting_days(seed, body):
+        days = _meeting_days(seed, body)
+        for day in days:
             fy = day.year if day.month >= 4 else day.year - 1
             index_in_year = counts.get(fy, 0)
             counts[fy] = index_in_year + 1
             if day not in held:
                 with transaction.atomic():  # a meeting is there whole, or not at all
-                    _meeting_build(seed, body, day, index_in_year)
+                    _meeting_build(seed, body, day, index_in_year, first=day == days[0])

@@ -158,8 +158,12 @@ class MeetingSheet:
     districts: list[DistrictWork]
 
     @property
+    def members_present(self) -> int:
+        return sum(1 for m in self.members if m.present)
+
+    @property
     def present_count(self) -> int:
-        return sum(1 for m in self.members if m.present) + len(self.guests)
+        return self.members_present + len(self.guests)
 
     @property
     def has_group_work(self) -> bool:

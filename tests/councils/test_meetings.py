@@ -311,6 +311,18 @@ def test_the_second_editor_keeps_their_text_sees_the_saved_one_and_can_save_afte
     assert Meeting.objects.get(pk=meeting.pk).minutes == "A の議事録\nB の追記"
 
 
+def test_an_edit_without_the_version_it_was_loaded_at_is_refused_and_said(
+    meeting, personas, client_for
+):
+    url = reverse("councils:meeting_edit", args=[meeting.pk])
+    values = {"held_on": "2019-05-21", "minutes": "上書きしようとした議事録"}
+    for version in ("", "abc", "0"):
+        response = client_for(personas["officer"]).post(url, values | {"version": version})
+        assert response.status_code == 200
+        assert "版（version）" in response.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).minutes == ""
+
+
 def test_a_change_to_the_minutes_is_in_the_audit_trail(meeting, personas):
     services.meeting_update(
         user=personas["nurse"],

@@ -20,11 +20,15 @@ from django.http import QueryDict
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from chiiki.accounts.services import api_token_create, user_create
+from chiiki.councils.models import BodyKind, Layer
+from chiiki.councils.services import meetings as meeting_services
+from chiiki.councils.services.bodies import body_create
 from chiiki.mutualaid import services as aid_services
 from chiiki.resources import demo as resources_demo
 from chiiki.resources.models import Service as ResourceService
 from chiiki.surveys import services as survey_services
 from tests.conftest import make_person
+from tests.councils.meeting_world import build_bodies
 from tests.mutualaid.conftest import WEEK, build_aid, new_request
 from tests.surveys.conftest import needs_csv, needs_rows
 
@@ -108,6 +112,37 @@ def build_world(town, personas, other_town) -> World:
         ),
         name="国東のサロン",
     )
+    bodies = build_bodies(town)
+    meeting = meeting_services.meeting_create(
+        user=None, body=bodies.north, held_on=dt.date(2019, 5, 21), agenda="移動支援について"
+    )
+    meeting_services.attendance_set(
+        user=None,
+        meeting=meeting,
+        membership_ids=[bodies.members["chair"].pk],
+        guests=[("木村 さくら", "社会福祉協議会")],
+    )
+    decision = meeting_services.decision_add(
+        user=None, meeting=meeting, text="相談する", owner="事務局", due_on=dt.date(2019, 7, 1)
+    )
+    meeting_services.groupwork_save(
+        user=None, meeting=meeting, entries={town.n1.pk: ("海がきれい", "店が遠い")}
+    )
+    their_body = body_create(
+        user=None,
+        municipality=other_town,
+        layer=Layer.MUNICIPALITY,
+        kind=BodyKind.CARE_PROMOTION,
+        name="国東市地域ケア推進会議",
+        founded_on=dt.date(2018, 4, 1),
+    )
+    their_meeting = meeting_services.meeting_create(
+        user=None, body=their_body, held_on=dt.date(2019, 5, 21)
+    )
+    their_decision = meeting_services.decision_add(
+        user=None, meeting=their_meeting, text="相談する", owner="事務局"
+    )
+
     own = {
         "person_id": north.pk,
         "survey_id": survey.pk,
@@ -124,6 +159,9 @@ def build_world(town, personas, other_town) -> World:
         "month": 1,
         "fmt": "csv",
         "action": "paid",
+        "body_id": bodies.north.pk,
+        "meeting_id": meeting.pk,
+        "decision_id": decision.pk,
     }
     foreign = own | {
         "person_id": their_person.pk,
@@ -132,6 +170,9 @@ def build_world(town, personas, other_town) -> World:
         "district_id": other_town.districts.first().pk,
         "user_id": personas["outsider"].pk,
         "organization_id": str(their_service.organization.uuid),
+        "body_id": their_body.pk,
+        "meeting_id": their_meeting.pk,
+        "decision_id": their_decision.pk,
     }
     return World(own, foreign)
 

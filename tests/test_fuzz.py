@@ -108,6 +108,24 @@ def build_world(town, personas, other_town) -> World:
         ),
         name="国東のサロン",
     )
+    from chiiki.councils.services import questionnaires as questionnaire_services
+    from tests.councils.questionnaire_helpers import (
+        csv_bytes,
+        life_area_body,
+        questionnaire_for,
+        rows,
+    )
+
+    body = life_area_body(town.municipality, town.north)
+    questionnaire = questionnaire_for(body)
+    assert questionnaire_services.questionnaire_import(
+        user=None,
+        questionnaire=questionnaire,
+        data=csv_bytes(rows(30, ["須佐", "田万川"])),
+        filename="q.csv",
+    ).ok
+    their_body = life_area_body(other_town, other_town.life_areas.first())
+    their_questionnaire = questionnaire_for(their_body)
     own = {
         "person_id": north.pk,
         "survey_id": survey.pk,
@@ -124,6 +142,8 @@ def build_world(town, personas, other_town) -> World:
         "month": 1,
         "fmt": "csv",
         "action": "paid",
+        "body_id": body.pk,
+        "questionnaire_id": questionnaire.pk,
     }
     foreign = own | {
         "person_id": their_person.pk,
@@ -132,6 +152,8 @@ def build_world(town, personas, other_town) -> World:
         "district_id": other_town.districts.first().pk,
         "user_id": personas["outsider"].pk,
         "organization_id": str(their_service.organization.uuid),
+        "body_id": their_body.pk,
+        "questionnaire_id": their_questionnaire.pk,
     }
     return World(own, foreign)
 

@@ -33,10 +33,10 @@ HEADER = [
 ]
 
 
-def life_area_body(town, life_area) -> Body:
+def life_area_body(municipality, life_area) -> Body:
     return body_services.body_create(
         user=None,
-        municipality=town.municipality,
+        municipality=municipality,
         layer=Layer.LIFE_AREA,
         kind=BodyKind.SC_COUNCIL,
         name=f"{life_area.name}ささえあい協議体",

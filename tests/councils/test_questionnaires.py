@@ -199,7 +199,10 @@ def test_no_hidden_count_can_be_worked_out_and_no_shown_count_is_small(sizes, se
 
 @pytest.fixture
 def bodies(town):
-    return {"north": life_area_body(town, town.north), "south": life_area_body(town, town.south)}
+    return {
+        "north": life_area_body(town.municipality, town.north),
+        "south": life_area_body(town.municipality, town.south),
+    }
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ def _body(bodies: Iterable[Body]) -> Body | None:
         .annotate(n=Count("id"))
         .values_list("life_area_id", "n")
     )
-    return max(second, key=lambda b: (sizes.get(b.life_area_id, 0), -b.pk))
+    return max(second, key=lambda b: (sizes.get(b.life_area_id or 0, 0), -b.pk))
 
 
 def _weights(districts: list[District]) -> list[float]:

@@ -677,3 +677,17 @@ def test_the_lists_of_a_body_show_its_questionnaires_and_the_managers_links(
     assert answered.name in mine and "紙の回答を取り込む" in mine and ">90<" in mine
     theirs = client_for(personas["nurse"]).get(url).content.decode()
     assert answered.name in theirs and "紙の回答を取り込む" not in theirs
+
+
+def test_the_results_and_the_list_read_a_fixed_number_of_queries(
+    answered, bodies, personas, client_for, django_assert_max_num_queries
+):
+    client = client_for(personas["officer"])
+    more = rows(200, ["旭", "福栄"], seed=9, start=500)
+    assert _import(answered, personas["officer"], csv_bytes(more)).ok  # many more sheets …
+    with django_assert_max_num_queries(12):  # … and still one query for all of them
+        detail = client.get(reverse("councils:questionnaire_detail", args=[answered.pk]))
+        assert detail.status_code == 200
+    with django_assert_max_num_queries(10):
+        listing = client.get(reverse("councils:questionnaire_list", args=[bodies["south"].pk]))
+        assert listing.status_code == 200

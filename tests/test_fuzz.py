@@ -142,7 +142,24 @@ def build_world(town, personas, other_town) -> World:
     their_decision = meeting_services.decision_add(
         user=None, meeting=their_meeting, text="相談する", owner="事務局"
     )
+    from chiiki.councils.services import questionnaires as questionnaire_services
+    from tests.councils.questionnaire_helpers import (
+        csv_bytes,
+        life_area_body,
+        questionnaire_for,
+        rows,
+    )
 
+    questionnaire = questionnaire_for(bodies.north)
+    assert questionnaire_services.questionnaire_import(
+        user=None,
+        questionnaire=questionnaire,
+        data=csv_bytes(rows(30, ["須佐", "田万川"])),
+        filename="q.csv",
+    ).ok
+    their_questionnaire = questionnaire_for(
+        life_area_body(other_town, other_town.life_areas.first())
+    )
     own = {
         "person_id": north.pk,
         "survey_id": survey.pk,
@@ -162,6 +179,7 @@ def build_world(town, personas, other_town) -> World:
         "body_id": bodies.north.pk,
         "meeting_id": meeting.pk,
         "decision_id": decision.pk,
+        "questionnaire_id": questionnaire.pk,
     }
     foreign = own | {
         "person_id": their_person.pk,
@@ -173,6 +191,7 @@ def build_world(town, personas, other_town) -> World:
         "body_id": their_body.pk,
         "meeting_id": their_meeting.pk,
         "decision_id": their_decision.pk,
+        "questionnaire_id": their_questionnaire.pk,
     }
     return World(own, foreign)
 

@@ -1,0 +1,1 @@
+"""Forms of councils, one module per part."""

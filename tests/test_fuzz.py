@@ -20,11 +20,16 @@ from django.http import QueryDict
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from chiiki.accounts.services import api_token_create, user_create
+from chiiki.councils.models import BodyKind, Layer
+from chiiki.councils.services import bodies as council_bodies
+from chiiki.councils.services import issues as council_issues
+from chiiki.councils.services import watch as council_watch
 from chiiki.mutualaid import services as aid_services
 from chiiki.resources import demo as resources_demo
 from chiiki.resources.models import Service as ResourceService
 from chiiki.surveys import services as survey_services
 from tests.conftest import make_person
+from tests.councils.watch_world import build_watch
 from tests.mutualaid.conftest import WEEK, build_aid, new_request
 from tests.surveys.conftest import needs_csv, needs_rows
 
@@ -108,7 +113,45 @@ def build_world(town, personas, other_town) -> World:
         ),
         name="国東のサロン",
     )
+    watch = build_watch(town)
+    issue = council_issues.issue_create(
+        user=personas["officer"],
+        municipality=town.municipality,
+        title="移動手段がない",
+        tags=["mobility"],
+        district=town.s1,
+        status_on=dt.date(2025, 4, 1),
+    )
+    their_watch = council_bodies.body_create(
+        user=None,
+        municipality=other_town,
+        layer=Layer.MUNICIPALITY,
+        kind=BodyKind.WATCH_NETWORK,
+        name="国東 見守り",
+        founded_on=dt.date(2024, 4, 1),
+    )
+    their_meeting = council_watch.watch_meeting_create(
+        user=None, body=their_watch, held_on=dt.date(2025, 5, 1)
+    )
+    their_case = council_watch.watch_case_create(
+        user=None,
+        meeting=their_meeting,
+        household="国東の世帯",
+        concern="気になる",
+        person=their_person,
+    )
+    their_issue = council_issues.issue_create(
+        user=personas["outsider"],
+        municipality=other_town,
+        title="国東の課題",
+        life_area=other_town.life_areas.first(),
+        status_on=dt.date(2025, 4, 1),
+    )
     own = {
+        "meeting_id": watch.meeting.pk,
+        "case_id": watch.north_case.pk,
+        "body_id": watch.huddle.pk,
+        "issue_id": issue.pk,
         "person_id": north.pk,
         "survey_id": survey.pk,
         "respondent_id": respondent.pk,
@@ -126,6 +169,10 @@ def build_world(town, personas, other_town) -> World:
         "action": "paid",
     }
     foreign = own | {
+        "meeting_id": their_meeting.pk,
+        "case_id": their_case.pk,
+        "body_id": their_watch.pk,
+        "issue_id": their_issue.pk,
         "person_id": their_person.pk,
         "survey_id": their_survey.pk,
         "service_id": their_service.pk,

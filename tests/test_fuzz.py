@@ -21,7 +21,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from chiiki.accounts.services import api_token_create, user_create
 from chiiki.councils.models import BodyKind, Layer
+from chiiki.councils.services import bodies as council_bodies
+from chiiki.councils.services import issues as council_issues
 from chiiki.councils.services import meetings as meeting_services
+from chiiki.councils.services import questionnaires as questionnaire_services
+from chiiki.councils.services import watch as council_watch
 from chiiki.councils.services.bodies import body_create
 from chiiki.mutualaid import services as aid_services
 from chiiki.resources import demo as resources_demo
@@ -29,6 +33,8 @@ from chiiki.resources.models import Service as ResourceService
 from chiiki.surveys import services as survey_services
 from tests.conftest import make_person
 from tests.councils.meeting_world import build_bodies
+from tests.councils.questionnaire_helpers import csv_bytes, life_area_body, questionnaire_for, rows
+from tests.councils.watch_world import build_watch
 from tests.mutualaid.conftest import WEEK, build_aid, new_request
 from tests.surveys.conftest import needs_csv, needs_rows
 
@@ -142,14 +148,6 @@ def build_world(town, personas, other_town) -> World:
     their_decision = meeting_services.decision_add(
         user=None, meeting=their_meeting, text="相談する", owner="事務局"
     )
-    from chiiki.councils.services import questionnaires as questionnaire_services
-    from tests.councils.questionnaire_helpers import (
-        csv_bytes,
-        life_area_body,
-        questionnaire_for,
-        rows,
-    )
-
     questionnaire = questionnaire_for(bodies.north)
     assert questionnaire_services.questionnaire_import(
         user=None,
@@ -160,7 +158,45 @@ def build_world(town, personas, other_town) -> World:
     their_questionnaire = questionnaire_for(
         life_area_body(other_town, other_town.life_areas.first())
     )
+    watch = build_watch(town)
+    issue = council_issues.issue_create(
+        user=personas["officer"],
+        municipality=town.municipality,
+        title="移動手段がない",
+        tags=["mobility"],
+        district=town.s1,
+        status_on=dt.date(2025, 4, 1),
+    )
+    their_watch = council_bodies.body_create(
+        user=None,
+        municipality=other_town,
+        layer=Layer.MUNICIPALITY,
+        kind=BodyKind.WATCH_NETWORK,
+        name="国東 見守り",
+        founded_on=dt.date(2024, 4, 1),
+    )
+    their_watch_meeting = council_watch.watch_meeting_create(
+        user=None, body=their_watch, held_on=dt.date(2025, 5, 1)
+    )
+    their_case = council_watch.watch_case_create(
+        user=None,
+        meeting=their_watch_meeting,
+        household="国東の世帯",
+        concern="気になる",
+        person=their_person,
+    )
+    their_issue = council_issues.issue_create(
+        user=personas["outsider"],
+        municipality=other_town,
+        title="国東の課題",
+        life_area=other_town.life_areas.first(),
+        status_on=dt.date(2025, 4, 1),
+    )
     own = {
+        "watch_meeting_id": watch.meeting.pk,
+        "case_id": watch.north_case.pk,
+        "watch_body_id": watch.huddle.pk,
+        "issue_id": issue.pk,
         "person_id": north.pk,
         "survey_id": survey.pk,
         "respondent_id": respondent.pk,
@@ -182,6 +218,10 @@ def build_world(town, personas, other_town) -> World:
         "questionnaire_id": questionnaire.pk,
     }
     foreign = own | {
+        "watch_meeting_id": their_watch_meeting.pk,
+        "case_id": their_case.pk,
+        "watch_body_id": their_watch.pk,
+        "issue_id": their_issue.pk,
         "person_id": their_person.pk,
         "survey_id": their_survey.pk,
         "service_id": their_service.pk,
@@ -215,6 +255,8 @@ ARG = re.compile(r"<(?:(\w+):)?(\w+)>|\{(\w+)\}")
 def fill(route: str, values: dict[str, object]) -> str:
     def one(m: re.Match[str]) -> str:
         name = m.group(2) or m.group(3)
+        if route.startswith(("councils/watch/", "councils/huddle/")):
+            name = {"meeting_id": "watch_meeting_id", "body_id": "watch_body_id"}.get(name, name)
         value = values.get(name, NOWHERE)
         if name == "service_id" and route.startswith("api/hsds/"):
             value = values.get("hsds_service", "00000000-0000-0000-0000-000000000000")

@@ -302,6 +302,18 @@ class QuestionnaireAnswer(models.Model):
 # --- watch-over networks (佐々町) and the daily huddle (川上村) -----------------------------
 
 
+def outside_body_area(body: Body, district: District) -> str | None:
+    """Why a household or resident of ``district`` lies outside what ``body`` covers (its
+    district, its life area, or the whole municipality), or None when it lies inside."""
+    if district.municipality_id != body.municipality_id:
+        return "同じ市町村の地区を指定してください"
+    if body.district_id and district.pk != body.district_id:
+        return f"この協議体の地区（{body.district}）の世帯・住民を指定してください"
+    if body.life_area_id and district.life_area_id != body.life_area_id:
+        return f"この協議体の圏域（{body.life_area}）の世帯・住民を指定してください"
+    return None
+
+
 class WatchCase(models.Model):
     """A household discussed at a watch-over network meeting, what was passed to the
     support center, and the follow-up the center reported back."""
@@ -330,14 +342,63 @@ class WatchCase(models.Model):
     followup_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Guards the passing and the follow-up against lost updates: the second of two is told.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["district__order", "household", "id"]
         verbose_name = "見守り対象の世帯"
         verbose_name_plural = "見守り対象の世帯"
+        indexes = [models.Index(fields=["passed_to_center", "followup_on"])]
 
     def __str__(self) -> str:
         return self.household
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        meeting = self.meeting if self.meeting_id else None
+        body = meeting.body if meeting is not None else None
+        district = self.district if self.district_id else None
+        if body is not None and body.kind != BodyKind.WATCH_NETWORK:
+            errors["meeting"] = "見守りネットワークの会議ではありません"
+        if body is not None and district is not None:
+            problem = outside_body_area(body, district)
+            if problem:
+                errors["district"] = problem
+        person = self.person if self.person_id else None
+        if person is not None and district is not None and person.district_id != district.pk:
+            errors["person"] = (
+                f"{person.family_name}さんの地区は{person.district}です（選んだ地区: {district}）"
+            )
+        if not (self.household or "").strip():
+            errors["household"] = "世帯（氏名など）を入れてください"
+        if not (self.concern or "").strip():
+            errors["concern"] = "気になることを入れてください"
+        errors.update(self._passing_problems(meeting))
+        if errors:
+            raise ValidationError(errors)
+
+    def _passing_problems(self, meeting: Meeting | None) -> dict[str, str]:
+        """The passing to the center follows the meeting; the follow-up follows the passing."""
+        errors: dict[str, str] = {}
+        if self.passed_on is not None and not self.passed_to_center:
+            self.passed_to_center = True
+        if self.passed_to_center and self.passed_on is None:
+            errors["passed_on"] = "包括につないだ日を入れてください"
+        if meeting is not None and self.passed_on and self.passed_on < meeting.held_on:
+            errors["passed_on"] = (
+                f"つないだ日は会議の日（{meeting.held_on:%Y-%m-%d}）以後の日付です"
+            )
+        has_text = bool((self.followup or "").strip())
+        if (has_text or self.followup_on) and not self.passed_to_center:
+            errors["followup"] = "包括につないでいない世帯には報告を記録できません"
+        elif has_text and self.followup_on is None:
+            errors["followup_on"] = "報告日を入れてください"
+        elif self.followup_on is not None and not has_text:
+            errors["followup"] = "包括からの報告の内容を入れてください"
+        elif self.followup_on and self.passed_on and self.followup_on < self.passed_on:
+            errors["followup_on"] = f"報告日はつないだ日（{self.passed_on:%Y-%m-%d}）以後の日付です"
+        return errors
 
 
 class Profession(models.TextChoices):
@@ -374,10 +435,32 @@ class HuddleNote(models.Model):
 
     class Meta:
         ordering = ["-written_on", "-id"]
-        indexes = [models.Index(fields=["person", "-written_on"])]
+        indexes = [
+            models.Index(fields=["person", "-written_on"]),
+            models.Index(fields=["body", "written_on"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.written_on} {self.get_profession_display()}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        body = self.body if self.body_id else None
+        person = self.person if self.person_id else None
+        if body is not None and body.kind != BodyKind.DAILY_HUDDLE:
+            errors["body"] = "多職種の打ち合わせを選んでください"
+        elif body is not None and person is not None:
+            problem = outside_body_area(body, person.district)
+            if problem:
+                errors["person"] = problem
+        if body is not None and self.written_on and self.written_on < body.founded_on:
+            errors["written_on"] = (
+                f"日付は打ち合わせの設置日（{body.founded_on:%Y-%m-%d}）以後の日付です"
+            )
+        if not (self.text or "").strip():
+            errors["text"] = "内容を入れてください"
+        if errors:
+            raise ValidationError(errors)
 
 
 # --- the register of regional issues (地域課題) ----------------------------------------------

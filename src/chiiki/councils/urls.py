@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from chiiki.councils.views import bodies, issues, meetings, questionnaires, watch
+from chiiki.councils.views import bodies, coverage, issues, meetings, questionnaires, watch
 
 app_name = "councils"
 urlpatterns = [
@@ -8,5 +8,6 @@ urlpatterns = [
     *meetings.urlpatterns,
     *questionnaires.urlpatterns,
     *watch.urlpatterns,
+    *coverage.urlpatterns,
     *issues.urlpatterns,
 ]

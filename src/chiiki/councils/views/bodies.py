@@ -18,7 +18,7 @@ from chiiki.accounts.access import Cap
 from chiiki.accounts.http import AuthedRequest
 from chiiki.areas.selectors import district_list_for_user, life_area_list_for_user
 from chiiki.core.params import Params
-from chiiki.councils.forms import BodyForm, MembershipEndForm, MembershipForm
+from chiiki.councils.forms.bodies import BodyForm, MembershipEndForm, MembershipForm
 from chiiki.councils.models import BodyKind, Layer
 from chiiki.councils.selectors import bodies as selectors
 from chiiki.councils.selectors import issues as issue_selectors

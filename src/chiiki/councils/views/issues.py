@@ -21,7 +21,7 @@ from chiiki.accounts.access import Cap
 from chiiki.accounts.http import AuthedRequest
 from chiiki.areas.selectors import district_list_for_user, life_area_list_for_user
 from chiiki.core.params import Params
-from chiiki.councils.forms import (
+from chiiki.councils.forms.issues import (
     EvidenceForm,
     IssueForm,
     IssueMoveForm,

@@ -10,25 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from importlib import import_module
 
 from django.core.exceptions import ValidationError
 from faker import Faker
 
 from chiiki.accounts.models import User
 from chiiki.areas.models import District, LifeArea, Municipality
+from chiiki.councils import demo_meetings, demo_questionnaires, demo_watch
 from chiiki.councils.models import Body, BodyKind, EvidenceKind, IssueStatus, Layer
 from chiiki.councils.selectors.issues import survey_figure_snapshot
 from chiiki.councils.services import bodies as body_services
 from chiiki.councils.services import issues as issue_services
 from chiiki.resources.models import Service
 from chiiki.surveys.models import Survey
-
-PARTS = (
-    "chiiki.councils.demo_meetings",
-    "chiiki.councils.demo_questionnaires",
-    "chiiki.councils.demo_watch",
-)
 
 # 萩市's members come from these kinds (町内会長、ボランティア団体、地域おこし協力隊、女性団体、
 # 老人クラブ、神社・お寺、福祉関係者、駐在所、郵便局、商店).
@@ -312,10 +306,7 @@ def _resolve_with_transport(
 def build(municipality: Municipality, seed: int) -> None:
     """Add this module's demo data unless it is there already."""
     bodies = _bodies(municipality, seed)
-    for name in PARTS:
-        try:
-            part = import_module(name)
-        except ModuleNotFoundError:
-            continue
-        part.build(municipality, seed, bodies)
+    demo_meetings.build(municipality, seed, bodies)
+    demo_questionnaires.build(municipality, seed, bodies)
+    demo_watch.build(municipality, seed, bodies)
     _issues(municipality, seed, bodies)

@@ -89,8 +89,13 @@ class SurveyFigureForm(forms.Form):
 
     survey = forms.TypedChoiceField(label="ニーズ調査", coerce=int)
     by = forms.ChoiceField(label="集計の単位")
-    group = forms.CharField(label="地域・属性", max_length=120)
-    risk = forms.CharField(label="リスク", max_length=40)
+    group = forms.CharField(
+        label="地域・属性",
+        max_length=120,
+        widget=forms.TextInput(attrs={"list": "figure-groups", "autocomplete": "off"}),
+        help_text="結果の表の行の見出しのとおり（例: 北部圏域、須佐、全体）",
+    )
+    risk = forms.ChoiceField(label="リスク")
 
 
 class ResourceLinkForm(forms.Form):

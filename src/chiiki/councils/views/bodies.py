@@ -54,6 +54,7 @@ def index(request: AuthedRequest) -> HttpResponse:
             "coverage": coverage,
             "counts": issue_selectors.issue_status_counts(user=request.user),
             "can_manage": access.can(request.user, Cap.COUNCILS_MANAGE),
+            "can_watch": access.can(request.user, Cap.WATCH),
         },
     )
 
@@ -161,6 +162,7 @@ def body_detail(request: AuthedRequest, body_id: int) -> HttpResponse:
             "form": form,
             "end_form": MembershipEndForm(initial={"ended_on": timezone.localdate()}),
             "can_manage": can_manage,
+            "can_huddle": access.reaches(request.user, Cap.HUDDLE, body),
         },
     )
 

@@ -36,6 +36,7 @@ from chiiki.councils.services import issues as services
 from chiiki.councils.views.bodies import form_errors
 from chiiki.resources.selectors import service_list_for_user
 from chiiki.surveys.selectors import BY_CHOICES, survey_list_for_user
+from chiiki.surveys.services import survey_ruleset
 
 
 def _issue_form(
@@ -172,12 +173,26 @@ def issue_detail(request: AuthedRequest, issue_id: int) -> HttpResponse:
     }
     if can_edit:
         context |= {
+            # Four forms on one page: each its own ids, so every label names one control.
             "move_form": IssueMoveForm(
-                initial={"to": _next_step(issue.status), "on": today, "version": issue.version}
+                initial={"to": _next_step(issue.status), "on": today, "version": issue.version},
+                auto_id="move_%s",
             ),
-            "evidence_form": EvidenceForm(initial={"kind": EvidenceKind.MEMBER_REPORT}),
-            "figure_form": _figure_form(request.user),
-            "resource_form": _resource_form(request.user, initial={"started_on": today}),
+            "evidence_form": EvidenceForm(
+                initial={"kind": EvidenceKind.MEMBER_REPORT}, auto_id="evidence_%s"
+            ),
+            "figure_form": _figure_form(request.user, auto_id="figure_%s"),
+            "resource_form": _resource_form(
+                request.user, initial={"started_on": today}, auto_id="resource_%s"
+            ),
+            "area_names": [
+                "全体",
+                *(
+                    a.name
+                    for a in life_area_list_for_user(user=request.user, cap=Cap.COUNCILS_VIEW)
+                ),
+                *(d.name for d in district_list_for_user(user=request.user, cap=Cap.COUNCILS_VIEW)),
+            ],
             "move_url": reverse("councils:issue_move", args=[issue.pk]),
             "evidence_url": reverse("councils:issue_evidence", args=[issue.pk]),
             "figure_url": reverse("councils:issue_evidence_figure", args=[issue.pk]),
@@ -186,19 +201,27 @@ def issue_detail(request: AuthedRequest, issue_id: int) -> HttpResponse:
     return render(request, "councils/issue_detail.html", context)
 
 
-def _figure_form(user: Any, data: Any = None) -> SurveyFigureForm:
-    form = SurveyFigureForm(data)
+def _figure_form(user: Any, data: Any = None, **kwargs: Any) -> SurveyFigureForm:
+    """The survey figure form: the user's needs surveys, and the risks their rule sets
+    determine (by label, in the rule sets' order), so that nobody types a code."""
+    form = SurveyFigureForm(data, **kwargs)
+    surveys = list(survey_list_for_user(user=user).filter(instrument="needs"))
     survey = form.fields["survey"]
     assert isinstance(survey, forms.ChoiceField)
-    survey.choices = [
-        (s.pk, s.name) for s in survey_list_for_user(user=user).filter(instrument="needs")
-    ]
+    survey.choices = [(s.pk, s.name) for s in surveys]
+    risks: dict[str, str] = {}
+    for s in surveys:
+        for d in survey_ruleset(s).determinations:
+            risks.setdefault(d.id, d.label)
+    form.fields["risk"].choices = list(risks.items())  # type: ignore[attr-defined]
     form.fields["by"].choices = list(BY_CHOICES.items())  # type: ignore[attr-defined]
     return form
 
 
-def _resource_form(user: Any, data: Any = None, initial: Any = None) -> ResourceLinkForm:
-    form = ResourceLinkForm(data, initial=initial)
+def _resource_form(
+    user: Any, data: Any = None, initial: Any = None, **kwargs: Any
+) -> ResourceLinkForm:
+    form = ResourceLinkForm(data, initial=initial, **kwargs)
     form.fields["service"].choices = [  # type: ignore[attr-defined]
         (s.pk, f"{s.name}（{s.district.name if s.district else '市町村全域'}）")
         for s in service_list_for_user(user=user).order_by("name")

@@ -145,7 +145,11 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = "監査ログ"
         verbose_name_plural = "監査ログ"
-        indexes = [models.Index(fields=["model", "object_id", "at"])]
+        indexes = [
+            models.Index(fields=["model", "object_id", "at"]),
+            # The audit page: one municipality's trail, newest first, read in index order.
+            models.Index(fields=["municipality_id", "-at", "-id"], name="audit_trail_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_repr}"

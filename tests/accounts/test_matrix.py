@@ -19,6 +19,7 @@ from django.urls import reverse
 from chiiki.accounts.access import Cap
 from chiiki.accounts.capabilities import TABLE
 from chiiki.councils.services import issues as council_issues
+from chiiki.councils.services import meetings as meeting_services
 from chiiki.resources import demo as resources_demo
 from chiiki.resources.models import Service as ResourceService
 from chiiki.surveys import services as survey_services
@@ -54,6 +55,8 @@ resource_sheet_edit         ○     ○       ×       ○          ×       × 
 mutualaid_manage            ○     ○       ×       ○          ×       ×      ×
 mutualaid_own_jobs          ×     ×       ×       ×          ○       ×      ×
 councils_view               ○     ○       ○       ○          ×       ×      ×
+councils_api                ○     ○       ○       ○          ×       ×      ×
+councils_minutes_pdf        ○     ○       ○       ○          ×       ×      ×
 councils_manage_north       ○     ○       ○       ×          ×       ×      ×
 councils_manage_south       ○     ○       ×       ○          ×       ×      ×
 issues_edit_north           ○     ○       ○       ×          ×       ×      ×
@@ -86,6 +89,8 @@ PROBES = {
     "mutualaid_manage": Cap.MUTUALAID_MANAGE,
     "mutualaid_own_jobs": Cap.MUTUALAID_OWN_JOBS,
     "councils_view": Cap.COUNCILS_VIEW,
+    "councils_api": Cap.COUNCILS_VIEW,
+    "councils_minutes_pdf": Cap.COUNCILS_VIEW,
     "councils_manage_north": Cap.COUNCILS_MANAGE,
     "councils_manage_south": Cap.COUNCILS_MANAGE,
     "issues_edit_north": Cap.ISSUES_EDIT,
@@ -123,6 +128,7 @@ class Town:
     watch: object
     issue_north: object
     issue_south: object
+    meeting: object
 
 
 @pytest.fixture
@@ -163,8 +169,12 @@ def world(town, personas) -> Town:
         )
         for district in (town.n1, town.s1)
     )
+    bodies = build_bodies(town)
     return Town(
-        bodies=build_bodies(town),
+        bodies=bodies,
+        meeting=meeting_services.meeting_create(
+            user=None, body=bodies.north, held_on=dt.date(2019, 5, 21), agenda="移動支援"
+        ),
         watch=build_watch(town),
         issue_north=issue_north,
         issue_south=issue_south,
@@ -246,6 +256,17 @@ def probe(name: str, client, persona: str, w: Town) -> bool:
             return _ok(get(reverse("mutualaid:my")))
         case "councils_view":
             return _ok(get(reverse("councils:body_detail", args=[w.bodies.north.pk])), "協議体")
+        case "councils_api":
+            response = get("/api/councils/issues", {"page_size": 100})
+            titles = (
+                {i["title"] for i in response.json()["items"]}
+                if response.status_code == 200
+                else set()
+            )
+            return w.issue_north.title in titles and w.issue_south.title in titles
+        case "councils_minutes_pdf":
+            response = get(reverse("councils:meeting_minutes_pdf", args=[w.meeting.pk]))
+            return response.status_code == 200 and response.content.startswith(b"%PDF")
         case "councils_manage_north":
             return _ok(get(reverse("councils:meeting_new", args=[w.bodies.north.pk])))
         case "councils_manage_south":

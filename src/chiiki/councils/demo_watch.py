@@ -1,9 +1,9 @@
 """Demo data of the watch-over network and the daily huddle.
 
-佐々町's 高齢者見守りネットワーク情報交換会 as a network of one district (須佐 in the demo
-萩市) that meets monthly for a year (fiscal 2018) and discusses households of the demo's
+佐々町's 高齢者見守りネットワーク情報交換会 as a network of one district (むつみ in the demo
+萩市, where the demo coordinator works) that meets monthly for a year (fiscal 2018) and discusses households of the demo's
 synthetic residents of that district: some are passed to the support center, and for most
-of those the center reports back. 川上村's daily huddle as a body of one district (川上),
+of those the center reports back. 川上村's daily huddle as a body of one district (明倫, the demo nurse's),
 with a few days of notes on a handful of its residents. Everything follows from the seed;
 a second run adds nothing.
 """
@@ -28,8 +28,8 @@ from chiiki.councils.services.watch import (
 )
 from chiiki.people.models import Person
 
-WATCH_DISTRICT = "0302"  # 須佐
-HUDDLE_DISTRICT = "0402"  # 川上
+WATCH_DISTRICT = "0401"  # むつみ (南部: the demo coordinator `sc` works there)
+HUDDLE_DISTRICT = "0101"  # 明倫 (中央: the demo nurse `hokatsu` works there)
 FOUNDED = dt.date(2018, 4, 1)
 MONTHS = 12
 HUDDLE_DAYS = 10  # the last weekdays of fiscal 2018

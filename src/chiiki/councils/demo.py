@@ -17,7 +17,15 @@ from faker import Faker
 from chiiki.accounts.models import User
 from chiiki.areas.models import District, LifeArea, Municipality
 from chiiki.councils import demo_meetings, demo_questionnaires, demo_watch
-from chiiki.councils.models import Body, BodyKind, EvidenceKind, IssueStatus, Layer
+from chiiki.councils.models import (
+    STATUS_PATH,
+    Body,
+    BodyKind,
+    EvidenceKind,
+    IssueStatus,
+    Layer,
+    RegionalIssue,
+)
 from chiiki.councils.selectors.issues import survey_figure_snapshot
 from chiiki.councils.services import bodies as body_services
 from chiiki.councils.services import issues as issue_services
@@ -165,8 +173,6 @@ STEP_DAYS = 75
 
 
 def _issues(municipality: Municipality, seed: int, bodies: list[Body]) -> None:
-    from chiiki.councils.models import RegionalIssue
-
     if RegionalIssue.objects.filter(municipality=municipality).exists():
         return
     for code, name in (("kaigo_yobo", "介護予防"), ("sasaeai", "支え合いの仕組み")):
@@ -208,9 +214,7 @@ def _issues(municipality: Municipality, seed: int, bodies: list[Body]) -> None:
             _resolve_with_transport(issue, municipality, district)
 
 
-def _walk(issue: object, reached: str, found: dt.date) -> None:
-    from chiiki.councils.models import STATUS_PATH
-
+def _walk(issue: RegionalIssue, reached: str, found: dt.date) -> None:
     on = found
     if reached == IssueStatus.DEFERRED:
         on += dt.timedelta(days=STEP_DAYS)
@@ -218,11 +222,11 @@ def _walk(issue: object, reached: str, found: dt.date) -> None:
             user=None,
             issue=issue,
             to=IssueStatus.DISCUSSING,
-            on=on,  # type: ignore[arg-type]
+            on=on,
         )
         issue_services.issue_move(
             user=None,
-            issue=issue,  # type: ignore[arg-type]
+            issue=issue,
             to=IssueStatus.DEFERRED,
             on=on + dt.timedelta(days=STEP_DAYS),
             reason="担い手の確保の見通しが立たず、次年度に改めて協議する",
@@ -232,11 +236,11 @@ def _walk(issue: object, reached: str, found: dt.date) -> None:
         if status == IssueStatus.RESOLVED:
             break  # the resolution is dated by the resource that came of it
         on += dt.timedelta(days=STEP_DAYS)
-        issue_services.issue_move(user=None, issue=issue, to=status, on=on)  # type: ignore[arg-type]
+        issue_services.issue_move(user=None, issue=issue, to=status, on=on)
 
 
 def _evidence(
-    issue: object,
+    issue: RegionalIssue,
     survey: Survey | None,
     admin: User | None,
     district: District | None,
@@ -245,7 +249,7 @@ def _evidence(
 ) -> None:
     issue_services.issue_evidence_add(
         user=None,
-        issue=issue,  # type: ignore[arg-type]
+        issue=issue,
         kind=EvidenceKind.MEMBER_REPORT,
         title="協議体の構成員からの報告（グループワーク）",
         note="地域のいかんとこに複数の班から挙がった",
@@ -266,7 +270,7 @@ def _evidence(
         return
     issue_services.issue_evidence_add(
         user=None,
-        issue=issue,  # type: ignore[arg-type]
+        issue=issue,
         kind=EvidenceKind.SURVEY_FIGURE,
         title=f"{snap['survey']}: {group}の{snap['risk_label']}",
         snapshot=snap,
@@ -277,7 +281,7 @@ def _evidence(
 
 
 def _resolve_with_transport(
-    issue: object, municipality: Municipality, district: District | None
+    issue: RegionalIssue, municipality: Municipality, district: District | None
 ) -> None:
     service = (
         Service.objects.filter(municipality=municipality, category_codes__contains="|ido|")
@@ -292,11 +296,11 @@ def _resolve_with_transport(
         issue=issue,
         service=service,
         started_on=started,
-        note="協議体で検討し、住民の送迎ボランティアとして始まった",  # type: ignore[arg-type]
+        note="協議体で検討し、住民の送迎ボランティアとして始まった",
     )
     issue_services.issue_move(
         user=None,
-        issue=issue,  # type: ignore[arg-type]
+        issue=issue,
         to=IssueStatus.RESOLVED,
         on=started + dt.timedelta(days=180),
         reason=f"「{service.name}」が始まり、半年の利用で通院・買い物の足の困りごとの報告がなくなった",

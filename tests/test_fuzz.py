@@ -20,11 +20,21 @@ from django.http import QueryDict
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from chiiki.accounts.services import api_token_create, user_create
+from chiiki.councils.models import BodyKind, Layer
+from chiiki.councils.services import bodies as council_bodies
+from chiiki.councils.services import issues as council_issues
+from chiiki.councils.services import meetings as meeting_services
+from chiiki.councils.services import questionnaires as questionnaire_services
+from chiiki.councils.services import watch as council_watch
+from chiiki.councils.services.bodies import body_create
 from chiiki.mutualaid import services as aid_services
 from chiiki.resources import demo as resources_demo
 from chiiki.resources.models import Service as ResourceService
 from chiiki.surveys import services as survey_services
 from tests.conftest import make_person
+from tests.councils.meeting_world import build_bodies
+from tests.councils.questionnaire_helpers import csv_bytes, life_area_body, questionnaire_for, rows
+from tests.councils.watch_world import build_watch
 from tests.mutualaid.conftest import WEEK, build_aid, new_request
 from tests.surveys.conftest import needs_csv, needs_rows
 
@@ -108,7 +118,85 @@ def build_world(town, personas, other_town) -> World:
         ),
         name="国東のサロン",
     )
+    bodies = build_bodies(town)
+    meeting = meeting_services.meeting_create(
+        user=None, body=bodies.north, held_on=dt.date(2019, 5, 21), agenda="移動支援について"
+    )
+    meeting_services.attendance_set(
+        user=None,
+        meeting=meeting,
+        membership_ids=[bodies.members["chair"].pk],
+        guests=[("木村 さくら", "社会福祉協議会")],
+    )
+    decision = meeting_services.decision_add(
+        user=None, meeting=meeting, text="相談する", owner="事務局", due_on=dt.date(2019, 7, 1)
+    )
+    meeting_services.groupwork_save(
+        user=None, meeting=meeting, entries={town.n1.pk: ("海がきれい", "店が遠い")}
+    )
+    their_body = body_create(
+        user=None,
+        municipality=other_town,
+        layer=Layer.MUNICIPALITY,
+        kind=BodyKind.CARE_PROMOTION,
+        name="国東市地域ケア推進会議",
+        founded_on=dt.date(2018, 4, 1),
+    )
+    their_meeting = meeting_services.meeting_create(
+        user=None, body=their_body, held_on=dt.date(2019, 5, 21)
+    )
+    their_decision = meeting_services.decision_add(
+        user=None, meeting=their_meeting, text="相談する", owner="事務局"
+    )
+    questionnaire = questionnaire_for(bodies.north)
+    assert questionnaire_services.questionnaire_import(
+        user=None,
+        questionnaire=questionnaire,
+        data=csv_bytes(rows(30, ["須佐", "田万川"])),
+        filename="q.csv",
+    ).ok
+    their_questionnaire = questionnaire_for(
+        life_area_body(other_town, other_town.life_areas.first())
+    )
+    watch = build_watch(town)
+    issue = council_issues.issue_create(
+        user=personas["officer"],
+        municipality=town.municipality,
+        title="移動手段がない",
+        tags=["mobility"],
+        district=town.s1,
+        status_on=dt.date(2025, 4, 1),
+    )
+    their_watch = council_bodies.body_create(
+        user=None,
+        municipality=other_town,
+        layer=Layer.MUNICIPALITY,
+        kind=BodyKind.WATCH_NETWORK,
+        name="国東 見守り",
+        founded_on=dt.date(2024, 4, 1),
+    )
+    their_watch_meeting = council_watch.watch_meeting_create(
+        user=None, body=their_watch, held_on=dt.date(2025, 5, 1)
+    )
+    their_case = council_watch.watch_case_create(
+        user=None,
+        meeting=their_watch_meeting,
+        household="国東の世帯",
+        concern="気になる",
+        person=their_person,
+    )
+    their_issue = council_issues.issue_create(
+        user=personas["outsider"],
+        municipality=other_town,
+        title="国東の課題",
+        life_area=other_town.life_areas.first(),
+        status_on=dt.date(2025, 4, 1),
+    )
     own = {
+        "watch_meeting_id": watch.meeting.pk,
+        "case_id": watch.north_case.pk,
+        "watch_body_id": watch.huddle.pk,
+        "issue_id": issue.pk,
         "person_id": north.pk,
         "survey_id": survey.pk,
         "respondent_id": respondent.pk,
@@ -124,14 +212,26 @@ def build_world(town, personas, other_town) -> World:
         "month": 1,
         "fmt": "csv",
         "action": "paid",
+        "body_id": bodies.north.pk,
+        "meeting_id": meeting.pk,
+        "decision_id": decision.pk,
+        "questionnaire_id": questionnaire.pk,
     }
     foreign = own | {
+        "watch_meeting_id": their_watch_meeting.pk,
+        "case_id": their_case.pk,
+        "watch_body_id": their_watch.pk,
+        "issue_id": their_issue.pk,
         "person_id": their_person.pk,
         "survey_id": their_survey.pk,
         "service_id": their_service.pk,
         "district_id": other_town.districts.first().pk,
         "user_id": personas["outsider"].pk,
         "organization_id": str(their_service.organization.uuid),
+        "body_id": their_body.pk,
+        "meeting_id": their_meeting.pk,
+        "decision_id": their_decision.pk,
+        "questionnaire_id": their_questionnaire.pk,
     }
     return World(own, foreign)
 
@@ -155,6 +255,8 @@ ARG = re.compile(r"<(?:(\w+):)?(\w+)>|\{(\w+)\}")
 def fill(route: str, values: dict[str, object]) -> str:
     def one(m: re.Match[str]) -> str:
         name = m.group(2) or m.group(3)
+        if route.startswith(("councils/watch/", "councils/huddle/")):
+            name = {"meeting_id": "watch_meeting_id", "body_id": "watch_body_id"}.get(name, name)
         value = values.get(name, NOWHERE)
         if name == "service_id" and route.startswith("api/hsds/"):
             value = values.get("hsds_service", "00000000-0000-0000-0000-000000000000")
@@ -220,7 +322,9 @@ def test_no_route_answers_5xx_to_any_persona_with_hostile_values(
     failures: list[str] = []
     for route, _name in patterns():
         is_api = route.startswith("api/")
-        for ids in (world.own, world.foreign, {}):
+        # Ids of no record at all answer the same for every role: probed by the hostile ones.
+        id_sets = [world.own, world.foreign] + ([{}] if persona in HOSTILE_PERSONAS else [])
+        for ids in id_sets:
             url = fill(route, ids | hsds)
             for method in ("get", "post"):
                 send = getattr(client, method)
@@ -229,7 +333,8 @@ def test_no_route_answers_5xx_to_any_persona_with_hostile_values(
                     response = send(url, {}, **kwargs)
                 _fail(failures, method.upper(), url, {}, response)
                 if (
-                    response.status_code in (404, 405)
+                    # refused or absent: the hostile values would meet the same refusal
+                    response.status_code in (401, 403, 404, 405)
                     or ids is not world.own
                     or persona not in HOSTILE_PERSONAS
                 ):

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "chiiki.surveys",
     "chiiki.resources",
     "chiiki.mutualaid",
+    "chiiki.councils",
     "chiiki.imports",
     "chiiki.web",
     "django_tasks",

@@ -18,10 +18,14 @@ from django.urls import reverse
 
 from chiiki.accounts.access import Cap
 from chiiki.accounts.capabilities import TABLE
+from chiiki.councils.services import issues as council_issues
+from chiiki.councils.services import meetings as meeting_services
 from chiiki.resources import demo as resources_demo
 from chiiki.resources.models import Service as ResourceService
 from chiiki.surveys import services as survey_services
 from tests.conftest import make_person
+from tests.councils.meeting_world import build_bodies
+from tests.councils.watch_world import build_watch
 from tests.mutualaid.conftest import build_aid, new_request
 from tests.surveys.conftest import needs_csv, needs_rows
 
@@ -50,6 +54,15 @@ resource_gaps               ○     ○       ○       ○          ×       ×
 resource_sheet_edit         ○     ○       ×       ○          ×       ×      ×
 mutualaid_manage            ○     ○       ×       ○          ×       ×      ×
 mutualaid_own_jobs          ×     ×       ×       ×          ○       ×      ×
+councils_view               ○     ○       ○       ○          ×       ×      ×
+councils_api                ○     ○       ○       ○          ×       ×      ×
+councils_minutes_pdf        ○     ○       ○       ○          ×       ×      ×
+councils_manage_north       ○     ○       ○       ×          ×       ×      ×
+councils_manage_south       ○     ○       ×       ○          ×       ×      ×
+issues_edit_north           ○     ○       ○       ×          ×       ×      ×
+issues_edit_south           ○     ○       ×       ○          ×       ×      ×
+watch                       ○     ○       ○       ○          ×       ×      ×
+huddle                      ○     ○       ○       ×          ×       ×      ×
 """
 
 # Which capability each probe exercises: every capability must have one.
@@ -75,6 +88,15 @@ PROBES = {
     "resource_sheet_edit": Cap.RESOURCE_SHEET_EDIT,
     "mutualaid_manage": Cap.MUTUALAID_MANAGE,
     "mutualaid_own_jobs": Cap.MUTUALAID_OWN_JOBS,
+    "councils_view": Cap.COUNCILS_VIEW,
+    "councils_api": Cap.COUNCILS_VIEW,
+    "councils_minutes_pdf": Cap.COUNCILS_VIEW,
+    "councils_manage_north": Cap.COUNCILS_MANAGE,
+    "councils_manage_south": Cap.COUNCILS_MANAGE,
+    "issues_edit_north": Cap.ISSUES_EDIT,
+    "issues_edit_south": Cap.ISSUES_EDIT,
+    "watch": Cap.WATCH,
+    "huddle": Cap.HUDDLE,
 }
 
 
@@ -102,6 +124,11 @@ class Town:
     district_north: object
     district_south: object
     municipality: object
+    bodies: object
+    watch: object
+    issue_north: object
+    issue_south: object
+    meeting: object
 
 
 @pytest.fixture
@@ -132,7 +159,25 @@ def world(town, personas) -> Town:
             weight_kg=None,
             screened_on=dt.date(2025, 6, 1),
         )
+    issue_north, issue_south = (
+        council_issues.issue_create(
+            user=None,
+            municipality=town.municipality,
+            title=f"{district.name}の移動手段",
+            district=district,
+            status_on=dt.date(2025, 4, 1),
+        )
+        for district in (town.n1, town.s1)
+    )
+    bodies = build_bodies(town)
     return Town(
+        bodies=bodies,
+        meeting=meeting_services.meeting_create(
+            user=None, body=bodies.north, held_on=dt.date(2019, 5, 21), agenda="移動支援"
+        ),
+        watch=build_watch(town),
+        issue_north=issue_north,
+        issue_south=issue_south,
         north=north,
         south=south,
         own=personas["volunteer"].person,
@@ -209,6 +254,32 @@ def probe(name: str, client, persona: str, w: Town) -> bool:
             return _ok(get(reverse("mutualaid:request_detail", args=[w.request.pk])))
         case "mutualaid_own_jobs":
             return _ok(get(reverse("mutualaid:my")))
+        case "councils_view":
+            return _ok(get(reverse("councils:body_detail", args=[w.bodies.north.pk])), "協議体")
+        case "councils_api":
+            response = get("/api/councils/issues", {"page_size": 100})
+            titles = (
+                {i["title"] for i in response.json()["items"]}
+                if response.status_code == 200
+                else set()
+            )
+            return w.issue_north.title in titles and w.issue_south.title in titles
+        case "councils_minutes_pdf":
+            response = get(reverse("councils:meeting_minutes_pdf", args=[w.meeting.pk]))
+            return response.status_code == 200 and response.content.startswith(b"%PDF")
+        case "councils_manage_north":
+            return _ok(get(reverse("councils:meeting_new", args=[w.bodies.north.pk])))
+        case "councils_manage_south":
+            return _ok(get(reverse("councils:meeting_new", args=[w.bodies.asahi.pk])))
+        case "issues_edit_north":
+            return _ok(get(reverse("councils:issue_edit", args=[w.issue_north.pk])))
+        case "issues_edit_south":
+            return _ok(get(reverse("councils:issue_edit", args=[w.issue_south.pk])))
+        case "watch":
+            case = w.watch.south_case if persona == "coordinator" else w.watch.north_case
+            return _ok(get(reverse("councils:watch_case", args=[case.pk])), case.household)
+        case "huddle":
+            return _ok(get(reverse("councils:huddle_person", args=[w.watch.north.pk])), "血圧高め")
     raise AssertionError(f"no probe {name}")
 
 

@@ -177,6 +177,28 @@ def require_reach(user: AnyUser | None, cap: Cap, obj: Model, message: str | Non
         raise PermissionDenied(message or f"「{LABELS[cap]}」権限がありません")
 
 
+def would_reach(user: AnyUser | None, cap: Cap, obj: Model) -> bool:
+    """Would the user reach ``obj`` once stored? Read from the object's own foreign keys
+    through its access paths, for a record a service is about to create."""
+    w = who(user)
+    scope = scope_for(cap, w.role)
+    p = paths_of(type(obj))
+    if scope not in (Scope.MUNICIPALITY, Scope.AREAS) or w.municipality_id is None:
+        return False  # creating on behalf of an own record or job is not done through this
+    if _follow(obj, p.municipality) != w.municipality_id:
+        return False
+    if scope == Scope.AREAS and w.life_area_ids is not None and p.life_area is not None:
+        return _follow(obj, p.life_area) in w.life_area_ids
+    return True
+
+
+def require_would_reach(
+    user: AnyUser | None, cap: Cap, obj: Model, message: str | None = None
+) -> None:
+    if not would_reach(user, cap, obj):
+        raise PermissionDenied(message or f"「{LABELS[cap]}」権限がありません")
+
+
 # --- the read door -------------------------------------------------------------------------
 
 _PERSON = "_audit_person"

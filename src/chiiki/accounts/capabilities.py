@@ -57,6 +57,12 @@ class Cap(StrEnum):
     # mutual aid (助け合い)
     MUTUALAID_MANAGE = "mutualaid.manage"
     MUTUALAID_OWN_JOBS = "mutualaid.own_jobs"
+    # councils (協議体と地域課題)
+    COUNCILS_VIEW = "councils.view"
+    COUNCILS_MANAGE = "councils.manage"
+    ISSUES_EDIT = "councils.edit_issues"
+    WATCH = "councils.watch"
+    HUDDLE = "councils.huddle"
 
 
 A, M, S, C, V, P = (
@@ -98,6 +104,15 @@ _TABLE: dict[Cap, dict[Role, Scope]] = {
     Cap.RESOURCE_SHEET_EDIT: {A: AREAS, M: AREAS, S: AREAS, C: AREAS},
     Cap.MUTUALAID_MANAGE: {A: AREAS, M: AREAS, S: AREAS, C: AREAS},
     Cap.MUTUALAID_OWN_JOBS: {V: JOBS},
+    # Bodies, meetings, questionnaire results and the register are the municipality's
+    # working papers: its staff read all of them; each runs the bodies of their own areas.
+    Cap.COUNCILS_VIEW: {A: MUN, M: MUN, S: MUN, C: MUN},
+    Cap.COUNCILS_MANAGE: {A: MUN, M: MUN, S: AREAS, C: AREAS},
+    Cap.ISSUES_EDIT: {A: MUN, M: MUN, S: AREAS, C: AREAS},
+    # Households discussed by a watch-over network, by name: the people who pass them on.
+    Cap.WATCH: {A: AREAS, M: AREAS, S: AREAS, C: AREAS},
+    # The daily huddle's notes about a resident are health information.
+    Cap.HUDDLE: {A: AREAS, M: AREAS, S: AREAS},
 }
 
 TABLE = MappingProxyType({cap: MappingProxyType(grants) for cap, grants in _TABLE.items()})
@@ -125,6 +140,11 @@ LABELS: dict[Cap, str] = {
     Cap.RESOURCE_SHEET_EDIT: "資源シートを編集する",
     Cap.MUTUALAID_MANAGE: "助け合いの依頼を扱う",
     Cap.MUTUALAID_OWN_JOBS: "自分の活動を見る・完了を記録する",
+    Cap.COUNCILS_VIEW: "協議体・地域課題を見る",
+    Cap.COUNCILS_MANAGE: "協議体・会議・地区アンケートを運営する",
+    Cap.ISSUES_EDIT: "地域課題を登録・更新する",
+    Cap.WATCH: "見守りネットワークの世帯を扱う",
+    Cap.HUDDLE: "多職種の打ち合わせ記録を読む・書く",
 }
 
 

@@ -49,6 +49,13 @@ def district_list_for_user(*, user: User, cap: Cap = Cap.DASHBOARD_VIEW) -> Quer
     )
 
 
+def life_area_list_for_user(*, user: User, cap: Cap = Cap.DASHBOARD_VIEW) -> QuerySet[LifeArea]:
+    """The life areas the user reaches with ``cap``, in the municipality's order."""
+    return access.visible(
+        user, cap, LifeArea.objects.order_by("municipality__code", "order", "code")
+    )
+
+
 def municipality_by_code(*, code: str | None) -> Municipality | None:
     """For commands run on the server: the municipality of a code, or the only one there is
     when no code is given (None when there is none, or several)."""

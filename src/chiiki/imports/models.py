@@ -13,6 +13,7 @@ class ImportKind(models.TextChoices):
     POPULATION = "population", "人口データ"
     SURVEY_ANSWERS = "survey_answers", "調査の回答"
     SURVEY_MAILING = "survey_mailing", "発送名簿"
+    QUESTIONNAIRE = "questionnaire", "地区アンケートの回答"
 
 
 class ImportStatus(models.TextChoices):
@@ -40,7 +41,8 @@ class ImportJob(models.Model):
     survey = models.ForeignKey(
         "surveys.Survey", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    params = models.JSONField("条件", default=dict, blank=True)  # mapping given, channel
+    # The mapping given, the channel; a district questionnaire's id (questionnaire_id).
+    params = models.JSONField("条件", default=dict, blank=True)
     filename = models.CharField("ファイル名", max_length=255)
     size = models.PositiveBigIntegerField("大きさ（バイト）", default=0)
     status = models.CharField(

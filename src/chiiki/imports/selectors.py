@@ -15,6 +15,9 @@ CAPABILITY = {
     ImportKind.POPULATION: Cap.POPULATION_IMPORT,
     ImportKind.SURVEY_ANSWERS: Cap.SURVEY_IMPORT,
     ImportKind.SURVEY_MAILING: Cap.SURVEY_IMPORT,
+    # A body's questionnaire: the municipality is checked here, the body's area by the
+    # councils' import service when the job runs (and by its page before the upload).
+    ImportKind.QUESTIONNAIRE: Cap.COUNCILS_MANAGE,
 }
 
 
@@ -40,9 +43,15 @@ def import_job_get_for_user(*, user: Any, job_id: int) -> ImportJob:
 
 
 def import_job_list_for_user(
-    *, user: Any, kind: str, survey_id: int | None = None, limit: int = 5
+    *,
+    user: Any,
+    kind: str,
+    survey_id: int | None = None,
+    params: dict[str, Any] | None = None,
+    limit: int = 5,
 ) -> QuerySet[ImportJob]:
-    """The latest jobs of one kind (and survey) in the user's municipality, if they may run it."""
+    """The latest jobs of one kind (and survey, or with these ``params`` such as a
+    questionnaire's id) in the user's municipality, if they may run it."""
     municipality_id = access.who(user).municipality_id
     if municipality_id is None or not import_allowed(
         user=user, kind=kind, municipality_id=municipality_id
@@ -51,4 +60,6 @@ def import_job_list_for_user(
     jobs = ImportJob.objects.filter(municipality_id=municipality_id, kind=kind)
     if survey_id is not None:
         jobs = jobs.filter(survey_id=survey_id)
+    for key, value in (params or {}).items():
+        jobs = jobs.filter(**{f"params__{key}": value})
     return jobs[:limit]

@@ -258,7 +258,12 @@ def _build_users(municipality: Municipality, rng: random.Random) -> list[tuple[s
 
 # Each module adds its own demo data; every step is idempotent, so a second run of
 # `chiiki demo` on an existing database adds what a newer module brings and nothing else.
-MODULE_STEPS = ("chiiki.surveys.demo", "chiiki.resources.demo", "chiiki.mutualaid.demo")
+MODULE_STEPS = (
+    "chiiki.surveys.demo",
+    "chiiki.resources.demo",
+    "chiiki.mutualaid.demo",
+    "chiiki.councils.demo",
+)
 
 
 def build_modules(municipality: Municipality, seed: int) -> None:

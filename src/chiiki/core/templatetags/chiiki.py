@@ -48,3 +48,9 @@ def age(birth_date: object) -> str:
     )
     # A future birth date is a typo, not a negative age.
     return f"{years}歳" if years >= 0 else ""
+
+
+@register.filter
+def get_item(mapping: object, key: object) -> object:
+    """``{{ names|get_item:code }}``: a dict's value for a key, or an empty string."""
+    return mapping.get(key, "") if isinstance(mapping, dict) else ""

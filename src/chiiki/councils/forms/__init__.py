@@ -1,0 +1,1 @@
+"""Forms of councils' pages, one module per part."""

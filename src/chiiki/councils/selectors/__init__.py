@@ -1,0 +1,1 @@
+"""Reads for councils, one module per part: bodies, meetings, questionnaires, watch, issues."""

@@ -1,0 +1,1 @@
+"""Writes for councils, one module per part: bodies, meetings, questionnaires, watch, issues."""

@@ -1,0 +1,1 @@
+"""Pages of councils, one module per part; each module has its own ``urlpatterns``."""

@@ -99,98 +99,111 @@ def map_headers(headers: list[str]) -> dict[str, str]:
 
 def parse_table(table: Table, progress: Progress | None = None) -> Tree:
     """Check every row of an area-tree file; raise with every fault at once."""
-    mapping = map_headers(table.headers)
-    errors: list[CellError] = []
-    faults = 0
-
-    def bad(row: int, k: str, value: str, expected: str) -> None:
-        nonlocal faults
-        faults += 1
-        if len(errors) < MAX_ERRORS:
-            errors.append(CellError(row, mapping[k], value, expected))
-
-    code: str | None = None
-    code_row = 0
-    entry: codes.Entry | None = None
-    life_areas: dict[str, str] = {}  # key -> name as first given
-    districts: dict[str, tuple[str, str, int]] = {}  # key -> (name, life area key, row)
-    addresses: dict[str, tuple[str, str, int]] = {}  # key -> (name, district key, row)
+    reader = _Reader(map_headers(table.headers))
     for index, row in enumerate(table, start=1):
         if progress is not None and index % PROGRESS_EVERY == 0:
             progress(CHECKING, index, len(table))
-        v = {k: row.values[col].strip() for k, col in mapping.items()}
-        n = row.number
+        reader.read(row.number, {k: row.values[col].strip() for k, col in reader.mapping.items()})
+    if not len(table):
+        reader.bad(2, "code", "", "データの行がありません")
+    return reader.tree(len(table))
 
-        text = unicodedata.normalize("NFKC", v["code"]).strip()
-        if not text:
-            bad(n, "code", "", "市町村コード（6桁）が必要です")
-        elif fault := code_fault(text):
-            bad(n, "code", v["code"], fault)
-        elif code is None:
-            code, code_row, entry = text, n, codes.municipality(text)
-        elif text != code:
-            bad(
-                n,
-                "code",
-                v["code"],
-                f"1つのファイルには1つの市町村だけです（{code_row}行目は {code}）",
-            )
-        if entry is not None and text == code:
-            name = key(v["municipality"])
-            if name not in (entry.name, entry.prefecture + entry.name):
-                bad(
-                    n,
-                    "municipality",
-                    v["municipality"],
-                    f"市町村コード {code} は{entry.prefecture}{entry.name}です",
-                )
 
+class _Reader:
+    """The state of one file's check: what each level holds so far, and the faults."""
+
+    def __init__(self, mapping: dict[str, str]) -> None:
+        self.mapping = mapping
+        self.errors: list[CellError] = []
+        self.faults = 0
+        self.code: str | None = None
+        self.code_row = 0
+        self.entry: codes.Entry | None = None
+        self.life_areas: dict[str, str] = {}  # key -> name as first given
+        self.districts: dict[str, tuple[str, str, int]] = {}  # key -> (name, life area, row)
+        self.addresses: dict[str, tuple[str, str, int]] = {}  # key -> (name, district, row)
+
+    def bad(self, row: int, k: str, value: str, expected: str) -> None:
+        self.faults += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(CellError(row, self.mapping[k], value, expected))
+
+    def read(self, n: int, v: dict[str, str]) -> None:
+        self._municipality(n, v)
         names: dict[str, str] = {}
         for k, label in (("life_area", "圏域"), ("district", "地区"), ("address", "町丁目")):
             if not v[k]:
-                bad(n, k, "", f"{label}の名前が必要です（空欄にはできません）")
+                self.bad(n, k, "", f"{label}の名前が必要です（空欄にはできません）")
             elif len(v[k]) > MAX_LENGTH[k]:
-                bad(n, k, v[k], f"{label}の名前は{MAX_LENGTH[k]}文字までです")
+                self.bad(n, k, v[k], f"{label}の名前は{MAX_LENGTH[k]}文字までです")
             else:
                 names[k] = v[k]
-        if len(names) < 3:
-            continue
+        if len(names) == 3:
+            self._place(n, names)
+
+    def _municipality(self, n: int, v: dict[str, str]) -> None:
+        text = unicodedata.normalize("NFKC", v["code"]).strip()
+        if not text:
+            self.bad(n, "code", "", "市町村コード（6桁）が必要です")
+        elif fault := code_fault(text):
+            self.bad(n, "code", v["code"], fault)
+        elif self.code is None:
+            self.code, self.code_row, self.entry = text, n, codes.municipality(text)
+        elif text != self.code:
+            self.bad(
+                n,
+                "code",
+                v["code"],
+                f"1つのファイルには1つの市町村だけです（{self.code_row}行目は {self.code}）",
+            )
+        entry = self.entry
+        if entry is not None and text == self.code:
+            if key(v["municipality"]) not in (entry.name, entry.prefecture + entry.name):
+                self.bad(
+                    n,
+                    "municipality",
+                    v["municipality"],
+                    f"市町村コード {self.code} は{entry.prefecture}{entry.name}です",
+                )
+
+    def _place(self, n: int, names: dict[str, str]) -> None:
         la, di, ad = key(names["life_area"]), key(names["district"]), key(names["address"])
-        life_areas.setdefault(la, names["life_area"])
-        first = districts.setdefault(di, (names["district"], la, n))
+        self.life_areas.setdefault(la, names["life_area"])
+        first = self.districts.setdefault(di, (names["district"], la, n))
         if first[1] != la:
-            bad(
+            self.bad(
                 n,
                 "life_area",
-                v["life_area"],
-                f"地区「{first[0]}」は{first[2]}行目で圏域「{life_areas[first[1]]}」です。"
+                names["life_area"],
+                f"地区「{first[0]}」は{first[2]}行目で圏域「{self.life_areas[first[1]]}」です。"
                 "1つの地区は1つの圏域にだけ属します",
             )
-            continue
-        seen = addresses.setdefault(ad, (names["address"], di, n))
+            return
+        seen = self.addresses.setdefault(ad, (names["address"], di, n))
         if seen[1] != di:
-            bad(
+            self.bad(
                 n,
                 "address",
-                v["address"],
-                f"町丁目「{seen[0]}」は{seen[2]}行目で地区「{districts[seen[1]][0]}」です。"
+                names["address"],
+                f"町丁目「{seen[0]}」は{seen[2]}行目で地区「{self.districts[seen[1]][0]}」です。"
                 "1つの町丁目は1つの地区にだけ属します",
             )
-    if not len(table):
-        errors.append(CellError(2, mapping["code"], "", "データの行がありません"))
-        faults += 1
-    if errors:
-        raise AreaFileError(errors, faults)
-    assert code is not None and entry is not None  # a row without faults gave them
-    return Tree(
-        code=code,
-        name=entry.name,
-        kana=entry.kana,
-        prefecture_code=code[:2],
-        prefecture_name=entry.prefecture,
-        life_areas=tuple(life_areas.values()),
-        districts=tuple((name, life_areas[la]) for name, la, _ in districts.values()),
-        address_areas=tuple((name, districts[d][0]) for name, d, _ in addresses.values()),
-        rows=len(table),
-        code_column=mapping["code"],
-    )
+
+    def tree(self, rows: int) -> Tree:
+        if self.errors:
+            raise AreaFileError(self.errors, self.faults)
+        assert self.code is not None and self.entry is not None  # a good row gave them
+        return Tree(
+            code=self.code,
+            name=self.entry.name,
+            kana=self.entry.kana,
+            prefecture_code=self.code[:2],
+            prefecture_name=self.entry.prefecture,
+            life_areas=tuple(self.life_areas.values()),
+            districts=tuple((name, self.life_areas[la]) for name, la, _ in self.districts.values()),
+            address_areas=tuple(
+                (name, self.districts[d][0]) for name, d, _ in self.addresses.values()
+            ),
+            rows=rows,
+            code_column=self.mapping["code"],
+        )

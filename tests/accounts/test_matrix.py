@@ -35,6 +35,7 @@ GRID = """
 probe                     admin officer nurse coordinator volunteer pref outsider
 dashboard                   ○     ○       ○       ○          ×       ○      ×
 population_import           ○     ○       ×       ×          ×       ×      ×
+area_tree_import            ○     ×       ×       ×          ×       ×      ×
 audit                       ○     ×       ×       ×          ×       ×      ×
 staff                       ○     ×       ×       ×          ×       ×      ×
 people_list                 ○     ○       ○       ○          ×       ×      ×
@@ -69,6 +70,7 @@ huddle                      ○     ○       ○       ×          ×       × 
 PROBES = {
     "dashboard": Cap.DASHBOARD_VIEW,
     "population_import": Cap.POPULATION_IMPORT,
+    "area_tree_import": Cap.AREAS_IMPORT,
     "audit": Cap.AUDIT_VIEW,
     "staff": Cap.USERS_MANAGE,
     "people_list": Cap.PEOPLE_LIST,
@@ -208,6 +210,8 @@ def probe(name: str, client, persona: str, w: Town) -> bool:
             return _ok(get(f"/api/areas/population?municipality_id={w.municipality.pk}"))
         case "population_import":
             return _ok(get(reverse("areas:population_import")), w.municipality.name)
+        case "area_tree_import":
+            return _ok(get(reverse("areas:area_tree_import")), w.municipality.name)
         case "audit":
             return _ok(get(reverse("accounts:audit")))
         case "staff":

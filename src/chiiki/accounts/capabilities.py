@@ -35,6 +35,7 @@ class Cap(StrEnum):
     # areas
     DASHBOARD_VIEW = "areas.view_dashboard"
     POPULATION_IMPORT = "areas.import_population"
+    AREAS_IMPORT = "areas.import_tree"
     # accounts
     AUDIT_VIEW = "accounts.view_audit"
     USERS_MANAGE = "accounts.manage_users"
@@ -85,6 +86,8 @@ MUN, AREAS, OWN, JOBS, PREF = (
 _TABLE: dict[Cap, dict[Role, Scope]] = {
     Cap.DASHBOARD_VIEW: {A: MUN, M: MUN, S: MUN, C: MUN, P: PREF},
     Cap.POPULATION_IMPORT: {A: MUN, M: MUN},
+    # The tree every record hangs from: its administrator alone reshapes it.
+    Cap.AREAS_IMPORT: {A: MUN},
     Cap.AUDIT_VIEW: {A: MUN},
     Cap.USERS_MANAGE: {A: MUN},
     Cap.PEOPLE_LIST: {A: AREAS, M: AREAS, S: AREAS, C: AREAS},
@@ -123,6 +126,7 @@ SCOPED_ROLES = frozenset({Role.SUPPORT_CENTER, Role.COORDINATOR})
 LABELS: dict[Cap, str] = {
     Cap.DASHBOARD_VIEW: "地域の概況を見る",
     Cap.POPULATION_IMPORT: "人口データを取り込む",
+    Cap.AREAS_IMPORT: "圏域・地区・町丁目をファイルから取り込む",
     Cap.AUDIT_VIEW: "監査ログを見る",
     Cap.USERS_MANAGE: "職員のアカウントを管理する",
     Cap.PEOPLE_LIST: "人の一覧を見る",

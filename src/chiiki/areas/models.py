@@ -124,6 +124,45 @@ class District(models.Model):
             raise ValidationError({"life_area": "圏域が別の市町村のものです"})
 
 
+class AddressArea(models.Model):
+    """町丁目・大字: the text of an address that follows the municipality's name.
+
+    「小浦免」, 「椿東一丁目」: each lies in one district. ``name`` is kept as the file gave
+    it; ``name_key`` is its NFKC width-folded form (「椿東１丁目」 and 「椿東1丁目」 are one
+    area), unique in the municipality.
+    """
+
+    access_paths = Paths(municipality="municipality", life_area="district__life_area")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="address_areas"
+    )
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="address_areas")
+    name = models.CharField("町丁目・大字", max_length=100)
+    name_key = models.CharField("町丁目・大字（照合用）", max_length=100, editable=False)
+
+    class Meta:
+        ordering = ["municipality", "district", "name_key"]
+        verbose_name = "町丁目・大字"
+        verbose_name_plural = "町丁目・大字"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name_key"], name="address_area_name_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if (
+            self.district_id
+            and self.municipality_id
+            and self.district.municipality_id != self.municipality_id
+        ):
+            raise ValidationError({"district": "地区が別の市町村のものです"})
+
+
 class Sex(models.TextChoices):
     MALE = "M", "男"
     FEMALE = "F", "女"

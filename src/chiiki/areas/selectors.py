@@ -66,6 +66,15 @@ def municipality_by_code(*, code: str | None) -> Municipality | None:
     return found[0] if len(found) == 1 else None
 
 
+def area_tree_counts(*, municipality: Municipality) -> dict[str, int]:
+    """How many life areas, districts and address areas the municipality has stored."""
+    return {
+        "life_areas": municipality.life_areas.count(),
+        "districts": municipality.districts.count(),
+        "address_areas": municipality.address_areas.count(),
+    }
+
+
 def population_dates(*, municipality: Municipality) -> list[dt.date]:
     return list(
         PopulationRecord.objects.filter(municipality=municipality)

@@ -9,7 +9,7 @@ from chiiki.accounts.access import Cap
 from chiiki.accounts.capabilities import Scope
 from chiiki.accounts.http import AuthedRequest
 from chiiki.areas import selectors
-from chiiki.areas.forms import PopulationImportForm
+from chiiki.areas.forms import AreaTreeImportForm, PopulationImportForm
 from chiiki.core.params import Params
 from chiiki.imports import selectors as import_selectors
 from chiiki.imports.models import ImportKind
@@ -54,8 +54,36 @@ def population_import(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "municipality": municipality,
             "dates": selectors.population_dates(municipality=municipality),
+            "perms_area_tree": access.can(request.user, Cap.AREAS_IMPORT),
             "jobs": import_selectors.import_job_list_for_user(
                 user=request.user, kind=ImportKind.POPULATION
+            ),
+        },
+    )
+
+
+@login_required
+def area_tree_import(request: AuthedRequest) -> HttpResponse:
+    """An administrator imports their municipality's 圏域・地区・町丁目 (never another's)."""
+    municipality = selectors.municipality_get_for_user(user=request.user, cap=Cap.AREAS_IMPORT)
+    form = AreaTreeImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = import_job_create(
+            user=request.user,
+            kind=ImportKind.AREA_TREE,
+            municipality=municipality,
+            upload=form.cleaned_data["file"],
+        )
+        return redirect("imports:job", job_id=job.pk)
+    return render(
+        request,
+        "areas/area_tree_import.html",
+        {
+            "form": form,
+            "municipality": municipality,
+            "tree": selectors.area_tree_counts(municipality=municipality),
+            "jobs": import_selectors.import_job_list_for_user(
+                user=request.user, kind=ImportKind.AREA_TREE
             ),
         },
     )

@@ -11,6 +11,7 @@ from chiiki.accounts.access_paths import Paths
 
 class ImportKind(models.TextChoices):
     POPULATION = "population", "人口データ"
+    AREA_TREE = "area_tree", "圏域・地区・町丁目"
     SURVEY_ANSWERS = "survey_answers", "調査の回答"
     SURVEY_MAILING = "survey_mailing", "発送名簿"
     QUESTIONNAIRE = "questionnaire", "地区アンケートの回答"

@@ -13,6 +13,7 @@ from chiiki.imports.models import ImportJob, ImportKind
 # The capability that runs (and so sees) each kind of import.
 CAPABILITY = {
     ImportKind.POPULATION: Cap.POPULATION_IMPORT,
+    ImportKind.AREA_TREE: Cap.AREAS_IMPORT,
     ImportKind.SURVEY_ANSWERS: Cap.SURVEY_IMPORT,
     ImportKind.SURVEY_MAILING: Cap.SURVEY_IMPORT,
     # A body's questionnaire: the municipality is checked here, the body's area by the

@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_audit_lists'),
+        ("accounts", "0004_audit_lists"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['municipality_id', '-at', '-id'], name='audit_trail_newest'),
+            model_name="auditevent",
+            index=models.Index(fields=["municipality_id", "-at", "-id"], name="audit_trail_newest"),
         ),
     ]

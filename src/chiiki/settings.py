@@ -224,7 +224,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or TESTING
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "chiiki.web.staticfiles.ManifestStaticStorage"
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING

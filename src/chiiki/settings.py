@@ -237,6 +237,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("CHIIKI_SESSION_SECONDS", 8 * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# If SECURE_SSL_REDIRECT is turned on, the health check stays reachable over loopback HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 # HSTS outside DEBUG: a browser that has seen the site over HTTPS never falls back to HTTP.

@@ -96,7 +96,7 @@ def test_a_database_with_data_is_refused_unless_forced(filled, tmp_path):
     call_command("backup", str(file), verbosity=0)
     before = row_counts()
     make_person(filled.n1)
-    with pytest.raises(CommandError, match="データベースが空ではありません.*--force"):
+    with pytest.raises(CommandError, match=r"データベースが空ではありません.*--force"):
         call_command("restore", str(file), verbosity=0)
     call_command("restore", str(file), "--force", verbosity=0)
     assert row_counts() == before

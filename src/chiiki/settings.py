@@ -5,6 +5,7 @@ CHIIKI_DATABASE_URL  sqlite:///path or postgres://user:pass@host:port/name (defa
 CHIIKI_SECRET_KEY    default: var/secret_key, made (mode 0600) on first use
 CHIIKI_DEBUG         true/false (default false)
 CHIIKI_ALLOWED_HOSTS comma-separated (default 127.0.0.1,localhost)
+CHIIKI_BEHIND_PROXY  true behind a proxy that sets X-Forwarded-Proto (default false)
 CHIIKI_HSTS_SECONDS  Strict-Transport-Security max-age (default one year outside DEBUG, 0 = off)
 CHIIKI_UPLOAD_MAX_BYTES, CHIIKI_UPLOAD_MAX_ROWS, CHIIKI_UPLOAD_MAX_COLUMNS,
 CHIIKI_UPLOAD_MAX_XLSX_EXPANDED_BYTES   limits of one uploaded or imported file
@@ -237,6 +238,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("CHIIKI_SESSION_SECONDS", 8 * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind nginx (deploy/nginx/chiiki.conf), which sets X-Forwarded-Proto itself: the request
+# is secure when the browser's was, so CSRF's origin check and secure cookies hold over TLS.
+BEHIND_PROXY = env_bool("CHIIKI_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # If SECURE_SSL_REDIRECT is turned on, the health check stays reachable over loopback HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from chiiki.web import backup
 
@@ -24,10 +25,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, file: str, **options: Any) -> None:
         verbose = options["verbosity"] > 1
+        target = Path(file)
+        if target.is_dir():  # a timer's folder of dated backups
+            target = target / f"chiiki-{timezone.localtime():%Y%m%d-%H%M%S}.jsonl.gz"
         try:
-            counts = backup.backup(Path(file), progress=self.stderr.write if verbose else None)
+            counts = backup.backup(target, progress=self.stderr.write if verbose else None)
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from exc
         if options["verbosity"]:
             total = sum(counts.values())
-            self.stdout.write(f"{file} にバックアップしました（{len(counts)} モデル、{total} 行）")
+            self.stdout.write(
+                f"{target} にバックアップしました（{len(counts)} モデル、{total} 行）"
+            )

@@ -149,3 +149,12 @@ def test_a_file_that_is_no_backup_is_refused(db, tmp_path, content):
         call_command("restore", str(file), verbosity=0)
     with pytest.raises(CommandError, match="ありません"):
         call_command("restore", str(tmp_path / "missing.gz"), verbosity=0)
+
+
+@pytest.mark.django_db
+def test_a_backup_into_a_folder_is_named_by_its_time(town, tmp_path):
+    call_command("backup", str(tmp_path), verbosity=0)
+    [file] = tmp_path.glob("chiiki-*.jsonl.gz")
+    assert (file.stat().st_mode & 0o777) == 0o600
+    assert backup.read_header(file)["counts"]["areas.municipality"] == 1
+    assert not list(tmp_path.glob("*.part"))

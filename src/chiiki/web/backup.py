@@ -297,7 +297,7 @@ def _insert(model: type[models.Model], batch: list[DeserializedObject]) -> None:
         [obj.object for obj in batch], fields=fields, raw=True, using=connection.alias
     )
     for field in model._meta.many_to_many:
-        through = field.remote_field.through  # type: ignore[attr-defined]
+        through: Any = field.remote_field.through  # type: ignore[attr-defined]
         source, target = field.m2m_field_name() + "_id", field.m2m_reverse_field_name() + "_id"  # type: ignore[attr-defined]
         links = [
             through(**{source: obj.object.pk, target: pk})

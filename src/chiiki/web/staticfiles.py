@@ -56,8 +56,10 @@ def manifest_path() -> Path | None:
 
 def manifest_missing() -> bool:
     """True while the manifest storage has no manifest (read again until one appears)."""
+    if not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return False
     storage: Any = staticfiles_storage
-    if not isinstance(storage, ManifestFilesMixin) or storage.hashed_files:
+    if storage.hashed_files:
         return False
     storage.hashed_files, storage.manifest_hash = storage.load_manifest()
     return not storage.hashed_files

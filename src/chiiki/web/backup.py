@@ -30,11 +30,11 @@ from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError, DeserializedObject
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
-from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from chiiki.accounts.audit_guard import lifted_for_flush
+from chiiki.web.health import unapplied_migrations
 
 FORMAT = "chiiki-backup"
 FORMAT_VERSION = 1
@@ -67,12 +67,6 @@ def applied_migrations() -> list[str]:
     return sorted(
         f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations()
     )
-
-
-def unapplied_migrations() -> list[str]:
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    return [f"{m.app_label}.{m.name}" for m, _backwards in plan]
 
 
 def app_version() -> str:

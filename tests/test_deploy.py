@@ -28,12 +28,14 @@ def unit(path: Path) -> dict[str, list[str]]:
     return found
 
 
-def exec_lines() -> list[tuple[str, list[str]]]:
+def exec_lines() -> list[object]:
     lines = []
     for path in UNITS:
         for key, values in unit(path).items():
             if key.startswith("Exec"):
-                lines += [(f"{path.name} {key}", shlex.split(v.lstrip("-@:+!"))) for v in values]
+                for n, value in enumerate(values):
+                    where = f"{path.name}:{key}:{n}"
+                    lines.append(pytest.param(where, shlex.split(value.lstrip("-@:+!")), id=where))
     return lines
 
 
@@ -47,7 +49,7 @@ def test_the_units_are_shipped():
     } <= names
 
 
-@pytest.mark.parametrize(("where", "argv"), exec_lines(), ids=lambda v: str(v)[:40])
+@pytest.mark.parametrize(("where", "argv"), exec_lines())
 def test_every_chiiki_command_of_the_units_exists_and_takes_its_arguments(where, argv):
     program = Path(argv[0]).name
     assert argv[0].startswith("/"), f"{where}: systemd needs an absolute path"

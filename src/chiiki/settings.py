@@ -1,9 +1,11 @@
 """chiiki settings: one module, configured by environment variables.
 
+CHIIKI_HOME          the folder whose var/ holds the data (default: the current folder)
 CHIIKI_DATABASE_URL  sqlite:///path or postgres://user:pass@host:port/name (default: var/chiiki.sqlite3)
-CHIIKI_SECRET_KEY    required outside DEBUG
+CHIIKI_SECRET_KEY    default: var/secret_key, made (mode 0600) on first use
 CHIIKI_DEBUG         true/false (default false)
 CHIIKI_ALLOWED_HOSTS comma-separated (default 127.0.0.1,localhost)
+CHIIKI_BEHIND_PROXY  true behind a proxy that sets X-Forwarded-Proto (default false)
 CHIIKI_HSTS_SECONDS  Strict-Transport-Security max-age (default one year outside DEBUG, 0 = off)
 CHIIKI_UPLOAD_MAX_BYTES, CHIIKI_UPLOAD_MAX_ROWS, CHIIKI_UPLOAD_MAX_COLUMNS,
 CHIIKI_UPLOAD_MAX_XLSX_EXPANDED_BYTES   limits of one uploaded or imported file
@@ -13,6 +15,8 @@ CHIIKI_IMPORT_INLINE_BYTES   files up to this size import in the request, larger
 from __future__ import annotations
 
 import os
+import secrets
+import stat
 import sys
 from pathlib import Path
 
@@ -57,12 +61,43 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("CHIIKI_DEBUG", False)
 TESTING = env_bool("CHIIKI_TESTING", "pytest" in sys.modules)
+
+
+def secret_key_from_file(path: Path) -> str:
+    """The key kept in ``var/secret_key``, made (mode 0600) on first use.
+
+    A file that others could read is refused rather than trusted: whoever reads the key can
+    forge sessions. Creation is exclusive, so two processes starting at once agree on one key.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(50) + "\n")
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise ImproperlyConfigured(
+            f"秘密鍵ファイル {path} は他のユーザーも読める権限（{mode:04o}）になっています。"
+            f"`chmod 600 {path}` を実行してください"
+        )
+    key = path.read_text(encoding="utf-8").strip()
+    if not key:
+        raise ImproperlyConfigured(
+            f"秘密鍵ファイル {path} が空です。削除すると次の起動時に作り直されます"
+        )
+    return key
+
+
+# An explicit CHIIKI_SECRET_KEY wins; otherwise the key file under var/ (made on first use).
 SECRET_KEY = os.environ.get("CHIIKI_SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
-        SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+    if TESTING:
+        SECRET_KEY = "insecure-test-key-do-not-use-in-production"
     else:
-        raise ImproperlyConfigured("CHIIKI_SECRET_KEY must be set when CHIIKI_DEBUG is off")
+        SECRET_KEY = secret_key_from_file(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("CHIIKI_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CHIIKI_CSRF_TRUSTED_ORIGINS", "")
 
@@ -191,7 +226,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or TESTING
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "chiiki.web.staticfiles.ManifestStaticStorage"
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
@@ -204,6 +239,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("CHIIKI_SESSION_SECONDS", 8 * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind nginx (deploy/nginx/chiiki.conf), which sets X-Forwarded-Proto itself: the request
+# is secure when the browser's was, so CSRF's origin check and secure cookies hold over TLS.
+BEHIND_PROXY = env_bool("CHIIKI_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# If SECURE_SSL_REDIRECT is turned on, the health check stays reachable over loopback HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 # HSTS outside DEBUG: a browser that has seen the site over HTTPS never falls back to HTTP.

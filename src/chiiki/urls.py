@@ -10,9 +10,11 @@ converters.register()  # before the apps' URL patterns, which use <id:…>
 
 from chiiki.api import api  # noqa: E402
 from chiiki.areas import views as area_views  # noqa: E402
+from chiiki.web import health  # noqa: E402
 
 urlpatterns = [
     path("", area_views.dashboard, name="dashboard"),
+    path("healthz", health.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("chiiki.accounts.urls")),

@@ -6,3 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chiiki.settings")
 application = get_wsgi_application()
+
+from chiiki.web.staticfiles import warn_at_start  # noqa: E402  (after the apps are ready)
+
+warn_at_start()

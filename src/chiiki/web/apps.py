@@ -9,3 +9,8 @@ class WebConfig(AppConfig):
     name = "chiiki.web"
     label = "web"
     verbose_name = "画面と共通コマンド"
+
+    def ready(self) -> None:
+        from chiiki.web.staticfiles import register_checks
+
+        register_checks()

@@ -1,4 +1,5 @@
-"""The shell's middleware: the audit context of each request, and bad parameters as 400."""
+"""The shell's middleware: the audit context of each request, bad parameters as 400, and
+a 503 page saying what to run while the static files have not been collected."""
 
 from __future__ import annotations
 
@@ -9,6 +10,12 @@ from django.shortcuts import render
 
 from chiiki.accounts import audit
 from chiiki.core.params import ParamError
+from chiiki.web import staticfiles
+
+
+def _needs_no_static(path: str) -> bool:
+    """The health check and the JSON API answer even before `collectstatic`."""
+    return path == "/healthz" or (path.startswith("/api/") and not path.startswith("/api/docs"))
 
 
 class ShellMiddleware:
@@ -19,6 +26,9 @@ class ShellMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _needs_no_static(request.path) and staticfiles.manifest_missing():
+            staticfiles.log.error("%s: %s", staticfiles.MESSAGE, request.path)
+            return staticfiles.unavailable()
         channel = audit.Channel.API if request.path.startswith("/api/") else audit.Channel.WEB
         token = audit.bind_request(request, channel=channel)
         try:
@@ -29,6 +39,10 @@ class ShellMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, ParamError):
             return bad_request(request, str(exception))
+        if isinstance(exception, staticfiles.StaticFilesMissing):
+            # A manifest older than the code (collected before an upgrade) lacks an entry.
+            staticfiles.log.error("%s: %s", staticfiles.MESSAGE, exception)
+            return staticfiles.unavailable()
         return None
 
 

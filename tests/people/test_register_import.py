@@ -108,6 +108,8 @@ def test_a_file_creates_the_residents_in_their_districts(saza, tmp_path):
     assert taro.sex == "M" and taro.birth_date == dt.date(1940, 4, 1)
     assert taro.district.name == "小浦地区" and taro.lives_alone and taro.phone == "0956-00-0001"
     assert taro.address == "長崎県北松浦郡佐々町小浦免123"
+    assert taro.created_at == taro.updated_at and taro.created_at.tzinfo is not None
+    assert taro.care_level == "none" and taro.insured_number is None and taro.moved_out_on is None
     assert person("1002").birth_date == dt.date(1947, 11, 3) and not person("1002").lives_alone
     assert person("1003").district.name == "口石地区" and person("1003").sex == "M"
     # the longest address area wins: 市瀬免東 over 市瀬免 (both could start the text)

@@ -390,9 +390,10 @@ def test_people_made_by_hand_are_left_alone(saza, tmp_path):
     assert hand.moved_out_on is None and hand.register_number is None
 
 
-def test_a_bad_on_date_is_refused(saza, tmp_path):
+@pytest.mark.parametrize("day", ["2026/04/01", "2200-01-01"])
+def test_a_bad_on_date_is_refused(saza, tmp_path, day):
     with pytest.raises(CommandError, match="--on"):
-        run(write(tmp_path), "--on", "2026/04/01")
+        run(write(tmp_path), "--on", day)
 
 
 def test_a_shift_jis_file(saza, tmp_path):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from chiiki.core.bounds import DATE
 from chiiki.core.tabular import TableError, read_path
 from chiiki.core.uploads import upload_limits
 from chiiki.people import services
@@ -15,9 +16,12 @@ from chiiki.web.commands import ChiikiCommand
 
 def _day(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError as exc:
         raise CommandError(f"--on は YYYY-MM-DD の日付です（入力: {text}）") from exc
+    if not DATE.low <= day <= DATE.high:
+        raise CommandError(f"--on は{DATE.expected()}です（入力: {text}）")
+    return day
 
 
 class Command(ChiikiCommand):

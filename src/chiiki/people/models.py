@@ -69,6 +69,19 @@ class Person(models.Model):
     insured_number = models.CharField(  # noqa: DJ001
         "被保険者番号", max_length=10, null=True, blank=True, validators=[insured_number_validator]
     )
+    # 宛名番号: the resident register's own number, set by the register import. NULL for a
+    # person registered by hand, so that the partial unique constraint ignores them.
+    register_number = models.CharField(  # noqa: DJ001
+        "宛名番号", max_length=20, null=True, blank=True, editable=False
+    )
+    # Set when a full register extract no longer has the person (転出・死亡など); never deleted.
+    moved_out_on = models.DateField(
+        "転出等の日",
+        null=True,
+        blank=True,
+        editable=False,
+        validators=date_validators("転出等の日"),
+    )
     # Folded name and kana (width, kana and case ignored) for search; kept by services.
     search_text = models.CharField(max_length=400, editable=False, db_index=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -85,7 +98,13 @@ class Person(models.Model):
                 name="person_insured_number_unique",
                 violation_error_message=INSURED_NUMBER_REFUSED,
             ),
+            models.UniqueConstraint(
+                fields=["municipality", "register_number"],
+                condition=models.Q(register_number__isnull=False),
+                name="person_register_number_unique",
+            ),
             range_check("birth_date", DATE, name="person_birth_date_range"),
+            range_check("moved_out_on", DATE, name="person_moved_out_on_range", null=True),
         ]
         indexes = [models.Index(fields=["district", "family_kana"])]
 

@@ -157,3 +157,13 @@ def pytest_configure(config):
             return original(self, **options)
 
     flush.Command.handle = handle
+
+
+@pytest.fixture
+def command_keeps_connection(monkeypatch):
+    """``run_from_argv`` closes every database connection when the command ends, as a process
+    that exits would. Inside a test the next query needs the test's own connection (on
+    PostgreSQL a closed one fails the test), so closing is left to the test run."""
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)

@@ -256,7 +256,9 @@ def test_every_fault_is_named_at_once(db, tmp_path):
     assert "2行目「市町村コード」列" in message and "6行目「町丁目」列" in message
 
 
-def test_the_command_exits_non_zero_with_the_messages_on_stderr(db, tmp_path, capsys):
+def test_the_command_exits_non_zero_with_the_messages_on_stderr(
+    db, tmp_path, capsys, command_keeps_connection
+):
     rows = [r[:] for r in SAZA]
     rows[0][0] = "423911"
     path = write(tmp_path, rows)

@@ -413,7 +413,9 @@ def test_an_xlsx_file(saza, tmp_path):
     assert person("1001").birth_date == dt.date(1940, 4, 1)
 
 
-def test_the_command_exits_non_zero_with_the_messages_on_stderr(saza, tmp_path, capsys):
+def test_the_command_exits_non_zero_with_the_messages_on_stderr(
+    saza, tmp_path, capsys, command_keeps_connection
+):
     rows = [r[:] for r in ROWS]
     rows[0][4] = "昭和64年2月1日"
     path = write(tmp_path, rows)

@@ -155,3 +155,14 @@ def coverage_for_user(*, user: Any, on: dt.date, since_year: int | None = None) 
             )
         )
     return Coverage(on=on, rows=rows, years=years, by_year=by_year)
+
+
+def body_districts(body: Body) -> list[District]:
+    """The districts of the body's area, where its group work happens: a 第3層 body's
+    district, a 第2層 body's life area's districts, every district for 第1層."""
+    qs = District.objects.select_related("life_area").order_by("life_area__order", "order", "code")
+    if body.layer == Layer.DISTRICT:
+        return list(qs.filter(pk=body.district_id)) if body.district_id is not None else []
+    if body.layer == Layer.LIFE_AREA:
+        return list(qs.filter(life_area_id=body.life_area_id))
+    return list(qs.filter(municipality_id=body.municipality_id))

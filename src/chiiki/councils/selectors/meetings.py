@@ -14,8 +14,8 @@ from django.utils import timezone
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
 from chiiki.areas.models import District
-from chiiki.councils.models import Attendance, Body, Decision, GroupWork, Layer, Meeting, Membership
-from chiiki.councils.selectors.bodies import body_get_for_user
+from chiiki.councils.models import Attendance, Body, Decision, GroupWork, Meeting, Membership
+from chiiki.councils.selectors.bodies import body_districts, body_get_for_user
 
 REFUSED = "この会議を閲覧する権限がありません"
 REFUSED_MANAGE = "この協議体の会議を記録する権限がありません"
@@ -28,17 +28,6 @@ def members_on(body: Body, day: dt.date) -> QuerySet[Membership]:
     return Membership.objects.filter(body=body, started_on__lte=day).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=day)
     )
-
-
-def body_districts(body: Body) -> list[District]:
-    """The districts of the body's area, where its group work happens: a 第3層 body's
-    district, a 第2層 body's life area's districts, every district for 第1層."""
-    qs = District.objects.select_related("life_area").order_by("life_area__order", "order", "code")
-    if body.layer == Layer.DISTRICT:
-        return list(qs.filter(pk=body.district_id)) if body.district_id is not None else []
-    if body.layer == Layer.LIFE_AREA:
-        return list(qs.filter(life_area_id=body.life_area_id))
-    return list(qs.filter(municipality_id=body.municipality_id))
 
 
 def _meetings(user: Any, cap: Cap = Cap.COUNCILS_VIEW) -> QuerySet[Meeting]:

@@ -20,11 +20,16 @@ from chiiki.councils.models import (
     QuestionnaireAnswer,
     RegionalIssue,
 )
+from chiiki.councils.selectors.bodies import body_districts
 from chiiki.councils.selectors.issues import issue_rows_for_user
-from chiiki.councils.services.questionnaires import body_districts, questionnaire_instrument
+from chiiki.surveys.rules import Instrument
 
 REFUSED = "この地区アンケートを閲覧する権限がありません"
 NO_DISTRICT = 0  # the group of answer sheets without a district (none are stored so today)
+
+
+def questionnaire_instrument(questionnaire: Questionnaire) -> Instrument:
+    return instrument.load(questionnaire.instrument_yaml)
 
 
 def _questionnaires(user: Any, cap: Cap) -> QuerySet[Questionnaire]:

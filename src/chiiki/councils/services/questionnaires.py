@@ -32,11 +32,12 @@ from chiiki.councils.models import (
     Body,
     EvidenceKind,
     IssueEvidence,
-    Layer,
     Questionnaire,
     QuestionnaireAnswer,
     RegionalIssue,
 )
+from chiiki.councils.selectors.bodies import body_districts
+from chiiki.councils.selectors.questionnaires import questionnaire_instrument, questionnaire_results
 from chiiki.councils.services import issues as issue_services
 from chiiki.surveys import answers
 from chiiki.surveys.rules import Instrument
@@ -53,21 +54,6 @@ SUPPRESSED = (
     "ため伏せています。伏せた数値は地域課題の根拠にできません"
 )
 NAMED = "地区アンケートは無記名です。被保険者番号の列を除いてから取り込んでください"
-
-
-def body_districts(body: Body) -> list[District]:
-    """The districts a body's questionnaire is answered in: the municipality's (第1層), the
-    life area's (第2層) or the body's own district (第3層)."""
-    qs = District.objects.filter(municipality_id=body.municipality_id)
-    if body.layer == Layer.DISTRICT:
-        qs = qs.filter(pk=body.district_id or 0)
-    elif body.layer == Layer.LIFE_AREA:
-        qs = qs.filter(life_area_id=body.life_area_id)
-    return list(qs.select_related("life_area").order_by("life_area__order", "order", "code"))
-
-
-def questionnaire_instrument(questionnaire: Questionnaire) -> Instrument:
-    return instrument.load(questionnaire.instrument_yaml)
 
 
 def _require_manage(user: User | None, questionnaire: Questionnaire) -> None:
@@ -445,7 +431,6 @@ def questionnaire_evidence_add(
     The figures are computed again here (never taken from the form) with the same
     suppression: a hidden cell is refused, so evidence never publishes what the table hides.
     """
-    from chiiki.councils.selectors.questionnaires import questionnaire_results
 
     access.require_reach(user, Cap.COUNCILS_VIEW, questionnaire, NOT_YOURS)
     if issue.municipality_id != questionnaire.body.municipality_id:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -51,6 +52,6 @@ def age(birth_date: object) -> str:
 
 
 @register.filter
-def get_item(mapping: object, key: object) -> object:
-    """``{{ names|get_item:code }}``: a dict's value for a key, or an empty string."""
-    return mapping.get(key, "") if isinstance(mapping, dict) else ""
+def get(mapping: Any, key: Any) -> Any:
+    """``{{ names|get:code }}``: a mapping's value for a key (None when absent or no mapping)."""
+    return (mapping or {}).get(key)

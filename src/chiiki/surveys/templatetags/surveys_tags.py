@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
+
+from chiiki.core.templatetags.chiiki import get
 
 register = template.Library()
 
@@ -18,6 +18,4 @@ def flag(value: int | None) -> str:
     return {1: "該当", 0: "非該当"}.get(value, "判定不能") if value is not None else "判定不能"  # type: ignore[arg-type]
 
 
-@register.filter
-def get(mapping: dict[Any, Any] | None, key: Any) -> Any:
-    return (mapping or {}).get(key)
+register.filter("get", get)  # the shared filter of core's tag library, for the survey pages

@@ -21,16 +21,7 @@ def population_run(job: ImportJob, data: bytes, progress: Progress) -> Outcome:
     except TableError as exc:
         return Outcome(ok=False, errors=[file_error(job.filename, exc)], error_count=1)
     except PopulationFileError as exc:
-        errors = [
-            {
-                "row": e.row,
-                "column": e.column,
-                "value": e.value,
-                "expected": e.expected,
-                "message": str(e),
-            }
-            for e in exc.errors
-        ]
+        errors = [cell(e, str(e)) for e in exc.errors]
         return Outcome(ok=False, errors=errors, error_count=exc.count)
     return Outcome(
         ok=True,

@@ -18,6 +18,7 @@ from django.db import transaction
 from faker import Faker
 
 from chiiki.areas.models import Municipality
+from chiiki.core import wareki
 from chiiki.councils.models import Body, BodyKind, Layer, Meeting, Membership
 from chiiki.councils.selectors.meetings import body_districts, members_on
 from chiiki.councils.services import meetings as services
@@ -167,7 +168,7 @@ def _group_work_at(body: Body, index_in_year: int, fiscal_year: int) -> bool:
 def _meeting_build(seed: int, body: Body, day: dt.date, index_in_year: int, *, first: bool) -> None:
     rng = _rng(seed, body, day.isoformat())
     first_district = body.district.name if body.district else (body.life_area or body).name
-    group_work = _group_work_at(body, index_in_year, day.year if day.month >= 4 else day.year - 1)
+    group_work = _group_work_at(body, index_in_year, wareki.fiscal_year(day))
     opening = (
         ["協議体の設置と進め方について", "今年度の活動計画"]
         if first
@@ -223,7 +224,7 @@ def build(municipality: Municipality, seed: int, bodies: list[Body]) -> None:
         counts: dict[int, int] = {}
         days = _meeting_days(seed, body)
         for day in days:
-            fy = day.year if day.month >= 4 else day.year - 1
+            fy = wareki.fiscal_year(day)
             index_in_year = counts.get(fy, 0)
             counts[fy] = index_in_year + 1
             if day not in held:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
 from chiiki.areas.models import District
+from chiiki.core import wareki
 from chiiki.councils.models import Attendance, Body, Decision, GroupWork, Meeting, Membership
 from chiiki.councils.selectors.bodies import body_districts, body_get_for_user
 
@@ -186,11 +187,6 @@ def meeting_sheet(*, meeting: Meeting) -> MeetingSheet:
 # --- the members' attendance over a fiscal year (出席状況) ----------------------------------
 
 
-def fiscal_year_of(day: dt.date) -> int:
-    """年度: April to March."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
 @dataclass(frozen=True)
 class AttendanceRow:
     membership: Membership
@@ -222,10 +218,10 @@ def body_attendance_for_user(
     body = body_get_for_user(user=user, body_id=body_id)
     all_meetings = _meetings(user).filter(body=body)
     days = list(all_meetings.values_list("held_on", flat=True))
-    years = sorted({fiscal_year_of(d) for d in days}, reverse=True)
+    years = sorted({wareki.fiscal_year(d) for d in days}, reverse=True)
     year = fiscal_year if fiscal_year is not None else (years[0] if years else None)
     if year is None:
-        year = fiscal_year_of(timezone.localdate())
+        year = wareki.fiscal_year(timezone.localdate())
     start, end = dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
     meetings = list(
         all_meetings.filter(held_on__range=(start, end))

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -26,12 +26,13 @@ from chiiki.councils.services import bodies as services
 
 
 def form_errors(form: Any, exc: ValidationError) -> None:
-    """A service's refusal lands on the form, field by field, in Japanese."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+    """Put a service's refusal on the form, in Japanese: on the field it names when the form
+    has it, above the form otherwise (a refusal of the whole record, or a plain message)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for key, errors in exc.message_dict.items():
+        form.add_error(key if key in form.fields and key != NON_FIELD_ERRORS else None, errors)
 
 
 @login_required

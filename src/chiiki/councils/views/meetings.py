@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from chiiki.accounts.access import Cap
 from chiiki.accounts.http import AuthedRequest
+from chiiki.core import wareki
 from chiiki.core.params import Params
 from chiiki.core.pdf import render_pdf
 from chiiki.councils.forms.meetings import (
@@ -31,16 +31,7 @@ from chiiki.councils.models import Meeting
 from chiiki.councils.selectors import meetings as selectors
 from chiiki.councils.selectors.bodies import body_get_for_user
 from chiiki.councils.services import meetings as services
-
-
-def _form_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's refusal on the form: on the field it names when the form has it,
-    above the form otherwise."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for key, errors in exc.message_dict.items():
-        form.add_error(key if key in form.fields and key != NON_FIELD_ERRORS else None, errors)
+from chiiki.councils.views.bodies import form_errors
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -53,7 +44,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 def meeting_list(request: AuthedRequest, body_id: int) -> HttpResponse:
     """A body's meetings, newest first."""
     body, meetings = selectors.meeting_list_for_body(user=request.user, body_id=body_id)
-    years = sorted({selectors.fiscal_year_of(m.held_on) for m in meetings}, reverse=True)
+    years = sorted({wareki.fiscal_year(m.held_on) for m in meetings}, reverse=True)
     return render(
         request,
         "councils/meetings/list.html",
@@ -75,7 +66,7 @@ def meeting_new(request: AuthedRequest, body_id: int) -> HttpResponse:
         try:
             meeting = services.meeting_create(user=request.user, body=body, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, f"{meeting.held_on:%Y-%m-%d} の会議を登録しました")
             return redirect("councils:meeting_detail", meeting_id=meeting.pk)
@@ -122,7 +113,7 @@ def meeting_edit(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             try:
                 services.meeting_update(user=request.user, meeting=meeting, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             except services.StaleError as exc:
                 saved, status = exc.current, 409
                 data = request.POST.copy()
@@ -173,7 +164,7 @@ def meeting_attendance(request: AuthedRequest, meeting_id: int) -> HttpResponse:
                 guests=form.guests(),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, "出席を保存しました")
             return redirect("councils:meeting_detail", meeting_id=meeting.pk)
@@ -205,7 +196,7 @@ def meeting_groupwork(request: AuthedRequest, meeting_id: int) -> HttpResponse:
                 user=request.user, meeting=meeting, entries=form.entries()
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             names = "、".join(w.district.name for w in saved if w.applied_at)
             messages.success(
@@ -233,7 +224,7 @@ def meeting_decision_add(request: AuthedRequest, meeting_id: int) -> HttpRespons
         try:
             services.decision_add(user=request.user, meeting=meeting, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, "決定事項を追加しました")
             return redirect("councils:meeting_detail", meeting_id=meeting.pk)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
 from chiiki.accounts.http import AuthedRequest
-from chiiki.core import bounds
+from chiiki.core import bounds, wareki
 from chiiki.core.csp import charts_csp
 from chiiki.core.params import ParamError, Params
 from chiiki.core.tabular import safe_cell
@@ -29,22 +29,11 @@ from chiiki.councils.selectors import bodies as body_selectors
 from chiiki.councils.selectors import issues as issue_selectors
 from chiiki.councils.selectors import questionnaires as selectors
 from chiiki.councils.services import questionnaires as services
+from chiiki.councils.views.bodies import form_errors
 from chiiki.imports import selectors as import_selectors
 from chiiki.imports.models import ImportKind
 from chiiki.imports.services import import_job_create
 from chiiki.surveys.rules import Instrument
-
-
-def _fiscal_year() -> int:
-    today = timezone.localdate()
-    return today.year if today.month >= 4 else today.year - 1
-
-
-def _form_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ValidationError on the form: on its field when the form has one."""
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
 
 # --- define ----------------------------------------------------------------------------------
 
@@ -84,7 +73,7 @@ def questionnaire_new(request: AuthedRequest, body_id: int) -> HttpResponse:
         request.POST or None,
         initial={
             "name": f"{body.name} 地区アンケート",
-            "fiscal_year": _fiscal_year(),
+            "fiscal_year": wareki.fiscal_year(timezone.localdate()),
             "instrument_yaml": instrument.example_yaml(),
         },
     )
@@ -92,7 +81,7 @@ def questionnaire_new(request: AuthedRequest, body_id: int) -> HttpResponse:
         try:
             q = services.questionnaire_create(user=request.user, body=body, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, f"地区アンケート「{q.name}」を作成しました")
             return redirect("councils:questionnaire_detail", questionnaire_id=q.pk)
@@ -403,7 +392,7 @@ def questionnaire_tablet(request: AuthedRequest, questionnaire_id: int) -> HttpR
                 token=form.cleaned_data["token"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -493,7 +482,7 @@ def questionnaire_evidence(request: AuthedRequest, questionnaire_id: int) -> Htt
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(
                 request, f"地域課題「{issue.title}」の根拠に加えました: {evidence.title}"

@@ -2,7 +2,8 @@
 
 Personas: ``admin`` (administrator), ``officer`` (municipal staff), ``nurse`` (support-center
 staff scoped to life area 北部), ``coordinator`` (scoped to 南部), ``volunteer`` (linked to
-their own person record), ``pref`` (prefecture viewer) and ``outsider`` (support-center
+their own person record), ``pref`` (prefecture viewer), ``advisor`` (an outside
+professional invited to community care meetings) and ``outsider`` (support-center
 staff of another municipality).
 """
 
@@ -116,6 +117,8 @@ def personas(town: Town, other_town: Municipality) -> dict[str, User]:
         ),
         "volunteer": dict(role=Role.VOLUNTEER, municipality=town.municipality, person=me),
         "pref": dict(role=Role.PREFECTURE, prefecture=town.municipality.prefecture),
+        # A physiotherapist from a clinic, invited to community care meetings.
+        "advisor": dict(role=Role.ADVISOR, municipality=town.municipality),
         "outsider": dict(
             role=Role.SUPPORT_CENTER,
             municipality=other_town,

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "chiiki.resources",
     "chiiki.mutualaid",
     "chiiki.councils",
+    "chiiki.casemeetings",
     "chiiki.imports",
     "chiiki.web",
     "django_tasks",

@@ -150,10 +150,20 @@ def scope_q(user: AnyUser | None, cap: Cap, model: type[Model]) -> Q:
         if w.prefecture_id is None or lookup is None:
             return NOTHING
         return Q(**{lookup: w.prefecture_id})
+    if scope == Scope.INVITED:
+        if p.invited is None or w.user_id is None or w.municipality_id is None:
+            return NOTHING
+        # Through a subquery: the invitations are many, a join would repeat the row.
+        invited = _pks(model, Q(**{column(p.invited): w.user_id}))
+        return Q(**{p.municipality_id(): w.municipality_id}) & Q(pk__in=invited)
     path = p.person if scope == Scope.OWN_RECORD else p.volunteer
     if path is None or w.person_id is None:
         return NOTHING
     return Q(**{path: w.person_id})
+
+
+def _pks(model: type[Model], q: Q) -> QuerySet[Any]:
+    return model._default_manager.filter(q).values("pk")
 
 
 def visible(

@@ -16,7 +16,8 @@ class Paths:
     ``municipality`` is a foreign key to the municipality (``"pk"`` for the municipality
     itself); ``life_area`` one to the life area; ``person`` one to the resident the row
     names (``"pk"`` for a person); ``volunteer`` one to the person of the volunteer a job
-    is given to. A scope whose path a model lacks reaches none of its rows, except that a
+    is given to; ``invited`` one to the users invited to the meeting the row belongs to (an
+    outside professional reaches only those rows). A scope whose path a model lacks reaches none of its rows, except that a
     model lying in no life area is reached under the ``areas`` scope by its municipality.
     """
 
@@ -24,6 +25,7 @@ class Paths:
     life_area: str | None = None
     person: str | None = None
     volunteer: str | None = None
+    invited: str | None = None
     prefecture: str | None = None
 
     def municipality_id(self) -> str:

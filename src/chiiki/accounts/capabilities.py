@@ -7,7 +7,9 @@ Each capability lists the roles that hold it and, for each role, the scope it re
   the whole municipality; support-center staff and coordinators without areas: nothing);
 - ``own_record``: the user's own person record (a volunteer);
 - ``own_jobs``: the mutual-aid jobs given to the user (a volunteer);
-- ``prefecture``: aggregates of the municipalities of the user's prefecture, never a person.
+- ``prefecture``: aggregates of the municipalities of the user's prefecture, never a person;
+- ``invited``: the community care meetings the user is invited to (an outside professional),
+  their cases anonymised.
 
 Health data (要配慮個人情報: care level, insured number, screening and survey answers) is a
 capability of its own, held by administrators, municipal staff and support-center staff.
@@ -29,6 +31,7 @@ class Scope(StrEnum):
     OWN_RECORD = "own_record"
     OWN_JOBS = "own_jobs"
     PREFECTURE = "prefecture"
+    INVITED = "invited"
 
 
 class Cap(StrEnum):
@@ -64,22 +67,30 @@ class Cap(StrEnum):
     ISSUES_EDIT = "councils.edit_issues"
     WATCH = "councils.watch"
     HUDDLE = "councils.huddle"
+    # community care meetings (地域ケア会議)
+    CASES_VIEW = "casemeetings.view"
+    CASES_IDENTIFY = "casemeetings.identify"
+    CASES_MANAGE = "casemeetings.manage"
+    CASES_ROLLUP = "casemeetings.rollup"
+    POLICY_EDIT = "casemeetings.edit_policy"
 
 
-A, M, S, C, V, P = (
+A, M, S, C, V, P, X = (
     Role.ADMINISTRATOR,
     Role.MUNICIPAL,
     Role.SUPPORT_CENTER,
     Role.COORDINATOR,
     Role.VOLUNTEER,
     Role.PREFECTURE,
+    Role.ADVISOR,
 )
-MUN, AREAS, OWN, JOBS, PREF = (
+MUN, AREAS, OWN, JOBS, PREF, INV = (
     Scope.MUNICIPALITY,
     Scope.AREAS,
     Scope.OWN_RECORD,
     Scope.OWN_JOBS,
     Scope.PREFECTURE,
+    Scope.INVITED,
 )
 
 # capability -> {role: scope}. A role that is not listed does not hold the capability.
@@ -116,6 +127,17 @@ _TABLE: dict[Cap, dict[Role, Scope]] = {
     Cap.WATCH: {A: AREAS, M: AREAS, S: AREAS, C: AREAS},
     # The daily huddle's notes about a resident are health information.
     Cap.HUDDLE: {A: AREAS, M: AREAS, S: AREAS},
+    # Community care meetings: staff read every series, meeting and case of the municipality,
+    # to learn from similar cases; a case names its resident (and shows the person's
+    # checklist) only to the health roles of its area. An outside professional reads the
+    # meetings they are invited to, their cases anonymised; so does a coordinator.
+    Cap.CASES_VIEW: {A: MUN, M: MUN, S: MUN, C: MUN, X: INV},
+    Cap.CASES_IDENTIFY: {A: AREAS, M: AREAS, S: AREAS},
+    Cap.CASES_MANAGE: {A: MUN, M: MUN, S: AREAS},
+    # Tag counts by district: aggregates, for everyone who works on the register.
+    Cap.CASES_ROLLUP: {A: MUN, M: MUN, S: MUN, C: MUN},
+    # Measures (施策) are the municipality's decision.
+    Cap.POLICY_EDIT: {A: MUN, M: MUN},
 }
 
 TABLE = MappingProxyType({cap: MappingProxyType(grants) for cap, grants in _TABLE.items()})
@@ -149,6 +171,11 @@ LABELS: dict[Cap, str] = {
     Cap.ISSUES_EDIT: "地域課題を登録・更新する",
     Cap.WATCH: "見守りネットワークの世帯を扱う",
     Cap.HUDDLE: "多職種の打ち合わせ記録を読む・書く",
+    Cap.CASES_VIEW: "地域ケア会議と事例を見る",
+    Cap.CASES_IDENTIFY: "事例の本人（氏名・住所・チェックリスト）を見る",
+    Cap.CASES_MANAGE: "地域ケア会議を運営し事例を記録する",
+    Cap.CASES_ROLLUP: "事例の課題を地域ごとに集計する",
+    Cap.POLICY_EDIT: "施策を登録・更新する",
 }
 
 

@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", "生活支援コーディネーター"
     VOLUNTEER = "volunteer", "ボランティア"
     PREFECTURE = "prefecture", "都道府県（閲覧）"
+    ADVISOR = "advisor", "外部の専門職（会議の参加者）"
 
 
 class User(AbstractUser):

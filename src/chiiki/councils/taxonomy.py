@@ -41,8 +41,11 @@ class Vocabulary:
         return frozenset(t.code for t in self.terms)
 
 
-def _load(name: str, key: str, code_key: str) -> Vocabulary:
-    data = yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
+def load_vocabulary(path: Path, key: str, code_key: str = "code") -> Vocabulary:
+    """A versioned vocabulary file: ``version``, ``status`` and a list under ``key`` of
+    items with ``code_key`` and ``name``."""
+    name = path.name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     terms, seen = [], set()
     for i, raw in enumerate(data.get(key) or [], start=1):
         code, label = str(raw.get(code_key, "")).strip(), str(raw.get("name", "")).strip()
@@ -57,9 +60,9 @@ def _load(name: str, key: str, code_key: str) -> Vocabulary:
 
 @cache
 def organisation_kinds() -> Vocabulary:
-    return _load(ORGANISATION_KINDS, "kinds", "key")
+    return load_vocabulary(HERE / ORGANISATION_KINDS, "kinds", "key")
 
 
 @cache
 def issue_tags() -> Vocabulary:
-    return _load(ISSUE_TAGS, "tags", "code")
+    return load_vocabulary(HERE / ISSUE_TAGS, "tags", "code")

@@ -1,0 +1,1 @@
+"""Past case reviews from spreadsheets (``chiiki casemeetings import``): see ``imports``."""

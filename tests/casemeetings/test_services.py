@@ -1,0 +1,161 @@
+"""The writes of community care meetings: the follow-up dates, the sheet's rules, the
+recorder in the meeting, lost updates, and the road from cases to the register and policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from chiiki.casemeetings import services
+from chiiki.casemeetings.models import IssueCase, Outcome, ReviewTag, Stage
+from chiiki.councils.models import EvidenceKind
+from tests.casemeetings.world import DAY, build_cases
+
+
+@pytest.fixture
+def w(town, personas):
+    return build_cases(town, personas)
+
+
+def _sheet(review, **over):
+    values = dict(
+        version=review.version,
+        present_state="膝の痛みで外出が減った",
+        goal="サロンに通えるようになる",
+        real_issue="坂道を歩く自信がない",
+        can_solve="通所Cで3か月の運動、その後サロンへ",
+        tags=["mobility"],
+    )
+    values.update(over)
+    return values
+
+
+def test_opening_a_case_sets_the_next_review_due(w):
+    assert w.case.next_stage == Stage.MID
+    assert w.case.next_due_on == DAY + dt.timedelta(days=90)
+    assert w.review.stage == Stage.INITIAL
+
+
+def test_the_sheet_needs_a_seed_or_an_explicit_none(w, personas):
+    with pytest.raises(ValidationError) as exc:
+        services.review_save(user=personas["nurse"], review=w.review, **_sheet(w.review, tags=[]))
+    assert "課題の種" in str(exc.value)
+    saved = services.review_save(
+        user=personas["nurse"], review=w.review, **_sheet(w.review, tags=[], no_seed=True)
+    )
+    assert saved.no_seed and ReviewTag.objects.filter(review=saved).count() == 0
+    saved = services.review_save(
+        user=personas["nurse"], review=saved, **_sheet(saved, tags=["mobility", "shopping"])
+    )
+    assert sorted(ReviewTag.objects.filter(review=saved).values_list("tag", flat=True)) == [
+        "mobility",
+        "shopping",
+    ]
+
+
+def test_the_second_of_two_editors_is_told(w, personas):
+    seen = w.review.version
+    services.review_save(user=personas["nurse"], review=w.review, **_sheet(w.review))
+    with pytest.raises(services.StaleError):
+        services.review_save(
+            user=personas["admin"], review=w.review, **_sheet(w.review, version=seen)
+        )
+
+
+def test_only_a_participant_records(w, personas):
+    with pytest.raises(ValidationError) as exc:
+        services.review_save(user=personas["officer"], review=w.review, **_sheet(w.review))
+    assert "参加者" in str(exc.value)
+
+
+def test_a_coordinator_cannot_record(w, personas):
+    with pytest.raises(PermissionDenied):
+        services.review_save(user=personas["coordinator"], review=w.review, **_sheet(w.review))
+
+
+def test_a_mid_review_before_the_first_is_refused(w, personas):
+    early = services.meeting_create(
+        user=personas["nurse"], series=w.series, held_on=DAY - dt.timedelta(days=7)
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.review_add(user=personas["nurse"], case=w.case, meeting=early, stage=Stage.MID)
+    assert "初回" in str(exc.value)
+
+
+def test_a_task_without_an_owner_is_refused(w, personas):
+    with pytest.raises(ValidationError) as exc:
+        services.task_add(
+            user=personas["nurse"],
+            review=w.review,
+            kind="informal",
+            text="サロンの見学",
+            role="coordinator",
+            owner=" ",
+            due_on=DAY + dt.timedelta(days=14),
+            target="一度見学する",
+        )
+    assert "担当者" in str(exc.value)
+
+
+def test_following_up_to_closing(w, personas):
+    nurse = personas["nurse"]
+    mid = services.meeting_create(user=nurse, series=w.series, held_on=DAY + dt.timedelta(days=91))
+    review = services.review_add(user=nurse, case=w.case, meeting=mid, stage=Stage.MID)
+    w.case.refresh_from_db()
+    assert (w.case.next_stage, w.case.next_due_on) == (Stage.CLOSING, w.case.closing_due_on)
+    with pytest.raises(ValidationError):  # no key to success: the lesson is the point
+        services.case_close(
+            user=nurse,
+            case=w.case,
+            outcome=Outcome.MET,
+            key="",
+            closed_on=mid.held_on,
+            version=w.case.version,
+        )
+    closed = services.case_close(
+        user=nurse,
+        case=w.case,
+        outcome=Outcome.MET,
+        key="通所Cのあと、SCがサロンの送迎ボランティアにつないだ",
+        closed_on=review.held_on,
+        version=w.case.version,
+    )
+    assert closed.outcome == Outcome.MET and closed.next_due_on is None
+
+
+def test_promote_links_cases_and_keeps_the_figures(w, personas):
+    services.review_save(user=personas["nurse"], review=w.review, **_sheet(w.review))
+    issue = services.promote(
+        user=personas["officer"],
+        municipality=w.case.municipality,
+        tag="mobility",
+        title="",
+        case_ids=[w.case.pk],
+        on=DAY,
+    )
+    assert issue.tags == ["mobility"] and issue.title == "移動・外出"
+    assert list(IssueCase.objects.filter(issue=issue).values_list("case_id", flat=True)) == [
+        w.case.pk
+    ]
+    evidence = issue.evidence.get()
+    assert evidence.kind == EvidenceKind.CASE_MEETING and evidence.snapshot["cases"] == 1
+    policy = services.policy_save(
+        user=personas["officer"], issue=issue, title="乗合タクシーの試行", proposed_on=DAY
+    )
+    assert policy.issue.case_links.count() == 1
+    with pytest.raises(PermissionDenied):
+        services.policy_save(user=personas["nurse"], issue=issue, title="x", proposed_on=DAY)
+
+
+def test_a_promotion_item_needs_its_cases(w, personas):
+    from chiiki.councils.services import issues as issue_services
+
+    bare = issue_services.issue_create(
+        user=None, municipality=w.case.municipality, title="根拠のない課題", status_on=DAY
+    )
+    meeting = services.meeting_create(user=personas["officer"], series=w.promotion, held_on=DAY)
+    with pytest.raises(ValidationError) as exc:
+        services.promotion_item_add(user=personas["officer"], meeting=meeting, issue=bare)
+    assert "事例" in str(exc.value)

@@ -159,3 +159,35 @@ def test_a_promotion_item_needs_its_cases(w, personas):
     with pytest.raises(ValidationError) as exc:
         services.promotion_item_add(user=personas["officer"], meeting=meeting, issue=bare)
     assert "事例" in str(exc.value)
+
+
+def test_rollup_counts_a_case_once_per_tag_in_its_district(w, personas):
+    from chiiki.casemeetings import selectors
+
+    services.review_save(
+        user=personas["nurse"], review=w.review, **_sheet(w.review, tags=["mobility", "shopping"])
+    )
+    mid = services.meeting_create(
+        user=personas["nurse"], series=w.series, held_on=DAY + dt.timedelta(days=91)
+    )
+    review = services.review_add(user=personas["nurse"], case=w.case, meeting=mid, stage=Stage.MID)
+    services.review_save(user=personas["nurse"], review=review, **_sheet(review))
+    rolls = selectors.rollup_for(municipality=w.case.municipality)
+    assert [r.as_json() for r in rolls] == [
+        {"tag": "移動・外出", "cases": 1, "districts": {"須佐": 1}},
+        {"tag": "買い物", "cases": 1, "districts": {"須佐": 1}},
+    ]
+    later = selectors.rollup_for(municipality=w.case.municipality, start=mid.held_on)
+    assert [r.as_json()["tag"] for r in later] == ["移動・外出"]
+
+
+def test_due_board_counts_overdue_per_center_and_owner(w, personas):
+    from chiiki.casemeetings import selectors
+
+    board = selectors.due_board(user=personas["admin"], today=DAY + dt.timedelta(days=100))
+    assert board.total.overdue == 1 and board.by_owner[0].overdue == 1
+    assert board.by_center[0].label == "北部"
+    assert [c.number for c in board.rows] == ["N-2025-001"]
+    assert board.rows[0].name is not None  # the administrator identifies the resident
+    anonymous = selectors.due_board(user=personas["coordinator"], today=DAY + dt.timedelta(days=100))
+    assert anonymous.rows[0].name is None and anonymous.rows[0].identified is False

@@ -1,0 +1,585 @@
+"""Reads for community care meetings.
+
+Every case reaches a page, a PDF, a spreadsheet or the API as a :class:`CaseCard`: the case
+anonymised (its number, 5-year age band, sex, district and care level) for whoever does not
+hold ``casemeetings.identify`` in the case's area (an outside professional, a coordinator, a
+nurse of another center), and with the resident's name, address, phone and insured number
+only for those who do. Cases are read through the read door, so every list is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
+from chiiki.areas.models import Municipality
+from chiiki.casemeetings import rollup as engine
+from chiiki.casemeetings.models import (
+    Case,
+    CaseMeeting,
+    Invitation,
+    IssueCase,
+    Kind,
+    PlanTask,
+    Policy,
+    PolicyStatus,
+    Review,
+    ReviewTag,
+    Series,
+    Stage,
+)
+from chiiki.councils.models import RegionalIssue
+from chiiki.councils.services.issues import known_tags
+from chiiki.people.models import CareLevel
+
+REFUSED = "この地域ケア会議を閲覧する権限がありません"
+CASE_REFUSED = "この事例を閲覧する権限がありません"
+DUE_SOON_DAYS = 14
+
+
+# --- the one shape a case is shown in ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseCard:
+    """A case as the user may see it. ``name``, ``address``, ``phone`` and ``insured_number``
+    are None unless the user identifies the case's resident."""
+
+    pk: int
+    number: str
+    age_band: str
+    sex: str
+    district: str
+    life_area: str
+    care_level: str
+    goal: str
+    outcome: str
+    closed_on: dt.date | None
+    next_stage: str
+    next_due_on: dt.date | None
+    identified: bool
+    person_id: int | None = None
+    name: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    insured_number: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How the case is called on anonymised pages: its number, band, sex and district."""
+        return f"事例 {self.number}（{self.age_band}・{self.sex}・{self.district}）"
+
+
+def _identified_ids(user: Any, cases: Sequence[Case]) -> set[int]:
+    if not cases or not access.can(user, Cap.CASES_IDENTIFY):
+        return set()
+    q = access.scope_q(user, Cap.CASES_IDENTIFY, Case)
+    return set(
+        Case.objects.filter(q, pk__in=[c.pk for c in cases], person__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def cards(user: Any, cases: Sequence[Case]) -> list[CaseCard]:
+    """The cards of cases already read through the door (with district and person loaded)."""
+    ids = _identified_ids(user, cases)
+    out = []
+    for c in cases:
+        shown = c.pk in ids and c.person is not None
+        p = c.person if shown else None
+        out.append(
+            CaseCard(
+                pk=c.pk,
+                number=c.number,
+                age_band=c.age_band,
+                sex=c.get_sex_display(),
+                district=c.district.name,
+                life_area=c.district.life_area.name,
+                care_level=c.get_care_level_display(),
+                goal=c.goal,
+                outcome=c.get_outcome_display() if c.outcome else "",
+                closed_on=c.closed_on,
+                next_stage=Stage(c.next_stage).label if c.next_stage else "",
+                next_due_on=c.next_due_on,
+                identified=shown,
+                person_id=p.pk if p else None,
+                name=f"{p.family_name} {p.given_name}" if p else None,
+                address=p.address if p else None,
+                phone=p.phone if p else None,
+                insured_number=p.insured_number if p else None,
+            )
+        )
+    return out
+
+
+def _cases(user: Any) -> QuerySet[Case]:
+    return access.visible(
+        user, Cap.CASES_VIEW, Case.objects.select_related("district__life_area", "person", "owner")
+    )
+
+
+# --- series and meetings --------------------------------------------------------------------
+
+
+def series_list_for_user(*, user: Any) -> list[Series]:
+    rows = list(access.visible(user, Cap.CASES_VIEW, Series.objects.select_related("life_area")))
+    counts = dict(
+        CaseMeeting.objects.filter(series__in=rows)
+        .order_by()
+        .values_list("series")
+        .annotate(n=Count("id"))
+        .values_list("series", "n")
+    )
+    for s in rows:
+        s.meeting_count = counts.get(s.pk, 0)  # type: ignore[attr-defined]
+    return rows
+
+
+def series_get_for_user(*, user: Any, series_id: int, cap: Cap = Cap.CASES_VIEW) -> Series:
+    found = (
+        access.visible(
+            user, cap, Series.objects.select_related("life_area", "municipality"), REFUSED
+        )
+        .filter(pk=series_id)
+        .first()
+    )
+    if found is None:
+        raise access.PermissionDenied(REFUSED)
+    return found
+
+
+def meetings_of(*, user: Any, series: Series) -> list[CaseMeeting]:
+    qs = access.visible(user, Cap.CASES_VIEW, series.meetings.all()).annotate(
+        review_count=Count("reviews", distinct=True)
+    )
+    return list(qs.order_by("-held_on", "-id"))
+
+
+def meeting_get_for_user(*, user: Any, meeting_id: int, cap: Cap = Cap.CASES_VIEW) -> CaseMeeting:
+    found = (
+        access.visible(
+            user,
+            cap,
+            CaseMeeting.objects.select_related("series__municipality", "series__life_area"),
+            REFUSED,
+        )
+        .prefetch_related(
+            Prefetch("invitations", queryset=Invitation.objects.select_related("user"))
+        )
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if found is None:
+        raise access.PermissionDenied(REFUSED)
+    return found
+
+
+@dataclass
+class AgendaEntry:
+    review: Review
+    card: CaseCard
+
+
+def meeting_agenda(
+    *, user: Any, meeting: CaseMeeting, channel: str | None = None
+) -> list[AgendaEntry]:
+    """The reviews of a meeting in their order, each with its case's card; the cases the
+    user reaches are read through the door (one audited list read)."""
+    reviews = list(meeting.reviews.select_related("case").order_by("order", "id"))
+    ids = [r.case_id for r in reviews]
+    cases = access.read_rows(
+        user,
+        Cap.CASES_VIEW,
+        Case.objects.select_related("district__life_area", "person").filter(pk__in=ids),
+        what="地域ケア会議の事例",
+        channel=channel,
+        note={"meeting": meeting.pk},
+    )
+    by_id = {c.pk: card for c, card in zip(cases, cards(user, cases), strict=True)}
+    return [AgendaEntry(r, by_id[r.case_id]) for r in reviews if r.case_id in by_id]
+
+
+# --- one case --------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseView:
+    case: Case
+    card: CaseCard
+    reviews: list[Review]
+    screenings: list[Any] = field(default_factory=list)
+
+
+def case_get_for_user(*, user: Any, case_id: int, cap: Cap = Cap.CASES_VIEW) -> CaseView:
+    """One case, read through the door (audited), with its reviews and their tasks; the
+    resident's checklists only for those who identify the case."""
+    case = access.read_one(
+        user,
+        cap,
+        Case.objects.select_related("district__life_area", "person", "owner", "municipality"),
+        case_id,
+        refuse=CASE_REFUSED,
+    )
+    card = cards(user, [case])[0]
+    reviews = list(
+        case.reviews.select_related("meeting__series", "recorded_by")
+        .prefetch_related(Prefetch("tasks", queryset=PlanTask.objects.select_related("service")))
+        .order_by("held_on", "id")
+    )
+    view = CaseView(case, card, reviews)
+    if card.identified and access.can(user, Cap.HEALTH_VIEW) and case.person is not None:
+        from chiiki.surveys.selectors import screening_list_for_person
+
+        view.screenings = list(screening_list_for_person(user=user, person=case.person)[:3])
+    return view
+
+
+def review_get_for_user(*, user: Any, review_id: int, cap: Cap = Cap.CASES_MANAGE) -> Review:
+    found = (
+        access.visible(
+            user,
+            cap,
+            Review.objects.select_related(
+                "case__municipality", "case__district", "meeting__series"
+            ),
+            CASE_REFUSED,
+        )
+        .filter(pk=review_id)
+        .first()
+    )
+    if found is None:
+        raise access.PermissionDenied(CASE_REFUSED)
+    return found
+
+
+def task_get_for_user(*, user: Any, task_id: int) -> PlanTask:
+    found = (
+        access.visible(user, Cap.CASES_MANAGE, PlanTask.objects.select_related("review__case"))
+        .filter(pk=task_id)
+        .first()
+    )
+    if found is None:
+        raise access.PermissionDenied(CASE_REFUSED)
+    return found
+
+
+def similar_cases(
+    *, user: Any, case: Case, tags: Iterable[str], limit: int = 10
+) -> list[tuple[CaseCard, str]]:
+    """Closed cases like this one (a shared issue seed, the same age band or care level),
+    with what worked for them: the most alike first."""
+    tags = list(tags)
+    band = case.age // 5 * 5
+    qs = (
+        _cases(user)
+        .filter(closed_on__isnull=False)
+        .exclude(pk=case.pk)
+        .filter(
+            Q(pk__in=ReviewTag.objects.filter(tag__in=tags).values("case_id"))
+            | Q(care_level=case.care_level, age__gte=band, age__lte=band + 4)
+        )
+    )
+    found = list(qs.order_by("-closed_on")[:200])
+    tagged = defaultdict(set)
+    for cid, tag in ReviewTag.objects.filter(case_id__in=[c.pk for c in found]).values_list(
+        "case_id", "tag"
+    ):
+        tagged[cid].add(tag)
+
+    def score(c: Case) -> tuple[int, dt.date]:
+        s = (
+            3 * len(tagged[c.pk] & set(tags))
+            + (c.care_level == case.care_level)
+            + (band <= c.age <= band + 4)
+        )
+        return (-s, -c.closed_on.toordinal() if c.closed_on else 0)  # type: ignore[return-value]
+
+    found.sort(key=score)
+    chosen = found[:limit]
+    access.audit_listed(user, chosen, what="似た事例")
+    return [(card, c.outcome_key) for c, card in zip(chosen, cards(user, chosen), strict=True)]
+
+
+def find_cases(
+    *,
+    user: Any,
+    goal: str = "",
+    tag: str = "",
+    age_band: int | None = None,
+    care_level: str = "",
+    outcome: str = "",
+    limit: int = 50,
+) -> list[tuple[CaseCard, str]]:
+    """Search cases by goal words, tag, age band and care level, with what worked."""
+    qs = _cases(user)
+    if goal:
+        qs = qs.filter(goal__icontains=goal)
+    if tag:
+        qs = qs.filter(pk__in=ReviewTag.objects.filter(tag=tag).values("case_id"))
+    if age_band is not None:
+        qs = qs.filter(age__gte=age_band, age__lte=age_band + 4)
+    if care_level:
+        qs = qs.filter(care_level=care_level)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    rows = access.read_rows(
+        user,
+        Cap.CASES_VIEW,
+        qs.order_by("-opened_on", "-id"),
+        what="事例の検索",
+        limit=limit,
+    )
+    return [(card, c.outcome_key) for c, card in zip(rows, cards(user, rows), strict=True)]
+
+
+# --- follow-up ---------------------------------------------------------------------------------
+
+
+@dataclass
+class DueCounts:
+    key: str
+    label: str
+    open: int = 0
+    due: int = 0
+    overdue: int = 0
+    behind: int = 0
+
+
+@dataclass
+class DueBoard:
+    today: dt.date
+    by_center: list[DueCounts]
+    by_owner: list[DueCounts]
+    rows: list[CaseCard]
+    total: DueCounts
+
+
+def _behind(today: dt.date) -> Exists:
+    return Exists(
+        PlanTask.objects.filter(review__case=OuterRef("pk"), target_on__lt=today).exclude(
+            achieved=True
+        )
+    )
+
+
+def due_board(*, user: Any, today: dt.date, show: str = "attention", limit: int = 100) -> DueBoard:
+    """Open cases due within two weeks, overdue, and behind their one-month targets, counted
+    per center (life area) and per staff member; the cases needing attention listed."""
+    open_cases = access.visible(user, Cap.CASES_VIEW, Case.objects.filter(closed_on__isnull=True))
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    annotated = open_cases.annotate(behind=_behind(today))
+    groups = {
+        "center": ("district__life_area", "district__life_area__name"),
+        "owner": ("owner", "owner__display_name"),
+    }
+    boards: dict[str, list[DueCounts]] = {}
+    for name, (key, label) in groups.items():
+        rows = (
+            annotated.order_by()
+            .values(key, label)
+            .annotate(
+                n=Count("id"),
+                due=Count("id", filter=Q(next_due_on__gte=today, next_due_on__lte=soon)),
+                overdue=Count("id", filter=Q(next_due_on__lt=today)),
+                behind_n=Count("id", filter=Q(behind=True)),
+            )
+        )
+        boards[name] = sorted(
+            (
+                DueCounts(
+                    str(r[key] or ""),
+                    r[label] or "（担当なし）",
+                    r["n"],
+                    r["due"],
+                    r["overdue"],
+                    r["behind_n"],
+                )
+                for r in rows
+            ),
+            key=lambda d: (-d.overdue, -d.due, d.label),
+        )
+    total = DueCounts("all", "合計")
+    for d in boards["center"]:
+        total.open += d.open
+        total.due += d.due
+        total.overdue += d.overdue
+        total.behind += d.behind
+    attention = annotated.filter(Q(next_due_on__lte=soon) | Q(behind=True))
+    if show == "overdue":
+        attention = annotated.filter(next_due_on__lt=today)
+    elif show == "behind":
+        attention = annotated.filter(behind=True)
+    listed = access.read_rows(
+        user,
+        Cap.CASES_VIEW,
+        attention.select_related("district__life_area", "person").order_by("next_due_on", "id"),
+        what="フォローアップの予定",
+        limit=limit,
+    )
+    return DueBoard(today, boards["center"], boards["owner"], cards(user, listed), total)
+
+
+# --- roll-up ----------------------------------------------------------------------------------
+
+
+def _period(start: dt.date | None, end: dt.date | None) -> Q:
+    q = Q()
+    if start is not None:
+        q &= Q(held_on__gte=start)
+    if end is not None:
+        q &= Q(held_on__lte=end)
+    return q
+
+
+def rollup_for(
+    *, municipality: Municipality, start: dt.date | None = None, end: dt.date | None = None
+) -> list[engine.TagRoll]:
+    """Tag counts by district over a period: one grouped read of the seed rows (a case counts
+    once for a tag in its district). For the page, the API and the command alike; the
+    caller has checked ``casemeetings.rollup``."""
+    rows = (
+        ReviewTag.objects.filter(_period(start, end), municipality=municipality)
+        .order_by()
+        .values_list("tag", "district__name")
+        .annotate(n=Count("case_id", distinct=True))
+    )
+    return engine.roll_up(rows, known_tags(municipality))
+
+
+def rollup_for_user(
+    *, user: Any, start: dt.date | None = None, end: dt.date | None = None
+) -> list[engine.TagRoll]:
+    access.require(user, Cap.CASES_ROLLUP)
+    return rollup_for(municipality=user.municipality, start=start, end=end)
+
+
+def tag_case_ids(
+    *, municipality: Municipality, tag: str, start: dt.date | None, end: dt.date | None
+) -> list[int]:
+    return list(
+        ReviewTag.objects.filter(_period(start, end), municipality=municipality, tag=tag)
+        .order_by()
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+
+
+# --- policy and evaluation -----------------------------------------------------------------
+
+
+@dataclass
+class PolicyRow:
+    """A line of 豊明市's table 「見えてきた課題 → 解決に向けた政策へ」."""
+
+    issue: RegionalIssue
+    cases: int
+    districts: int
+    policies: list[Policy]
+
+
+def policy_table(*, user: Any) -> list[PolicyRow]:
+    """Every issue of the register that came from cases: the number of cases and districts
+    behind it, and the measures with their status."""
+    issues = list(
+        access.visible(user, Cap.COUNCILS_VIEW, RegionalIssue.objects.all())
+        .filter(case_links__isnull=False)
+        .distinct()
+        .prefetch_related(
+            Prefetch("policies", queryset=Policy.objects.order_by("proposed_on", "id"))
+        )
+        .order_by("-status_on", "-id")
+    )
+    links = IssueCase.objects.filter(issue__in=issues).values_list("issue_id", "case__district_id")
+    cases: Counter[int] = Counter()
+    districts: dict[int, set[int]] = defaultdict(set)
+    for issue_id, district_id in links:
+        cases[issue_id] += 1
+        districts[issue_id].add(district_id)
+    return [PolicyRow(i, cases[i.pk], len(districts[i.pk]), list(i.policies.all())) for i in issues]
+
+
+def issue_cases(*, user: Any, issue: RegionalIssue) -> list[CaseCard]:
+    rows = access.read_rows(
+        user,
+        Cap.CASES_VIEW,
+        Case.objects.select_related("district__life_area", "person").filter(
+            issue_links__issue=issue
+        ),
+        what="地域課題のもとになった事例",
+    )
+    return cards(user, rows)
+
+
+@dataclass
+class SeriesStats:
+    meetings_held: int
+    meetings_evaluated: int
+    cases_closed: int
+    closed_on_time: int
+    open_cases: int
+
+    @property
+    def evaluated_share(self) -> float | None:
+        return self.meetings_evaluated / self.meetings_held if self.meetings_held else None
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.closed_on_time / self.cases_closed if self.cases_closed else None
+
+
+def series_stats(*, series: Series, today: dt.date) -> SeriesStats:
+    """Per series: the share of its held meetings that were evaluated, and the share of the
+    cases it opened that closed by their closing date."""
+    held = series.meetings.filter(held_on__lte=today)
+    cases = Case.objects.filter(
+        reviews__meeting__series=series, reviews__stage=Stage.INITIAL
+    ).distinct()
+    closed = cases.filter(closed_on__isnull=False)
+    return SeriesStats(
+        meetings_held=held.count(),
+        meetings_evaluated=held.filter(evaluated_on__isnull=False).count(),
+        cases_closed=closed.count(),
+        closed_on_time=closed.filter(
+            Q(closing_due_on__isnull=True) | Q(closed_on__lte=F("closing_due_on"))
+        ).count(),
+        open_cases=cases.filter(closed_on__isnull=True).count(),
+    )
+
+
+def invitable_users(*, user: Any, meeting: CaseMeeting) -> list[Any]:
+    from chiiki.accounts.models import Role, User
+
+    return list(
+        User.objects.filter(
+            municipality_id=meeting.series.municipality_id,
+            is_active=True,
+            role__in=[
+                Role.ADMINISTRATOR,
+                Role.MUNICIPAL,
+                Role.SUPPORT_CENTER,
+                Role.COORDINATOR,
+                Role.ADVISOR,
+            ],
+        ).order_by("role", "display_name", "username")
+    )
+
+
+def promotion_series(*, user: Any) -> list[Series]:
+    return [s for s in series_list_for_user(user=user) if s.kind == Kind.PROMOTION]
+
+
+def open_policies(*, user: Any) -> QuerySet[Policy]:
+    return access.visible(
+        user, Cap.COUNCILS_VIEW, Policy.objects.exclude(status=PolicyStatus.DROPPED)
+    )
+
+
+CARE_LEVELS = CareLevel.choices

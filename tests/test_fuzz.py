@@ -20,6 +20,7 @@ from django.http import QueryDict
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from chiiki.accounts.services import api_token_create, user_create
+from chiiki.casemeetings import services as cm_services
 from chiiki.councils.models import BodyKind, Layer
 from chiiki.councils.services import bodies as council_bodies
 from chiiki.councils.services import issues as council_issues
@@ -31,6 +32,7 @@ from chiiki.mutualaid import services as aid_services
 from chiiki.resources import demo as resources_demo
 from chiiki.resources.models import Service as ResourceService
 from chiiki.surveys import services as survey_services
+from tests.casemeetings.world import build_cases, foreign_case
 from tests.conftest import make_person
 from tests.councils.meeting_world import build_bodies
 from tests.councils.questionnaire_helpers import csv_bytes, life_area_body, questionnaire_for, rows
@@ -52,7 +54,16 @@ HOSTILE = [
 ]
 NOWHERE = 987654321
 SKIP = re.compile(r"^(admin/|logout/|i18n/|api/docs)")
-PERSONAS = ["admin", "officer", "nurse", "coordinator", "volunteer", "pref", "outsider"]
+PERSONAS = [
+    "admin",
+    "officer",
+    "nurse",
+    "coordinator",
+    "volunteer",
+    "pref",
+    "advisor",
+    "outsider",
+]
 # Parsing does not depend on the role once a route is reached: the hostile values are sent
 # as the personas that reach the most branches (the whole municipality, one life area, a
 # volunteer, a prefecture); the others try every route with each kind of id.
@@ -192,7 +203,24 @@ def build_world(town, personas, other_town) -> World:
         life_area=other_town.life_areas.first(),
         status_on=dt.date(2025, 4, 1),
     )
+    cases = build_cases(town, personas)
+    task = cm_services.task_add(
+        user=None,
+        review=cases.review,
+        kind="informal",
+        text="サロンの見学",
+        role="coordinator",
+        owner="SC",
+        due_on=dt.date(2025, 6, 1),
+        target="見学する",
+    )
+    their_cases = foreign_case(other_town)
     own = {
+        "cm_meeting_id": cases.meeting.pk,
+        "cm_case_id": cases.case.pk,
+        "series_id": cases.series.pk,
+        "review_id": cases.review.pk,
+        "task_id": task.pk,
         "watch_meeting_id": watch.meeting.pk,
         "case_id": watch.north_case.pk,
         "watch_body_id": watch.huddle.pk,
@@ -218,6 +246,11 @@ def build_world(town, personas, other_town) -> World:
         "questionnaire_id": questionnaire.pk,
     }
     foreign = own | {
+        "cm_meeting_id": their_cases.meeting.pk,
+        "cm_case_id": their_cases.case.pk,
+        "series_id": their_cases.series.pk,
+        "review_id": their_cases.review.pk,
+        "task_id": their_cases.task.pk,
         "watch_meeting_id": their_watch_meeting.pk,
         "case_id": their_case.pk,
         "watch_body_id": their_watch.pk,
@@ -257,6 +290,8 @@ def fill(route: str, values: dict[str, object]) -> str:
         name = m.group(2) or m.group(3)
         if route.startswith(("councils/watch/", "councils/huddle/")):
             name = {"meeting_id": "watch_meeting_id", "body_id": "watch_body_id"}.get(name, name)
+        if route.startswith(("casemeetings/", "api/casemeetings/")):
+            name = {"meeting_id": "cm_meeting_id", "case_id": "cm_case_id"}.get(name, name)
         value = values.get(name, NOWHERE)
         if name == "service_id" and route.startswith("api/hsds/"):
             value = values.get("hsds_service", "00000000-0000-0000-0000-000000000000")

@@ -23,47 +23,54 @@ from chiiki.councils.services import meetings as meeting_services
 from chiiki.resources import demo as resources_demo
 from chiiki.resources.models import Service as ResourceService
 from chiiki.surveys import services as survey_services
+from tests.casemeetings.world import build_cases
 from tests.conftest import make_person
 from tests.councils.meeting_world import build_bodies
 from tests.councils.watch_world import build_watch
 from tests.mutualaid.conftest import build_aid, new_request
 from tests.surveys.conftest import needs_csv, needs_rows
 
-PERSONAS = ("admin", "officer", "nurse", "coordinator", "volunteer", "pref", "outsider")
+PERSONAS = ("admin", "officer", "nurse", "coordinator", "volunteer", "pref", "advisor", "outsider")
 
 GRID = """
-probe                     admin officer nurse coordinator volunteer pref outsider
-dashboard                   ○     ○       ○       ○          ×       ○      ×
-population_import           ○     ○       ×       ×          ×       ×      ×
-area_tree_import            ○     ×       ×       ×          ×       ×      ×
-audit                       ○     ×       ×       ×          ×       ×      ×
-staff                       ○     ×       ×       ×          ×       ×      ×
-people_list                 ○     ○       ○       ○          ×       ×      ×
-people_open_north           ○     ○       ○       ×          ×       ×      ×
-people_open_south           ○     ○       ×       ○          ×       ×      ×
-people_open_own             ○     ○       ×       ○          ○       ×      ×
-health                      ○     ○       ○       ×          ×       ×      ×
-people_edit                 ○     ○       ○       ×          ×       ×      ×
-survey_results              ○     ○       ○       ○          ×       ○      ×
-survey_answers              ○     ○       ○       ×          ×       ×      ×
-survey_import               ○     ○       ×       ×          ×       ×      ×
-survey_visits               ○     ○       ○       ×          ×       ×      ×
-survey_followup             ○     ○       ○       ×          ×       ×      ×
-kcl_screen                  ○     ○       ○       ×          ×       ×      ×
-resources_view              ○     ○       ○       ○          ○       ○      ×
-resource_gaps               ○     ○       ○       ○          ×       ×      ×
-resource_sheet_edit         ○     ○       ×       ○          ×       ×      ×
-mutualaid_manage            ○     ○       ×       ○          ×       ×      ×
-mutualaid_own_jobs          ×     ×       ×       ×          ○       ×      ×
-councils_view               ○     ○       ○       ○          ×       ×      ×
-councils_api                ○     ○       ○       ○          ×       ×      ×
-councils_minutes_pdf        ○     ○       ○       ○          ×       ×      ×
-councils_manage_north       ○     ○       ○       ×          ×       ×      ×
-councils_manage_south       ○     ○       ×       ○          ×       ×      ×
-issues_edit_north           ○     ○       ○       ×          ×       ×      ×
-issues_edit_south           ○     ○       ×       ○          ×       ×      ×
-watch                       ○     ○       ○       ○          ×       ×      ×
-huddle                      ○     ○       ○       ×          ×       ×      ×
+probe                     admin officer nurse coordinator volunteer pref advisor outsider
+dashboard                   ○     ○       ○       ○          ×       ○      ×        ×
+population_import           ○     ○       ×       ×          ×       ×      ×        ×
+area_tree_import            ○     ×       ×       ×          ×       ×      ×        ×
+audit                       ○     ×       ×       ×          ×       ×      ×        ×
+staff                       ○     ×       ×       ×          ×       ×      ×        ×
+people_list                 ○     ○       ○       ○          ×       ×      ×        ×
+people_open_north           ○     ○       ○       ×          ×       ×      ×        ×
+people_open_south           ○     ○       ×       ○          ×       ×      ×        ×
+people_open_own             ○     ○       ×       ○          ○       ×      ×        ×
+health                      ○     ○       ○       ×          ×       ×      ×        ×
+people_edit                 ○     ○       ○       ×          ×       ×      ×        ×
+survey_results              ○     ○       ○       ○          ×       ○      ×        ×
+survey_answers              ○     ○       ○       ×          ×       ×      ×        ×
+survey_import               ○     ○       ×       ×          ×       ×      ×        ×
+survey_visits               ○     ○       ○       ×          ×       ×      ×        ×
+survey_followup             ○     ○       ○       ×          ×       ×      ×        ×
+kcl_screen                  ○     ○       ○       ×          ×       ×      ×        ×
+resources_view              ○     ○       ○       ○          ○       ○      ×        ×
+resource_gaps               ○     ○       ○       ○          ×       ×      ×        ×
+resource_sheet_edit         ○     ○       ×       ○          ×       ×      ×        ×
+mutualaid_manage            ○     ○       ×       ○          ×       ×      ×        ×
+mutualaid_own_jobs          ×     ×       ×       ×          ○       ×      ×        ×
+councils_view               ○     ○       ○       ○          ×       ×      ×        ×
+councils_api                ○     ○       ○       ○          ×       ×      ×        ×
+councils_minutes_pdf        ○     ○       ○       ○          ×       ×      ×        ×
+councils_manage_north       ○     ○       ○       ×          ×       ×      ×        ×
+councils_manage_south       ○     ○       ×       ○          ×       ×      ×        ×
+issues_edit_north           ○     ○       ○       ×          ×       ×      ×        ×
+issues_edit_south           ○     ○       ×       ○          ×       ×      ×        ×
+watch                       ○     ○       ○       ○          ×       ×      ×        ×
+huddle                      ○     ○       ○       ×          ×       ×      ×        ×
+cases_view                  ○     ○       ○       ○          ×       ×      ○        ×
+cases_view_uninvited        ○     ○       ○       ○          ×       ×      ×        ×
+cases_identify              ○     ○       ○       ×          ×       ×      ×        ×
+cases_manage_north          ○     ○       ○       ×          ×       ×      ×        ×
+cases_rollup                ○     ○       ○       ○          ×       ×      ×        ×
+policy_edit                 ○     ○       ×       ×          ×       ×      ×        ×
 """
 
 # Which capability each probe exercises: every capability must have one.
@@ -99,6 +106,12 @@ PROBES = {
     "issues_edit_south": Cap.ISSUES_EDIT,
     "watch": Cap.WATCH,
     "huddle": Cap.HUDDLE,
+    "cases_view": Cap.CASES_VIEW,
+    "cases_view_uninvited": Cap.CASES_VIEW,
+    "cases_identify": Cap.CASES_IDENTIFY,
+    "cases_manage_north": Cap.CASES_MANAGE,
+    "cases_rollup": Cap.CASES_ROLLUP,
+    "policy_edit": Cap.POLICY_EDIT,
 }
 
 
@@ -131,6 +144,7 @@ class Town:
     issue_north: object
     issue_south: object
     meeting: object
+    cases: object
 
 
 @pytest.fixture
@@ -173,6 +187,7 @@ def world(town, personas) -> Town:
     )
     bodies = build_bodies(town)
     return Town(
+        cases=build_cases(town, personas),
         bodies=bodies,
         meeting=meeting_services.meeting_create(
             user=None, body=bodies.north, held_on=dt.date(2019, 5, 21), agenda="移動支援"
@@ -284,6 +299,26 @@ def probe(name: str, client, persona: str, w: Town) -> bool:
             return _ok(get(reverse("councils:watch_case", args=[case.pk])), case.household)
         case "huddle":
             return _ok(get(reverse("councils:huddle_person", args=[w.watch.north.pk])), "血圧高め")
+        case "cases_view":
+            return _ok(
+                get(reverse("casemeetings:case_detail", args=[w.cases.case.pk])), "N-2025-001"
+            )
+        case "cases_view_uninvited":
+            case = w.cases.south_case
+            return _ok(get(reverse("casemeetings:case_detail", args=[case.pk])), case.number)
+        case "cases_identify":
+            body = get(reverse("casemeetings:case_detail", args=[w.cases.case.pk]))
+            return _ok(body, "検討 一郎")
+        case "cases_manage_north":
+            return _ok(get(reverse("casemeetings:review_edit", args=[w.cases.review.pk])))
+        case "cases_rollup":
+            return _ok(get(reverse("casemeetings:rollup")), "須佐 1")
+        case "policy_edit":
+            response = client.post(
+                reverse("casemeetings:issue_cases", args=[w.issue_north.pk]),
+                {"title": f"{persona}の施策", "status": "proposed", "proposed_on": "2025-06-01"},
+            )
+            return response.status_code == 302
     raise AssertionError(f"no probe {name}")
 
 

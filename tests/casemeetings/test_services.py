@@ -184,10 +184,19 @@ def test_rollup_counts_a_case_once_per_tag_in_its_district(w, personas):
 def test_due_board_counts_overdue_per_center_and_owner(w, personas):
     from chiiki.casemeetings import selectors
 
-    board = selectors.due_board(user=personas["admin"], today=DAY + dt.timedelta(days=100))
-    assert board.total.overdue == 1 and board.by_owner[0].overdue == 1
-    assert board.by_center[0].label == "北部"
-    assert [c.number for c in board.rows] == ["N-2025-001"]
-    assert board.rows[0].name is not None  # the administrator identifies the resident
-    anonymous = selectors.due_board(user=personas["coordinator"], today=DAY + dt.timedelta(days=100))
-    assert anonymous.rows[0].name is None and anonymous.rows[0].identified is False
+    later = DAY + dt.timedelta(days=100)
+    board = selectors.due_board(user=personas["admin"], today=later)
+    assert board.total.overdue == 2
+    assert {(d.label, d.overdue) for d in board.by_center} == {("北部", 1), ("南部", 1)}
+    assert {(d.label, d.overdue) for d in board.by_owner} == {
+        (str(personas["nurse"]), 1),
+        ("（担当なし）", 1),
+    }
+    rows = {c.number: c for c in board.rows}
+    assert set(rows) == {"N-2025-001", "S-2025-001"}
+    assert rows["N-2025-001"].name == "検討 一郎"  # the administrator identifies the resident
+    shown = {c.number: c for c in selectors.due_board(user=personas["nurse"], today=later).rows}
+    assert shown["N-2025-001"].name == "検討 一郎"
+    assert shown["S-2025-001"].identified is False  # no resident linked in the south
+    coordinator = selectors.due_board(user=personas["coordinator"], today=later)
+    assert coordinator.rows and all(c.name is None for c in coordinator.rows)

@@ -23,6 +23,7 @@ class CaseWorld:
     person: object
     promotion: Series
     south_series: Series
+    south_case: Case
 
 
 def build_cases(town, personas) -> CaseWorld:
@@ -73,4 +74,74 @@ def build_cases(town, personas) -> CaseWorld:
         mid_due_on=DAY + dt.timedelta(days=90),
         closing_due_on=DAY + dt.timedelta(days=180),
     )
-    return CaseWorld(series, meeting, review.case, review, person, promotion, south)
+    review = services.review_save(
+        user=None,
+        review=review,
+        version=review.version,
+        present_state="膝の痛みで外出が減り、買い物は家族頼み",
+        goal="サロンに通えるようになる",
+        real_issue="坂道を歩く自信がなく、バス停まで行けない",
+        can_solve="通所Cで3か月の運動、その後サロンの送迎ボランティアへ",
+        tags=["mobility"],
+    )
+    south_meeting = services.meeting_create(user=None, series=south, held_on=DAY, place="旭公民館")
+    south_review = services.case_open(
+        user=None,
+        meeting=south_meeting,
+        number="S-2025-001",
+        district=town.s1,
+        age=77,
+        sex="M",
+        care_level="care_1",
+        goal="自宅のお風呂に入れるようになる",
+        mid_due_on=DAY + dt.timedelta(days=90),
+        closing_due_on=DAY + dt.timedelta(days=180),
+    )
+    return CaseWorld(
+        series, meeting, review.case, review, person, promotion, south, south_review.case
+    )
+
+
+@dataclass
+class ForeignCase:
+    series: Series
+    meeting: CaseMeeting
+    case: Case
+    review: Review
+    task: object
+
+
+def foreign_case(municipality) -> ForeignCase:
+    """A case of another municipality, to probe with its ids."""
+    district = municipality.districts.first()
+    series = services.series_save(
+        user=None,
+        municipality=municipality,
+        kind=Kind.INDIVIDUAL,
+        focus=Focus.INDEPENDENCE,
+        name="国東 自立支援型地域ケア会議",
+        host="国東市地域包括支援センター",
+    )
+    meeting = services.meeting_create(user=None, series=series, held_on=DAY)
+    review = services.case_open(
+        user=None,
+        meeting=meeting,
+        number="K-001",
+        district=district,
+        age=80,
+        sex="F",
+        care_level="support_2",
+        mid_due_on=DAY + dt.timedelta(days=90),
+        closing_due_on=DAY + dt.timedelta(days=180),
+    )
+    task = services.task_add(
+        user=None,
+        review=review,
+        kind="informal",
+        text="国東の見学",
+        role="coordinator",
+        owner="SC",
+        due_on=DAY + dt.timedelta(days=10),
+        target="見学する",
+    )
+    return ForeignCase(series, meeting, review.case, review, task)

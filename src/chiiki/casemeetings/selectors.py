@@ -377,14 +377,14 @@ def due_board(*, user: Any, today: dt.date, show: str = "attention", limit: int 
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     annotated = open_cases.annotate(behind=_behind(today))
     groups = {
-        "center": ("district__life_area", "district__life_area__name"),
-        "owner": ("owner", "owner__display_name"),
+        "center": ("district__life_area", ("district__life_area__name",)),
+        "owner": ("owner", ("owner__display_name", "owner__username")),
     }
     boards: dict[str, list[DueCounts]] = {}
-    for name, (key, label) in groups.items():
+    for name, (key, labels) in groups.items():
         rows = (
             annotated.order_by()
-            .values(key, label)
+            .values(key, *labels)
             .annotate(
                 n=Count("id"),
                 due=Count("id", filter=Q(next_due_on__gte=today, next_due_on__lte=soon)),
@@ -396,7 +396,7 @@ def due_board(*, user: Any, today: dt.date, show: str = "attention", limit: int 
             (
                 DueCounts(
                     str(r[key] or ""),
-                    r[label] or "（担当なし）",
+                    next((r[label] for label in labels if r[label]), "（担当なし）"),
                     r["n"],
                     r["due"],
                     r["overdue"],
@@ -583,3 +583,67 @@ def open_policies(*, user: Any) -> QuerySet[Policy]:
 
 
 CARE_LEVELS = CareLevel.choices
+
+
+def invited_meetings(*, user: Any, limit: int = 50) -> list[CaseMeeting]:
+    """The meetings the user is invited to, the next first, then the latest held."""
+    return list(
+        access.visible(
+            user,
+            Cap.CASES_VIEW,
+            CaseMeeting.objects.select_related("series").filter(invitations__user=user),
+        ).order_by("-held_on", "-id")[:limit]
+    )
+
+
+def people_for_cases(*, user: Any, query: str) -> list[Any]:
+    """Residents to open a case for, found by name or kana (the nurse's areas only)."""
+    if not query or not access.can(user, Cap.CASES_IDENTIFY):
+        return []
+    from chiiki.people.selectors import person_pick_list
+
+    return person_pick_list(user=user, query=query, cap=Cap.PEOPLE_EDIT)
+
+
+def promotion_items(*, user: Any, meeting: CaseMeeting) -> list[Any]:
+    """A 推進会議's items: each regional issue with the cases it came from."""
+    items = list(meeting.items.select_related("issue"))
+    for item in items:
+        item.case_cards = issue_cases(user=user, issue=item.issue)  # type: ignore[attr-defined]
+    return items
+
+
+def issues_with_cases(*, user: Any) -> list[RegionalIssue]:
+    return list(
+        access.visible(user, Cap.COUNCILS_VIEW, RegionalIssue.objects.all())
+        .filter(case_links__isnull=False)
+        .distinct()
+        .order_by("-status_on", "-id")
+    )
+
+
+def meetings_for_followup(*, user: Any, case: Case) -> list[CaseMeeting]:
+    """Individual meetings a case can be reviewed at next: on or after its last review."""
+    last = case.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
+    qs = access.visible(
+        user,
+        Cap.CASES_MANAGE,
+        CaseMeeting.objects.select_related("series").filter(
+            series__municipality_id=case.municipality_id, series__kind=Kind.INDIVIDUAL
+        ),
+    )
+    if last is not None:
+        qs = qs.filter(held_on__gte=last)
+    return list(qs.order_by("held_on", "id")[:50])
+
+
+def case_issues(*, user: Any, case: Case) -> list[RegionalIssue]:
+    """The regional issues of the register this case stands behind (for those who read the
+    register)."""
+    if not access.can(user, Cap.COUNCILS_VIEW):
+        return []
+    return list(
+        access.visible(user, Cap.COUNCILS_VIEW, RegionalIssue.objects.all())
+        .filter(case_links__case=case)
+        .order_by("-status_on")
+    )

@@ -583,6 +583,8 @@ def promote(
         title=f"地域ケア会議の事例 {len(cases)}件（{len(districts)}地区）",
         on=on,
         snapshot={
+            "shown": f"{len(cases)}件・{len(districts)}地区（{'、'.join(districts[:8])}"
+            f"{'…' if len(districts) > 8 else ''}）",
             "tag": tag,
             "cases": len(cases),
             "districts": districts,

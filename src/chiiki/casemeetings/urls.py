@@ -1,4 +1,10 @@
 from __future__ import annotations
 
+from chiiki.casemeetings.views import cases, meetings, rollup
+
 app_name = "casemeetings"
-urlpatterns: list = []
+urlpatterns = [
+    *meetings.urlpatterns,
+    *cases.urlpatterns,
+    *rollup.urlpatterns,
+]

@@ -59,7 +59,14 @@ def build_cases(town, personas) -> CaseWorld:
     meeting = services.meeting_create(user=None, series=series, held_on=DAY, place="須佐支所")
     for name, profession in (("nurse", "phn"), ("advisor", "pt"), ("admin", "office")):
         services.invite(user=None, meeting=meeting, invitee=personas[name], profession=profession)
-    person = make_person(town.n1, family_name="検討", given_name="一郎", care_level="support_1")
+    person = make_person(
+        town.n1,
+        family_name="検討",
+        given_name="一郎",
+        care_level="support_1",
+        insured_number="1234509876",
+        phone="0838-25-3131",
+    )
     review = services.case_open(
         user=None,
         meeting=meeting,

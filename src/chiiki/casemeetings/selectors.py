@@ -633,7 +633,7 @@ def meetings_for_followup(*, user: Any, case: Case) -> list[CaseMeeting]:
         ),
     )
     if last is not None:
-        qs = qs.filter(held_on__gte=last)
+        qs = qs.filter(held_on__gt=last)
     return list(qs.order_by("held_on", "id")[:50])
 
 

@@ -69,7 +69,9 @@ def test_a_case_from_first_review_to_closing_and_into_the_register(
     # The sheet in the guide's order; without a seed or 「なし」 it is refused.
     page.get_by_label("① 現状分析").fill("転倒してから外出が怖く、買い物は隣人頼み")
     page.get_by_label("③ 本当の課題").fill("重い荷物を持って坂を上る力と自信がない")
-    page.get_by_label("④ 本当に解決できますか").fill("訪問型で筋力、買い物は移動販売の曜日に合わせる")
+    page.get_by_label("④ 本当に解決できますか").fill(
+        "訪問型で筋力、買い物は移動販売の曜日に合わせる"
+    )
     page.get_by_role("button", name="検討シートを保存").click()
     expect(page.locator(".field-error")).to_contain_text("課題の種を1つ以上選ぶか")
     page.get_by_label("買い物").check()

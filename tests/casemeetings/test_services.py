@@ -200,3 +200,23 @@ def test_due_board_counts_overdue_per_center_and_owner(w, personas):
     assert shown["S-2025-001"].identified is False  # no resident linked in the south
     coordinator = selectors.due_board(user=personas["coordinator"], today=later)
     assert coordinator.rows and all(c.name is None for c in coordinator.rows)
+
+
+def test_the_checklist_is_shown_to_the_health_roles_who_identify_the_case(w, personas):
+    from chiiki.casemeetings import selectors
+    from chiiki.surveys import services as survey_services
+
+    survey_services.screening_create(
+        user=None,
+        person=w.person,
+        answers_by_item={"q16": 1},
+        height_cm=None,
+        weight_kg=None,
+        screened_on=DAY,
+    )
+    nurse = selectors.case_get_for_user(user=personas["nurse"], case_id=w.case.pk)
+    assert nurse.health and nurse.health[0][1] == "基本チェックリスト（窓口）"
+    assert any("閉じこもり" in m for m in nurse.health[0][2])
+    for who in ("coordinator", "advisor"):
+        view = selectors.case_get_for_user(user=personas[who], case_id=w.case.pk)
+        assert view.health == [] and view.card.name is None

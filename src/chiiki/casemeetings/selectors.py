@@ -186,6 +186,7 @@ def meeting_get_for_user(*, user: Any, meeting_id: int, cap: Cap = Cap.CASES_VIE
 class AgendaEntry:
     review: Review
     card: CaseCard
+    roles: list[str] = field(default_factory=list)
 
 
 def meeting_agenda(
@@ -204,7 +205,16 @@ def meeting_agenda(
         note={"meeting": meeting.pk},
     )
     by_id = {c.pk: card for c, card in zip(cases, cards(user, cases), strict=True)}
-    return [AgendaEntry(r, by_id[r.case_id]) for r in reviews if r.case_id in by_id]
+    roles: dict[int, list[str]] = defaultdict(list)
+    for review_id, role in PlanTask.objects.filter(review__case_id__in=ids).values_list(
+        "review_id", "role"
+    ):
+        roles[review_id].append(role)
+    return [
+        AgendaEntry(r, by_id[r.case_id], list(dict.fromkeys(roles[r.pk])))
+        for r in reviews
+        if r.case_id in by_id
+    ]
 
 
 # --- one case --------------------------------------------------------------------------------
@@ -215,7 +225,7 @@ class CaseView:
     case: Case
     card: CaseCard
     reviews: list[Review]
-    screenings: list[Any] = field(default_factory=list)
+    health: list[tuple[str, str, list[str]]] = field(default_factory=list)
 
 
 def case_get_for_user(*, user: Any, case_id: int, cap: Cap = Cap.CASES_VIEW) -> CaseView:
@@ -236,10 +246,52 @@ def case_get_for_user(*, user: Any, case_id: int, cap: Cap = Cap.CASES_VIEW) -> 
     )
     view = CaseView(case, card, reviews)
     if card.identified and access.can(user, Cap.HEALTH_VIEW) and case.person is not None:
-        from chiiki.surveys.selectors import screening_list_for_person
-
-        view.screenings = list(screening_list_for_person(user=user, person=case.person)[:3])
+        view.health = health_flags(user=user, person=case.person)
     return view
+
+
+def health_flags(*, user: Any, person: Any, limit: int = 3) -> list[tuple[str, str, list[str]]]:
+    """The person's latest checklists at the counter and survey answers, as (day, source,
+    the criteria met): 要配慮個人情報, for the health roles who identify the case."""
+    from chiiki.surveys import rules
+    from chiiki.surveys.models import Respondent, Screening
+    from chiiki.surveys.services import survey_ruleset
+
+    found: list[tuple[str, str, list[str]]] = []
+    criteria = rules.builtin_ruleset(rules.KCL)
+    screenings = access.read_rows(
+        user,
+        Cap.SURVEY_ANSWERS,
+        Screening.objects.filter(person=person).order_by("-screened_on", "-id"),
+        what="事例の本人のチェックリスト",
+        limit=limit,
+    )
+    for s in screenings:
+        met = [
+            criteria.determination(c).label
+            for c in ("c1", "c2", "c3", "c4", "c5", "c6", "c7")
+            if s.results.get(c) == 1
+        ]
+        if s.eligible:
+            met.insert(0, "事業対象者")
+        found.append((s.screened_on.isoformat(), "基本チェックリスト（窓口）", met))
+    answers = access.read_rows(
+        user,
+        Cap.SURVEY_ANSWERS,
+        Respondent.objects.filter(person=person)
+        .select_related("survey")
+        .order_by("-survey__mailed_on", "-id"),
+        what="事例の本人の調査回答",
+        limit=limit,
+    )
+    for r in answers:
+        names = {d.id: d.label for d in survey_ruleset(r.survey).determinations}
+        met = [names[k] for k, v in r.results.items() if v == 1 and k in names]
+        day = (
+            r.survey.mailed_on.isoformat() if r.survey.mailed_on else f"{r.survey.fiscal_year}年度"
+        )
+        found.append((day, r.survey.name, met))
+    return found
 
 
 def review_get_for_user(*, user: Any, review_id: int, cap: Cap = Cap.CASES_MANAGE) -> Review:

@@ -186,7 +186,10 @@ def meeting_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     )
     names = dict(vocab.professions().choices())
     invited = {i.profession for i in meeting.invitations.all()}
-    needed = agenda_engine.professions_needed([], series.professions)
+    # The series' professions, and those the cases' plans give a role to.
+    needed = agenda_engine.professions_needed(
+        [[r for r in e.roles if r in names] for e in entries], series.professions
+    )
     can_manage = access.reaches(user, Cap.CASES_MANAGE, meeting)
     context: dict[str, Any] = {
         "meeting": meeting,

@@ -25,6 +25,7 @@ urlpatterns = [
     path("resources/", include("chiiki.resources.urls")),
     path("mutualaid/", include("chiiki.mutualaid.urls")),
     path("councils/", include("chiiki.councils.urls")),
+    path("casemeetings/", include("chiiki.casemeetings.urls")),
     path("imports/", include("chiiki.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -1,4 +1,6 @@
 from __future__ import annotations
 
+from chiiki.casemeetings.views import prints
+
 app_name = "casemeetings"
-urlpatterns: list = []
+urlpatterns = [*prints.urlpatterns]

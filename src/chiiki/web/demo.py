@@ -263,6 +263,7 @@ MODULE_STEPS = (
     "chiiki.resources.demo",
     "chiiki.mutualaid.demo",
     "chiiki.councils.demo",
+    "chiiki.casemeetings.demo",
 )
 
 
@@ -291,6 +292,6 @@ def logins() -> list[tuple[str, str, str]]:
     return [
         (u.username, DEMO_PASSWORD, u.role_label)
         for u in User.objects.filter(
-            username__in=["admin", "shokuin", "hokatsu", "sc", "volunteer", "ken"]
+            username__in=["admin", "shokuin", "hokatsu", "sc", "volunteer", "ken", "advisor"]
         ).order_by("id")
     ]

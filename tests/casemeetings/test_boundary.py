@@ -115,8 +115,16 @@ def test_the_advisor_never_receives_who_the_person_is(client, world, personas, t
             client, world, tmp_path, {"HTTP_AUTHORIZATION": f"Bearer {token}"}
         ).items()
     }
-    # The advisor does reach the meeting, its case and its agenda: the walk is not empty.
-    assert any(f"/casemeetings/cases/{world.case.pk}/" in u for u in seen)
+    # The advisor does reach the meeting, its case, its agenda, the exports and the API: the
+    # walk is not empty.
+    for reached in (
+        f"/casemeetings/cases/{world.case.pk}/",
+        f"/casemeetings/meetings/{world.meeting.pk}/agenda.pdf",
+        "/casemeetings/cases.csv",
+        "/casemeetings/cases.xlsx",
+        f"/api/casemeetings/cases/{world.case.pk} (token)",
+    ):
+        assert reached in seen, reached
     assert any(world.case.number in t for t in seen.values())
     leaks = {
         url: [s for s in _secrets(world.person) if s and s in text] for url, text in seen.items()
@@ -128,5 +136,8 @@ def test_the_nurse_of_the_area_does_see_them(client, world, personas, tmp_path):
     client.force_login(personas["nurse"], backend="django.contrib.auth.backends.ModelBackend")
     seen = _walk(client, world, tmp_path)
     page = seen[f"/casemeetings/cases/{world.case.pk}/"]
-    assert all(s in page for s in _secrets(world.person)[:1] + [world.person.address])
-    assert world.person.insured_number in page
+    person = world.person
+    for secret in (person.family_name + " " + person.given_name, person.address, person.phone):
+        assert secret in page
+    assert person.insured_number in page
+    assert person.address in seen["/casemeetings/cases.csv"]

@@ -699,3 +699,23 @@ def case_issues(*, user: Any, case: Case) -> list[RegionalIssue]:
         .filter(case_links__case=case)
         .order_by("-status_on")
     )
+
+
+def promoted_tags(*, user: Any) -> dict[str, list[RegionalIssue]]:
+    """The issue seeds already carried to the register (through their cases), tag → issues,
+    so the roll-up shows them instead of inviting a second registration."""
+    found: dict[str, list[RegionalIssue]] = defaultdict(list)
+    if not access.can(user, Cap.COUNCILS_VIEW):
+        return found
+    seen = set()
+    links = (
+        IssueCase.objects.filter(issue__municipality_id=user.municipality_id)
+        .exclude(tag="")
+        .select_related("issue")
+        .order_by("issue_id")
+    )
+    for link in links:
+        if (link.tag, link.issue_id) not in seen:
+            seen.add((link.tag, link.issue_id))
+            found[link.tag].append(link.issue)
+    return found

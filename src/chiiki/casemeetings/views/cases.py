@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
 from chiiki.accounts.http import AuthedRequest
-from chiiki.casemeetings import selectors, services
+from chiiki.casemeetings import selectors, services, vocab
 from chiiki.casemeetings.forms import AddReviewForm, CloseForm, ReviewForm, TaskForm
 from chiiki.casemeetings.models import Outcome, Stage, TaskKind
 from chiiki.core.params import Params
@@ -51,6 +51,7 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
         "can_manage": can_manage,
         "today": today,
         "issues": selectors.case_issues(user=user, case=case),
+        "role_names": dict(vocab.professions().choices()) | {"self": "本人・家族"},
     }
     if can_manage and case.is_open:
         context["task_form"] = _task_form(

@@ -40,11 +40,13 @@ def due(request: AuthedRequest) -> HttpResponse:
     access.require(request.user, Cap.CASES_MANAGE, "事例のフォローアップを見る権限がありません")
     params = Params(request.GET)
     show = params.choice("show", ["attention", "overdue", "behind"], default="attention")
-    board = selectors.due_board(user=request.user, today=timezone.localdate(), show=show)
+    # As of another day: to look back at a month's board, or at a demo dated in the past.
+    on = params.date("on") or timezone.localdate()
+    board = selectors.due_board(user=request.user, today=on, show=show)
     return render(
         request,
         "casemeetings/due.html",
-        {"board": board, "show": show, "soon": selectors.DUE_SOON_DAYS},
+        {"board": board, "show": show, "soon": selectors.DUE_SOON_DAYS, "on": params.raw("on")},
     )
 
 
@@ -89,6 +91,7 @@ def rollup(request: AuthedRequest) -> HttpResponse:
                 r.tag: PromoteForm(initial={"tag": r.tag}, auto_id=f"p{r.tag}_%s") for r in common
             },
             "max_cases": max((r.cases for r in rolls), default=0),
+            "promoted": selectors.promoted_tags(user=request.user),
         },
     )
 

@@ -189,5 +189,7 @@ def test_due_board_counts_overdue_per_center_and_owner(w, personas):
     assert board.by_center[0].label == "北部"
     assert [c.number for c in board.rows] == ["N-2025-001"]
     assert board.rows[0].name is not None  # the administrator identifies the resident
-    anonymous = selectors.due_board(user=personas["coordinator"], today=DAY + dt.timedelta(days=100))
+    anonymous = selectors.due_board(
+        user=personas["coordinator"], today=DAY + dt.timedelta(days=100)
+    )
     assert anonymous.rows[0].name is None and anonymous.rows[0].identified is False

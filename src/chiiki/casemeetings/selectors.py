@@ -35,6 +35,7 @@ from chiiki.casemeetings.models import (
     Series,
     Stage,
 )
+from chiiki.core.params import ParamError
 from chiiki.councils.models import RegionalIssue
 from chiiki.councils.services.issues import known_tags
 from chiiki.people.models import CareLevel
@@ -338,6 +339,24 @@ def find_cases(
         limit=limit,
     )
     return [(card, c.outcome_key) for c, card in zip(rows, cards(user, rows), strict=True)]
+
+
+def case_page_for_user(
+    *, user: Any, page: int, size: int, tag: str = ""
+) -> tuple[list[CaseCard], int]:
+    """One page of the cases the user sees, newest opened first, as cards, and how many
+    there are in all (a page past the end is empty). The page is one audited list read;
+    an unknown ``tag`` is a ParamError."""
+    qs = _cases(user)
+    if tag:
+        if tag not in known_tags(user.municipality):
+            raise ParamError("tag", tag, "登録されている課題の種のコードを指定してください")
+        qs = qs.filter(pk__in=ReviewTag.objects.filter(tag=tag).values("case_id"))
+    qs = qs.order_by("-opened_on", "-id")
+    start = (page - 1) * size
+    rows = list(qs[start : start + size])
+    access.audit_listed(user, rows, what="事例の一覧")
+    return cards(user, rows), qs.count()
 
 
 # --- follow-up ---------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
-from chiiki.areas.models import Municipality
+from chiiki.areas.models import District, Municipality
 from chiiki.casemeetings import rollup as engine
 from chiiki.casemeetings.models import (
     Case,
@@ -467,10 +467,15 @@ def rollup_for(
     rows = (
         ReviewTag.objects.filter(_period(start, end), municipality=municipality)
         .order_by()
-        .values_list("tag", "district__name")
+        .values_list("tag", "district_id")
         .annotate(n=Count("case_id", distinct=True))
     )
-    return engine.roll_up(rows, known_tags(municipality))
+    # Grouped by the district's id, not its name: the index gives the rows in that order,
+    # where a join to the names would sort them all.
+    names = dict(District.objects.filter(municipality=municipality).values_list("pk", "name"))
+    return engine.roll_up(
+        ((tag, names.get(d, ""), n) for tag, d, n in rows), known_tags(municipality)
+    )
 
 
 def rollup_for_user(

@@ -1,7 +1,7 @@
 """Case meetings benchmark: the roll-up over 100,000 cases and the due board of 10,000.
 
-Builds a municipality of 30 districts in 6 life areas with 12 individual series meeting
-twice a month over eight fiscal years, and 100,000 cases (90,000 closed, 10,000 open) of
+Builds a municipality of 30 districts in 6 life areas with 60 individual series meeting
+weekly over eight fiscal years (some nine reviews a meeting), and 100,000 cases (90,000 closed, 10,000 open) of
 about two reviews each, every review carrying 1 to 3 issue seeds (some 400,000 seed rows),
 each case's last review with plan tasks (one or two for an open case, one for a closed
 one), bulk-created as an import would, and on PostgreSQL vacuumed and analysed as
@@ -35,7 +35,9 @@ CASES = 100_000
 OPEN = 10_000
 LIFE_AREAS = 6
 DISTRICTS = 30
-SERIES = 12
+SERIES = 60  # weekly, some nine reviews a meeting: a city's centers and their kinds
+EVERY = 7  # days between two meetings of a series
+STEP = 13  # meetings between two stages of a case (about 90 days)
 YEARS = 8
 ROLLUP_TARGET = 500
 BOARD_TARGET = 150
@@ -83,6 +85,8 @@ def count_queries(connection, fn) -> int:
 
 def build(rng: random.Random):
     """The municipality, its series and meetings, the cases, reviews, seeds and tasks."""
+    from django.db.models import Min, OuterRef, Subquery
+
     from chiiki.accounts.models import Role
     from chiiki.accounts.services import user_create
     from chiiki.areas import services as areas
@@ -131,7 +135,7 @@ def build(rng: random.Random):
         (
             CaseMeeting(series=s, held_on=FIRST_DAY + dt.timedelta(days=d))
             for s in series
-            for d in range(0, days, 14)
+            for d in range(0, days, EVERY)
         ),
         batch_size=2000,
     )
@@ -162,10 +166,10 @@ def build(rng: random.Random):
         s = series[i % SERIES]
         pool = by_series[s.pk]
         # the open cases were opened in the last year; the closed ones at any time before
-        low = len(pool) - 26 if open_case else 0
-        first = rng.randrange(low, len(pool) - 8 if not open_case else len(pool))
-        stages = 1 if open_case and first > len(pool) - 7 else rng.choice((2, 2, 2, 3))
-        chosen = [pool[min(first + k * 6, len(pool) - 1)] for k in range(stages)]
+        last = len(pool) - 1
+        first = rng.randrange(last - 52, last + 1) if open_case else rng.randrange(last - 2 * STEP)
+        stages = min(rng.choice((2, 2, 2, 3)), 1 + (last - first) // STEP)
+        chosen = [pool[first + k * STEP] for k in range(stages)]
         opened = chosen[0].held_on
         case = Case(
             municipality=m,
@@ -239,6 +243,16 @@ def build(rng: random.Random):
         ),
         batch_size=2000,
     )
+    # Each case's earliest target not reached, as services.refresh_target keeps it.
+    first = (
+        PlanTask.objects.filter(review__case=OuterRef("pk"))
+        .exclude(achieved=True)
+        .order_by()
+        .values("review__case")
+        .annotate(first=Min("target_on"))
+        .values("first")
+    )
+    Case.objects.filter(municipality=m).update(next_target_on=Subquery(first))
     return m, officer, advisor, len(reviews)
 
 

@@ -104,3 +104,56 @@ def test_an_advisors_due_board_counts_the_cases_of_their_meetings_only(town, per
     assert not any(c.identified for c in board.rows)
     staff = selectors.due_board(user=personas["admin"], today=today)
     assert (staff.total.open, staff.total.behind) == (3, 1)
+
+
+def test_the_case_keeps_its_earliest_target_not_reached(town, personas):
+    w = build_cases(town, personas)
+    tasks = [
+        services.task_add(
+            user=None,
+            review=w.review,
+            kind="informal",
+            text=f"役割 {days}",
+            role="coordinator",
+            owner="生活支援コーディネーター",
+            due_on=DAY + dt.timedelta(days=7),
+            target="一度見学する",
+            target_on=DAY + dt.timedelta(days=days),
+        )
+        for days in (40, 20)
+    ]
+    w.case.refresh_from_db()
+    assert w.case.next_target_on == DAY + dt.timedelta(days=20)
+    services.task_check(user=None, task=tasks[1], achieved=True)
+    w.case.refresh_from_db()
+    assert w.case.next_target_on == DAY + dt.timedelta(days=40)
+    services.task_check(user=None, task=tasks[0], achieved=True)
+    w.case.refresh_from_db()
+    assert w.case.next_target_on is None
+    services.task_check(user=None, task=tasks[0], achieved=False)  # not reached after all
+    w.case.refresh_from_db()
+    assert w.case.next_target_on == DAY + dt.timedelta(days=40)
+
+
+def test_the_migration_fills_the_target_of_stored_cases(town, personas):
+    import importlib
+
+    from django.apps import apps
+
+    from chiiki.casemeetings.models import Case
+
+    w = build_cases(town, personas)
+    services.task_add(
+        user=None,
+        review=w.review,
+        kind="informal",
+        text="サロンの見学",
+        role="coordinator",
+        owner="生活支援コーディネーター",
+        due_on=DAY + dt.timedelta(days=7),
+        target="一度見学する",
+    )
+    Case.objects.update(next_target_on=None)
+    migration = importlib.import_module("chiiki.casemeetings.migrations.0003_case_next_target_on")
+    migration.fill(apps, None)
+    assert Case.objects.get(pk=w.case.pk).next_target_on == DAY + dt.timedelta(days=30)

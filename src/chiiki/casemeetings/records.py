@@ -64,7 +64,7 @@ class Fault:
 
     @property
     def message(self) -> str:
-        shown = f"（入力: {self.value}）" if self.value else "（空欄）"
+        shown = f"（入力: {self.value}）" if self.value else ""
         return f"{self.row}行目「{self.column}」: {self.expected}{shown}"
 
     def __str__(self) -> str:

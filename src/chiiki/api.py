@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from chiiki.accounts.auth import api_auth
 from chiiki.areas.api import router as areas_router
+from chiiki.casemeetings.api import router as casemeetings_router
 from chiiki.core.params import ParamError
 from chiiki.councils.api import router as councils_router
 from chiiki.imports.api import router as imports_router
@@ -42,6 +43,7 @@ api.add_router("/resources", resources_router)
 api.add_router("/mutualaid", mutualaid_router)
 api.add_router("/imports", imports_router)
 api.add_router("/councils", councils_router)
+api.add_router("/casemeetings", casemeetings_router)
 
 from chiiki.resources.api import hsds_router  # noqa: E402
 

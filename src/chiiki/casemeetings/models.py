@@ -229,8 +229,9 @@ class Case(models.Model):
 
     ``number`` is the case's id in the municipality's records (事例番号). ``person`` is set
     when the case was opened in chiiki; imported past records carry only what the sheet
-    said (age, sex, district, care level). ``next_stage``/``next_due_on`` are kept by the
-    services so that the follow-up dashboard reads one index."""
+    said (age, sex, district, care level). ``next_stage``/``next_due_on`` and
+    ``next_target_on`` are kept by the services so that the follow-up dashboard reads them
+    from the case, not from its reviews and their tasks."""
 
     access_paths = Paths(
         municipality="municipality",
@@ -270,6 +271,8 @@ class Case(models.Model):
     )
     next_stage = models.CharField(max_length=8, choices=Stage.choices, blank=True)
     next_due_on = models.DateField(null=True, blank=True)
+    # The earliest one-month target of the plan not reached yet (None: no task is open).
+    next_target_on = models.DateField(null=True, blank=True)
     outcome = models.CharField("結果", max_length=8, choices=Outcome.choices, blank=True)
     outcome_key = models.TextField("成功の鍵・うまくいかなかった理由", blank=True, max_length=2000)
     closed_on = models.DateField(
@@ -374,7 +377,11 @@ class ReviewTag(models.Model):
         indexes = [
             models.Index(
                 fields=["municipality", "held_on", "tag", "district", "case"], name="rollup"
-            )
+            ),
+            # The roll-up over every day reads this one in its groups' order: no sorting.
+            models.Index(
+                fields=["municipality", "tag", "district", "case", "held_on"], name="rollup_by_tag"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["review", "tag"], name="review_tag_once"),

@@ -9,6 +9,8 @@ districts).
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -61,3 +63,20 @@ def split_tags(text: str) -> list[str]:
     for sep in ("；", ";", "，", ","):
         text = text.replace(sep, "、")
     return [t.strip() for t in text.split("、") if t.strip()]
+
+
+Month = tuple[int, int]
+
+
+def months(start: Month | None, end: Month | None) -> tuple[dt.date | None, dt.date | None]:
+    """A period of whole months: from the first day of ``start`` to the last day of ``end``
+    (either open). ValueError (in Japanese) when ``start`` comes after ``end``."""
+    if start is not None and end is not None and start > end:
+        raise ValueError(
+            f"始めの月（{start[0]}-{start[1]:02d}）が終わりの月（{end[0]}-{end[1]:02d}）より後です"
+        )
+    first = dt.date(start[0], start[1], 1) if start is not None else None
+    last = None
+    if end is not None:
+        last = dt.date(end[0], end[1], calendar.monthrange(end[0], end[1])[1])
+    return first, last

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Min
 
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
@@ -218,6 +218,16 @@ def refresh_due(case: Case) -> None:
     stages = set(case.reviews.values_list("stage", flat=True))
     case.next_stage, case.next_due_on = next_due(case, stages)
     Case.objects.filter(pk=case.pk).update(next_stage=case.next_stage, next_due_on=case.next_due_on)
+
+
+def refresh_target(case_id: int) -> None:
+    """The case's earliest one-month target not reached yet, from its plan's tasks."""
+    first = (
+        PlanTask.objects.filter(review__case_id=case_id)
+        .exclude(achieved=True)
+        .aggregate(first=Min("target_on"))["first"]
+    )
+    Case.objects.filter(pk=case_id).update(next_target_on=first)
 
 
 def _seed_rows(review: Review, case: Case) -> None:
@@ -485,6 +495,7 @@ def task_add(
     )
     task.full_clean()
     task.save()
+    refresh_target(case.pk)
     if user is not None:
         access.audit_write(user, AuditAction.UPDATE, case, changes={"task": [None, task.text]})
     return task
@@ -494,6 +505,7 @@ def task_add(
 def task_check(*, user: User | None, task: PlanTask, achieved: bool) -> PlanTask:
     _check(user, Cap.CASES_MANAGE, task.review.case, CASE_REFUSED)
     PlanTask.objects.filter(pk=task.pk).update(achieved=achieved)
+    refresh_target(task.review.case_id)
     task.achieved = achieved
     return task
 

@@ -72,6 +72,7 @@ def test_the_text_table_lines_up_the_tags(seeded):
     lines = rollup("--from", "2025-04", "--to", "2026-03").splitlines()
     assert lines[0] == "山口県萩市（352047） 課題の種の地区別事例数（2025-04〜2026-03）"
     assert lines[1] == "課題の種    事例数  地区別"
+    assert lines[2] == "-" * 26
     assert lines[3] == "移動・外出       3  須佐 2、旭 1"  # the counts right-aligned under 事例数
     assert lines[4] == "買い物           1  須佐 1"
 

@@ -49,7 +49,7 @@ def bearer(personas):
 def w(town, personas):
     """The world's case in 須佐 (at a meeting the advisor is invited to), and a second one in
     旭 at a 南部 meeting the advisor is not invited to."""
-    world = build_cases(town, personas)
+    world = build_cases(town, personas, south_case=False)
     services.review_save(
         user=personas["nurse"],
         review=world.review,

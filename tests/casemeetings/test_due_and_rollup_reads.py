@@ -25,7 +25,9 @@ def _open(w, meeting, number, district, owner, *, mid_days=90):
 
 
 def test_the_due_board_adds_up_per_center_and_per_staff_member(town, personas):
-    w = build_cases(town, personas)  # N-2025-001: 北部, the nurse's, mid review due DAY+90
+    w = build_cases(
+        town, personas, south_case=False
+    )  # N-2025-001: 北部, the nurse's, mid review due DAY+90
     nurse, admin = personas["nurse"], personas["admin"]
     south = services.meeting_create(user=None, series=w.south_series, held_on=DAY)
     later = services.meeting_create(
@@ -63,7 +65,7 @@ def test_the_due_board_adds_up_per_center_and_per_staff_member(town, personas):
 
 
 def test_the_rollup_names_each_district_and_adds_up_its_cases(town, personas):
-    w = build_cases(town, personas)
+    w = build_cases(town, personas, south_case=False)
     review = _open(w, w.meeting, "N-2", town.n2, personas["nurse"])
     for r in (w.review, review):
         services.review_save(
@@ -83,7 +85,7 @@ def test_the_rollup_names_each_district_and_adds_up_its_cases(town, personas):
 
 
 def test_an_advisors_due_board_counts_the_cases_of_their_meetings_only(town, personas):
-    w = build_cases(town, personas)  # the advisor is invited to w.meeting
+    w = build_cases(town, personas, south_case=False)  # the advisor is invited to w.meeting
     south = services.meeting_create(user=None, series=w.south_series, held_on=DAY)
     behind = _open(w, south, "S-1", town.s1, personas["admin"])
     services.task_add(
@@ -107,7 +109,7 @@ def test_an_advisors_due_board_counts_the_cases_of_their_meetings_only(town, per
 
 
 def test_the_case_keeps_its_earliest_target_not_reached(town, personas):
-    w = build_cases(town, personas)
+    w = build_cases(town, personas, south_case=False)
     tasks = [
         services.task_add(
             user=None,
@@ -142,7 +144,7 @@ def test_the_migration_fills_the_target_of_stored_cases(town, personas):
 
     from chiiki.casemeetings.models import Case
 
-    w = build_cases(town, personas)
+    w = build_cases(town, personas, south_case=False)
     services.task_add(
         user=None,
         review=w.review,

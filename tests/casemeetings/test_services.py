@@ -220,3 +220,14 @@ def test_the_checklist_is_shown_to_the_health_roles_who_identify_the_case(w, per
     for who in ("coordinator", "advisor"):
         view = selectors.case_get_for_user(user=personas[who], case_id=w.case.pk)
         assert view.health == [] and view.card.name is None
+
+
+def test_the_advisor_reads_only_the_reviews_of_their_meetings(w, personas):
+    from chiiki.casemeetings import selectors
+
+    mid = services.meeting_create(user=None, series=w.series, held_on=DAY + dt.timedelta(days=91))
+    services.review_add(user=None, case=w.case, meeting=mid, stage=Stage.MID)
+    staff = selectors.case_get_for_user(user=personas["nurse"], case_id=w.case.pk)
+    assert [r.stage for r in staff.reviews] == [Stage.INITIAL, Stage.MID]
+    advisor = selectors.case_get_for_user(user=personas["advisor"], case_id=w.case.pk)
+    assert [r.stage for r in advisor.reviews] == [Stage.INITIAL]

@@ -248,8 +248,10 @@ def case_get_for_user(*, user: Any, case_id: int, cap: Cap = Cap.CASES_VIEW) -> 
         refuse=CASE_REFUSED,
     )
     card = cards(user, [case])[0]
+    # An outside professional reads the reviews of the meetings they are invited to only.
     reviews = list(
-        case.reviews.select_related("meeting__series", "recorded_by")
+        access.visible(user, Cap.CASES_VIEW, case.reviews.all())
+        .select_related("meeting__series", "recorded_by")
         .prefetch_related(Prefetch("tasks", queryset=PlanTask.objects.select_related("service")))
         .order_by("held_on", "id")
     )

@@ -231,3 +231,87 @@ def test_the_advisor_reads_only_the_reviews_of_their_meetings(w, personas):
     assert [r.stage for r in staff.reviews] == [Stage.INITIAL, Stage.MID]
     advisor = selectors.case_get_for_user(user=personas["advisor"], case_id=w.case.pk)
     assert [r.stage for r in advisor.reviews] == [Stage.INITIAL]
+
+
+def test_a_sheet_that_names_the_resident_is_refused(w, personas):
+    named = _sheet(
+        w.review, present_state=f"{w.person.family_name}{w.person.given_name}さんは膝が痛い"
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.review_save(user=personas["nurse"], review=w.review, **named)
+    assert "氏名" in str(exc.value)
+    with pytest.raises(ValidationError):
+        services.review_save(
+            user=personas["nurse"],
+            review=w.review,
+            **_sheet(w.review, advice=f"電話 {w.person.phone} で家族に連絡"),
+        )
+
+
+def test_a_closed_case_is_not_written_and_closing_needs_the_mid_review(w, personas):
+    nurse = personas["nurse"]
+    later = services.meeting_create(
+        user=nurse, series=w.series, held_on=DAY + dt.timedelta(days=91)
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.review_add(user=nurse, case=w.case, meeting=later, stage=Stage.CLOSING)
+    assert "中間" in str(exc.value)
+    services.case_close(
+        user=nurse,
+        case=w.case,
+        outcome=Outcome.NOT_MET,
+        key="入院で中断",
+        closed_on=later.held_on,
+        version=w.case.version,
+    )
+    w.review.case.refresh_from_db()
+    with pytest.raises(ValidationError) as exc:
+        services.review_save(user=nurse, review=w.review, **_sheet(w.review))
+    assert "終了した事例" in str(exc.value)
+    with pytest.raises(ValidationError):
+        services.review_add(user=nurse, case=w.case, meeting=later, stage=Stage.MID)
+
+
+def test_a_resident_who_moved_out_of_the_nurses_areas_is_no_longer_identified(w, town, personas):
+    from chiiki.casemeetings import selectors
+    from chiiki.people.models import Person
+
+    Person.objects.filter(pk=w.person.pk).update(district=town.s1)
+    card = selectors.case_get_for_user(user=personas["nurse"], case_id=w.case.pk).card
+    assert card.identified is False and card.name is None
+    assert selectors.case_get_for_user(user=personas["officer"], case_id=w.case.pk).card.name
+
+
+def test_a_series_with_cases_keeps_its_kind(w, personas):
+    from chiiki.casemeetings.models import Kind
+
+    with pytest.raises(ValidationError) as exc:
+        services.series_save(
+            user=personas["officer"],
+            municipality=w.series.municipality,
+            series=w.series,
+            kind=Kind.PROMOTION,
+        )
+    assert "種別" in str(exc.value)
+
+
+def test_following_up_writes_the_audit_trail(w, personas):
+    from chiiki.accounts.models import AuditEvent
+
+    nurse = personas["nurse"]
+    before = AuditEvent.objects.filter(user=nurse).count()
+    mid = services.meeting_create(user=nurse, series=w.series, held_on=DAY + dt.timedelta(days=91))
+    services.review_add(user=nurse, case=w.case, meeting=mid, stage=Stage.MID)
+    task = services.task_add(
+        user=nurse,
+        review=w.review,
+        kind="informal",
+        text="サロンの見学",
+        role="coordinator",
+        owner="SC",
+        due_on=DAY + dt.timedelta(days=14),
+        target="一度見学する",
+    )
+    services.task_check(user=nurse, task=task, achieved=True)
+    # the meeting, the mid review, the task and its check
+    assert AuditEvent.objects.filter(user=nurse).count() - before == 4

@@ -30,6 +30,9 @@ from chiiki.core.bounds import AGE, DATE
 from chiiki.core.tabular import PROGRESS_EVERY, Progress, Table
 from chiiki.core.text import normalize_display
 
+# The stored "|a|b|" of a review's seeds (Review.tag_codes' length).
+TAG_CODES_MAX = 400
+
 CHECKING = "検証中"
 MAX_ERRORS = 500  # faults kept to show; all of them are counted
 MAX_SHOWN = 50  # faults in the exception's text
@@ -349,6 +352,11 @@ class _Cells:
                 raw,
                 f"課題「{'」「'.join(unknown)}」は登録されていません。課題は "
                 f"{_listed(self.tag_names)} から選び、「、」で区切ってください",
+            )
+            return None
+        if len("|" + "|".join(codes) + "|") > TAG_CODES_MAX:
+            self.bad(
+                n, "課題", raw, f"課題が多すぎます（{len(codes)}個）。主なものに絞ってください"
             )
             return None
         return tuple(codes)

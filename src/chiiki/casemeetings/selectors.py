@@ -89,9 +89,13 @@ class CaseCard:
 def _identified_ids(user: Any, cases: Sequence[Case]) -> set[int]:
     if not cases or not access.can(user, Cap.CASES_IDENTIFY):
         return set()
+    from chiiki.people.models import Person
+
+    # Where the resident lives now counts, not only the district the case was opened in.
     q = access.scope_q(user, Cap.CASES_IDENTIFY, Case)
+    people = Person.objects.filter(access.scope_q(user, Cap.CASES_IDENTIFY, Person))
     return set(
-        Case.objects.filter(q, pk__in=[c.pk for c in cases], person__isnull=False).values_list(
+        Case.objects.filter(q, pk__in=[c.pk for c in cases], person__in=people).values_list(
             "pk", flat=True
         )
     )

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Min
+from django.db.models import F, Min, Q
 
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
@@ -72,6 +72,13 @@ def series_save(
 ) -> Series:
     """Create a series (``series`` None) or change one. ``fields`` are the model's."""
     obj = series or Series(municipality=municipality)
+    if series is not None and fields.get("kind", series.kind) != series.kind:
+        if series.meetings.filter(Q(reviews__isnull=False) | Q(items__isnull=False)).exists():
+            raise ValidationError(
+                {
+                    "kind": "事例や議題のある会議があるため、種別（個別会議・推進会議）は変えられません"
+                }
+            )
     for key, value in fields.items():
         setattr(obj, key, value)
     if obj.kind == Kind.PROMOTION:
@@ -206,8 +213,8 @@ def meeting_evaluate(
 
 def next_due(case: Case, stages: set[str]) -> tuple[str, dt.date | None]:
     """The stage a case waits for and its date ('' and None once closed or complete)."""
-    if case.closed_on is not None:
-        return "", None
+    if case.closed_on is not None or Stage.CLOSING in stages:
+        return "", None  # a closing review (imported without its mid one) ends the wait too
     for stage, due in ((Stage.MID, case.mid_due_on), (Stage.CLOSING, case.closing_due_on)):
         if stage not in stages:
             return stage, due
@@ -251,7 +258,12 @@ def _tag_codes(municipality: Municipality, tags: Sequence[str]) -> str:
     if unknown:
         raise ValidationError({"tags": f"課題の種「{'、'.join(unknown)}」は登録されていません"})
     chosen = list(dict.fromkeys(tags))
-    return "|" + "|".join(chosen) + "|" if chosen else ""
+    codes = "|" + "|".join(chosen) + "|" if chosen else ""
+    if len(codes) > 400:
+        raise ValidationError(
+            {"tags": f"課題の種が多すぎます（{len(chosen)}個）。主なものに絞ってください"}
+        )
+    return codes
 
 
 def _check_stage_date(case: Case, stage: str, held_on: dt.date, exclude: int | None = None) -> None:
@@ -276,6 +288,39 @@ def _check_stage_date(case: Case, stage: str, held_on: dt.date, exclude: int | N
             )
     if stage != Stage.INITIAL and Stage.INITIAL not in others:
         raise ValidationError({"stage": "まず初回の検討を記録してください"})
+    if stage == Stage.CLOSING and Stage.MID not in others:
+        raise ValidationError({"stage": "終了前の検討の前に、中間の検討を記録してください"})
+
+
+def _no_identity(person: Person | None, **texts: str) -> None:
+    """Refuse text that names the case's resident: goals, sheets, tasks and closing notes are
+    shown anonymised to outside professionals and printed on the agenda."""
+    if person is None:
+        return
+    marks = {
+        f"{person.family_name}{person.given_name}",
+        f"{person.family_name} {person.given_name}",
+        f"{person.family_name}　{person.given_name}",
+        f"{person.family_kana}{person.given_kana}",
+        f"{person.family_kana} {person.given_kana}",
+        person.phone or "",
+        person.insured_number or "",
+        person.address or "",
+    }
+    marks = {m for m in marks if len(m.strip()) >= 2}
+    errors = {
+        field: "本人の氏名・住所・電話番号・被保険者番号は書かないでください"
+        "（外部の専門職には匿名で示し、次第にも印刷します）"
+        for field, text in texts.items()
+        if any(m in (text or "") for m in marks)
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_open(case: Case) -> None:
+    if case.closed_on is not None:
+        raise ValidationError("終了した事例です。記録は変えられません")
 
 
 def _require_recorder(user: User | None, meeting: CaseMeeting) -> None:
@@ -324,6 +369,7 @@ def case_open(
         raise ValidationError(
             {"mid_due_on": "予定日は 初回（会議の日） < 中間 < 終了前 の順の日付です"}
         )
+    _no_identity(person, goal=goal)
     case = Case(
         municipality=municipality,
         number=number.strip(),
@@ -362,6 +408,8 @@ def case_open(
 def review_add(*, user: User | None, case: Case, meeting: CaseMeeting, stage: str) -> Review:
     """Put a case on a later meeting's agenda, at its mid or closing review."""
     _check(user, Cap.CASES_MANAGE, case, CASE_REFUSED)
+    # Locked, and read again: a closing saved meanwhile is seen, and nothing reopens it.
+    case = Case.objects.select_for_update().get(pk=case.pk)
     if stage not in (Stage.MID, Stage.CLOSING):
         raise ValidationError({"stage": "中間か終了前を選んでください"})
     if (
@@ -385,6 +433,8 @@ def review_add(*, user: User | None, case: Case, meeting: CaseMeeting, stage: st
         recorded_by=user,
     )
     refresh_due(case)
+    if user is not None:
+        access.audit_write(user, AuditAction.UPDATE, case, changes={"review": [None, stage]})
     return review
 
 
@@ -408,7 +458,19 @@ def review_save(
     participant of the meeting records it; the second of two editors is told."""
     case = review.case
     _check(user, Cap.CASES_MANAGE, case, CASE_REFUSED)
+    case = Case.objects.select_for_update().select_related("person", "municipality").get(pk=case.pk)
+    _require_open(case)
     _require_recorder(user, review.meeting)
+    _no_identity(
+        case.person,
+        present_state=present_state,
+        goal=goal,
+        real_issue=real_issue,
+        can_solve=can_solve,
+        advice=advice,
+    )
+    if len(goal.strip()) > 400:
+        raise ValidationError({"goal": "目標は400文字以内で書いてください"})
     if not tags and not no_seed:
         raise ValidationError({"tags": "課題の種を1つ以上選ぶか、「なし」を選んでください"})
     if tags and no_seed:
@@ -443,7 +505,7 @@ def review_save(
     review.refresh_from_db()
     _seed_rows(review, case)
     if review.stage == Stage.INITIAL and goal.strip() and goal.strip() != case.goal:
-        Case.objects.filter(pk=case.pk).update(goal=goal.strip()[:400])
+        Case.objects.filter(pk=case.pk).update(goal=goal.strip())
     if user is not None:
         access.audit_write(user, AuditAction.UPDATE, case, changes={"review": [None, review.stage]})
     return review
@@ -466,7 +528,9 @@ def task_add(
     """A task of the support plan: it needs an owner, a deadline and a one-month target."""
     case = review.case
     _check(user, Cap.CASES_MANAGE, case, CASE_REFUSED)
+    _require_open(case)
     _require_recorder(user, review.meeting)
+    _no_identity(case.person, text=text, target=target)
     errors: dict[str, str] = {}
     if kind not in TaskKind.values:
         errors["kind"] = "種類を選んでください"
@@ -503,8 +567,14 @@ def task_add(
 
 @transaction.atomic
 def task_check(*, user: User | None, task: PlanTask, achieved: bool) -> PlanTask:
-    _check(user, Cap.CASES_MANAGE, task.review.case, CASE_REFUSED)
+    case = task.review.case
+    _check(user, Cap.CASES_MANAGE, case, CASE_REFUSED)
+    _require_open(case)
     PlanTask.objects.filter(pk=task.pk).update(achieved=achieved)
+    if user is not None:
+        access.audit_write(
+            user, AuditAction.UPDATE, case, changes={"task_achieved": [task.text, achieved]}
+        )
     refresh_target(task.review.case_id)
     task.achieved = achieved
     return task
@@ -522,6 +592,7 @@ def case_close(
 ) -> Case:
     """Close a case with its outcome and the key to success or the reason it failed."""
     _check(user, Cap.CASES_MANAGE, case, CASE_REFUSED)
+    _no_identity(case.person, outcome_key=key)
     if outcome not in (Outcome.MET, Outcome.PARTLY, Outcome.NOT_MET):
         raise ValidationError({"outcome": "結果（達成・一部達成・未達成）を選んでください"})
     if not key.strip():
@@ -588,6 +659,13 @@ def promote(
         status_on=on,
     )
     IssueCase.objects.bulk_create(IssueCase(issue=issue, case=c, tag=tag) for c in cases)
+    if user is not None:
+        access.audit_write(
+            user,
+            AuditAction.UPDATE,
+            issue,
+            changes={"cases": [None, sorted(c.number for c in cases)]},
+        )
     issue_services.issue_evidence_add(
         user=user,
         issue=issue,
@@ -620,6 +698,10 @@ def link_cases(
     have = set(IssueCase.objects.filter(issue=issue).values_list("case_id", flat=True))
     new = [IssueCase(issue=issue, case=c, tag=tag) for c in cases if c.pk not in have]
     IssueCase.objects.bulk_create(new)
+    if user is not None and new:
+        access.audit_write(
+            user, AuditAction.UPDATE, issue, changes={"cases": [None, [c.case.number for c in new]]}
+        )
     return len(new)
 
 
@@ -674,4 +756,6 @@ def promotion_item_add(
         issue=issue,
         defaults={"note": note.strip(), "order": meeting.items.count() + 1},
     )
+    if user is not None:
+        access.audit_write(user, AuditAction.UPDATE, meeting, changes={"item": [None, issue.title]})
     return item

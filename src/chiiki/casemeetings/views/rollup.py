@@ -138,6 +138,13 @@ def promote(request: AuthedRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "、".join(exc.messages))
         return redirect("casemeetings:rollup")
+    except access.PermissionDenied:
+        messages.error(
+            request,
+            "この課題の種の事例は担当外の圏域にもまたがるため、登録できません。"
+            "市町村の担当者に登録を依頼してください",
+        )
+        return redirect("casemeetings:rollup")
     messages.success(
         request, f"地域課題の台帳に登録しました（事例 {len(ids)}件とつながっています）"
     )

@@ -268,7 +268,8 @@ def _tag_codes(municipality: Municipality, tags: Sequence[str]) -> str:
 
 def _check_stage_date(case: Case, stage: str, held_on: dt.date, exclude: int | None = None) -> None:
     """Each stage on or after the one before, and before the one after."""
-    others = {r.stage: r.held_on for r in case.reviews.exclude(pk=exclude)}
+    reviews = case.reviews.all() if exclude is None else case.reviews.exclude(pk=exclude)
+    others = {r.stage: r.held_on for r in reviews}
     index = STAGE_ORDER.index(Stage(stage))
     for earlier in STAGE_ORDER[:index]:
         if earlier in others and held_on < others[earlier]:

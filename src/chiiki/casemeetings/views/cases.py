@@ -154,7 +154,10 @@ def task_add(request: AuthedRequest, review_id: int) -> HttpResponse:
         else:
             messages.success(request, "支援計画に役割を加えました")
     else:
-        problems = [f"{form.fields[k].label}: {'、'.join(v)}" for k, v in form.errors.items()]
+        problems = [
+            f"{form.fields[k].label}: {'、'.join(str(e) for e in v)}"
+            for k, v in form.errors.items()
+        ]
         messages.error(request, "役割を加えられません。" + " / ".join(problems))
     return redirect("casemeetings:case_detail", review.case_id)
 
@@ -220,7 +223,10 @@ def case_close(request: AuthedRequest, case_id: int) -> HttpResponse:
         else:
             messages.success(request, "事例を終了し、結果を記録しました")
     else:
-        problems = [f"{form.fields[k].label}: {'、'.join(v)}" for k, v in form.errors.items()]
+        problems = [
+            f"{form.fields[k].label}: {'、'.join(str(e) for e in v)}"
+            for k, v in form.errors.items()
+        ]
         messages.error(request, "終了できません。" + " / ".join(problems))
     return redirect("casemeetings:case_detail", view.case.pk)
 

@@ -217,7 +217,7 @@ def search(request: AuthedRequest) -> HttpResponse:
     params = Params(request.GET)
     tags = tag_choices(municipality=user.municipality)
     band = params.number("band", minimum=0, maximum=125)
-    filters = {
+    filters: dict[str, Any] = {
         "goal": params.text("goal", max_length=100),
         "tag": params.choice("tag", [c for c, _ in tags]),
         "age_band": band - band % 5 if band is not None else None,

@@ -459,7 +459,8 @@ def review_save(
     participant of the meeting records it; the second of two editors is told."""
     case = review.case
     _check(user, Cap.CASES_MANAGE, case, CASE_REFUSED)
-    case = Case.objects.select_for_update().select_related("person", "municipality").get(pk=case.pk)
+    # Locked alone: PostgreSQL locks no nullable side of an outer join (the person).
+    case = Case.objects.select_for_update().get(pk=case.pk)
     _require_open(case)
     _require_recorder(user, review.meeting)
     _no_identity(

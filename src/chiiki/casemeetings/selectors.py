@@ -578,13 +578,9 @@ def policy_table(*, user: Any) -> list[PolicyRow]:
     """Every issue of the register that came from cases: the number of cases and districts
     behind it, and the measures with their status."""
     issues = list(
-        access.visible(user, Cap.COUNCILS_VIEW, RegionalIssue.objects.all())
-        .filter(case_links__isnull=False)
-        .distinct()
-        .prefetch_related(
+        _issues_from_cases(user).prefetch_related(
             Prefetch("policies", queryset=Policy.objects.order_by("proposed_on", "id"))
         )
-        .order_by("-status_on", "-id")
     )
     links = IssueCase.objects.filter(issue__in=issues).values_list("issue_id", "case__district_id")
     cases: Counter[int] = Counter()
@@ -702,13 +698,18 @@ def promotion_items(*, user: Any, meeting: CaseMeeting) -> list[Any]:
     return items
 
 
-def issues_with_cases(*, user: Any) -> list[RegionalIssue]:
-    return list(
+def _issues_from_cases(user: Any) -> QuerySet[RegionalIssue]:
+    """The register's issues that link cases, newest step first."""
+    return (
         access.visible(user, Cap.COUNCILS_VIEW, RegionalIssue.objects.all())
         .filter(case_links__isnull=False)
         .distinct()
         .order_by("-status_on", "-id")
     )
+
+
+def issues_with_cases(*, user: Any) -> list[RegionalIssue]:
+    return list(_issues_from_cases(user))
 
 
 def meetings_for_followup(*, user: Any, case: Case) -> list[CaseMeeting]:

@@ -38,7 +38,7 @@ from chiiki.casemeetings.models import (
 )
 from chiiki.councils.models import EvidenceKind, RegionalIssue
 from chiiki.councils.services import issues as issue_services
-from chiiki.councils.services.issues import known_tags
+from chiiki.councils.services.issues import known_tags, tag_codes
 from chiiki.people.models import Person
 
 REFUSED = "この地域ケア会議を運営する権限がありません"
@@ -250,20 +250,6 @@ def _seed_rows(review: Review, case: Case) -> None:
         )
         for tag in review.tags
     )
-
-
-def _tag_codes(municipality: Municipality, tags: Sequence[str]) -> str:
-    known = known_tags(municipality)
-    unknown = [t for t in tags if t not in known]
-    if unknown:
-        raise ValidationError({"tags": f"課題の種「{'、'.join(unknown)}」は登録されていません"})
-    chosen = list(dict.fromkeys(tags))
-    codes = "|" + "|".join(chosen) + "|" if chosen else ""
-    if len(codes) > 400:
-        raise ValidationError(
-            {"tags": f"課題の種が多すぎます（{len(chosen)}個）。主なものに絞ってください"}
-        )
-    return codes
 
 
 def _check_stage_date(case: Case, stage: str, held_on: dt.date, exclude: int | None = None) -> None:
@@ -479,7 +465,7 @@ def review_save(
         raise ValidationError({"no_seed": "課題の種を選んだときは「なし」を外してください"})
     if result and result not in Outcome.values:
         raise ValidationError({"result": "結果を選んでください"})
-    codes = _tag_codes(case.municipality, tags)
+    codes = tag_codes(case.municipality, tags, label="課題の種")
     values = {
         "present_state": present_state.strip(),
         "goal": goal.strip(),

@@ -26,6 +26,16 @@ from chiiki.councils.views.bodies import form_errors
 from chiiki.resources.selectors import service_list_for_user
 
 
+def _problems(form: Any) -> str:
+    """A form's errors in one message line, each after its field's label (a form's own error
+    without one)."""
+    return " / ".join(
+        (f"{form.fields[k].label}: " if k in form.fields else "")
+        + "、".join(str(e) for e in errors)
+        for k, errors in form.errors.items()
+    )
+
+
 def _task_form(user: Any, data: Any = None, **kwargs: Any) -> TaskForm:
     return TaskForm(
         data,
@@ -154,11 +164,7 @@ def task_add(request: AuthedRequest, review_id: int) -> HttpResponse:
         else:
             messages.success(request, "支援計画に役割を加えました")
     else:
-        problems = [
-            f"{form.fields[k].label}: {'、'.join(str(e) for e in v)}"
-            for k, v in form.errors.items()
-        ]
-        messages.error(request, "役割を加えられません。" + " / ".join(problems))
+        messages.error(request, "役割を加えられません。" + _problems(form))
     return redirect("casemeetings:case_detail", review.case_id)
 
 
@@ -223,11 +229,7 @@ def case_close(request: AuthedRequest, case_id: int) -> HttpResponse:
         else:
             messages.success(request, "事例を終了し、結果を記録しました")
     else:
-        problems = [
-            f"{form.fields[k].label}: {'、'.join(str(e) for e in v)}"
-            for k, v in form.errors.items()
-        ]
-        messages.error(request, "終了できません。" + " / ".join(problems))
+        messages.error(request, "終了できません。" + _problems(form))
     return redirect("casemeetings:case_detail", view.case.pk)
 
 

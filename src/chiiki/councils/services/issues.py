@@ -4,6 +4,7 @@ as it was shown on the day, and the resources that came of an issue."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -47,13 +48,23 @@ def known_tags(municipality: Municipality) -> dict[str, str]:
     return tags
 
 
-def _tag_codes(municipality: Municipality, tags: list[str]) -> str:
+TAG_CODES_MAX = 400  # the stored "|a|b|" (RegionalIssue.tag_codes, Review.tag_codes)
+
+
+def tag_codes(municipality: Municipality, tags: Sequence[str], *, label: str = "タグ") -> str:
+    """Tags as stored, "|a|b|": each known to the municipality, each once, in the field's
+    length; ``label`` names them in the refusal (タグ, 課題の種)."""
     known = known_tags(municipality)
     unknown = [t for t in tags if t not in known]
     if unknown:
-        raise ValidationError({"tags": f"タグ「{'、'.join(unknown)}」は登録されていません"})
+        raise ValidationError({"tags": f"{label}「{'、'.join(unknown)}」は登録されていません"})
     chosen = list(dict.fromkeys(tags))
-    return "|" + "|".join(chosen) + "|" if chosen else ""
+    codes = "|" + "|".join(chosen) + "|" if chosen else ""
+    if len(codes) > TAG_CODES_MAX:
+        raise ValidationError(
+            {"tags": f"{label}が多すぎます（{len(chosen)}個）。主なものに絞ってください"}
+        )
+    return codes
 
 
 @transaction.atomic
@@ -77,7 +88,7 @@ def issue_create(
         life_area=district.life_area if district is not None else life_area,
         district=district,
         body=body,
-        tag_codes=_tag_codes(municipality, tags or []),
+        tag_codes=tag_codes(municipality, tags or []),
         status=IssueStatus.FOUND,
         status_on=status_on,
         created_by=user,
@@ -185,7 +196,7 @@ def issue_update(
 ) -> RegionalIssue:
     """Change what an issue says (its status changes through ``issue_move``)."""
     access.require_reach(user, Cap.ISSUES_EDIT, issue, "この地域課題を更新する権限がありません")
-    codes = _tag_codes(issue.municipality, tags)
+    codes = tag_codes(issue.municipality, tags)
     candidate = RegionalIssue(
         pk=issue.pk,
         municipality=issue.municipality,

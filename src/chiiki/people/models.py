@@ -44,6 +44,16 @@ def validate_birth_date(value: dt.date) -> None:
         raise ValidationError(problem, code="birth_date_range")
 
 
+class PersonQuerySet(models.QuerySet["Person"]):
+    def current(self) -> PersonQuerySet:
+        """The people who live in the municipality now: not marked moved out (転出・死亡等).
+
+        Lists, mailings, targets and counts use this; a moved-out person's own record, and
+        the records that name them, stay readable.
+        """
+        return self.filter(moved_out_on__isnull=True)
+
+
 class Person(models.Model):
     """A resident the system is about, with the minimum personal data the jobs need."""
 
@@ -86,6 +96,8 @@ class Person(models.Model):
     search_text = models.CharField(max_length=400, editable=False, db_index=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["family_kana", "given_kana", "id"]

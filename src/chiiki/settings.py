@@ -10,6 +10,7 @@ CHIIKI_HSTS_SECONDS  Strict-Transport-Security max-age (default one year outside
 CHIIKI_UPLOAD_MAX_BYTES, CHIIKI_UPLOAD_MAX_ROWS, CHIIKI_UPLOAD_MAX_COLUMNS,
 CHIIKI_UPLOAD_MAX_XLSX_EXPANDED_BYTES   limits of one uploaded or imported file
 CHIIKI_IMPORT_INLINE_BYTES   files up to this size import in the request, larger ones as a task
+CHIIKI_IMPORT_PREVIEW_HOURS  how long a previewed upload waits to be committed (24)
 """
 
 from __future__ import annotations
@@ -335,6 +336,7 @@ CHIIKI_UPLOAD_MAX_XLSX_EXPANDED_BYTES = env_int(
 # can hold 500,000 rows) an import runs in the request; a larger one runs as a task in
 # `chiiki db_worker`, and the page shows its progress.
 CHIIKI_IMPORT_INLINE_BYTES = env_int("CHIIKI_IMPORT_INLINE_BYTES", 1024 * 1024)
+CHIIKI_IMPORT_PREVIEW_HOURS = env_int("CHIIKI_IMPORT_PREVIEW_HOURS", 24)
 # Where an upload waits for its import (removed when the import ends).
 CHIIKI_IMPORT_DIR = VAR_DIR / "imports"
 # Django keeps an upload in memory up to this size and streams a larger one to a file

@@ -45,6 +45,7 @@ people_open_south           ○     ○       ×       ○          ×       × 
 people_open_own             ○     ○       ×       ○          ○       ×      ×        ×
 health                      ○     ○       ○       ×          ×       ×      ×        ×
 people_edit                 ○     ○       ○       ×          ×       ×      ×        ×
+people_import               ○     ○       ×       ×          ×       ×      ×        ×
 survey_results              ○     ○       ○       ○          ×       ○      ×        ×
 survey_answers              ○     ○       ○       ×          ×       ×      ×        ×
 survey_import               ○     ○       ×       ×          ×       ×      ×        ×
@@ -86,6 +87,7 @@ PROBES = {
     "people_open_own": Cap.PEOPLE_VIEW,
     "health": Cap.HEALTH_VIEW,
     "people_edit": Cap.PEOPLE_EDIT,
+    "people_import": Cap.PEOPLE_IMPORT,
     "survey_results": Cap.SURVEY_RESULTS,
     "survey_answers": Cap.SURVEY_ANSWERS,
     "survey_import": Cap.SURVEY_IMPORT,
@@ -227,6 +229,8 @@ def probe(name: str, client, persona: str, w: Town) -> bool:
             return _ok(get(reverse("areas:population_import")), w.municipality.name)
         case "area_tree_import":
             return _ok(get(reverse("areas:area_tree_import")), w.municipality.name)
+        case "people_import":
+            return _ok(get(reverse("people:register_import")), w.municipality.name)
         case "audit":
             return _ok(get(reverse("accounts:audit")))
         case "staff":

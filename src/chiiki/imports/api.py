@@ -6,12 +6,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Router
+from ninja import Router, Status
 
 from chiiki.core.params import ApiId
 from chiiki.imports import selectors
 from chiiki.imports.models import ImportJob
 from chiiki.imports.schemas import Detail, ImportAccepted, ImportJobOut
+from chiiki.imports.services import FollowRefused, import_job_follow
 
 router = Router(tags=["imports"])
 
@@ -28,6 +29,10 @@ def import_job(request: HttpRequest, job_id: ApiId) -> Any:
     errors (each with row and column when the file has them). Seen by those who may run
     that import in the job's municipality."""
     job = selectors.import_job_get_for_user(user=request.user, job_id=job_id)
+    return job_out(job)
+
+
+def job_out(job: ImportJob) -> ImportJobOut:
     return ImportJobOut(
         id=job.pk,
         kind=job.kind,
@@ -46,3 +51,23 @@ def import_job(request: HttpRequest, job_id: ApiId) -> Any:
         finished_at=job.finished_at,
         page_url=reverse("imports:job", args=[job.pk]),
     )
+
+
+@router.post(
+    "/{job_id}/commit",
+    response={200: ImportJobOut, 202: ImportJobOut, 403: Detail, 409: Detail},
+    url_name="import_job_commit",
+)
+def import_job_commit(request: HttpRequest, job_id: ApiId) -> Any:
+    """Commit a previewed import (a job whose ``result.preview`` is true): a new job takes
+    the previewed file and imports it, answered as ``GET /api/imports/{id}`` answers (202
+    while it runs in the background). 409 when the job is no preview, was committed
+    already, or its file has expired (upload it again)."""
+    job = selectors.import_job_get_for_user(user=request.user, job_id=job_id)
+    if job.result.get("preview") is not True:
+        return Status(409, Detail(detail="この取り込みは確認（プレビュー）ではありません"))
+    try:
+        follow = import_job_follow(user=request.user, job=job, params={"preview": False})
+    except FollowRefused as exc:
+        return Status(409, Detail(detail=str(exc)))
+    return Status(202 if follow.active else 200, job_out(follow))

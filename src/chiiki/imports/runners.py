@@ -21,10 +21,14 @@ FILE = "ファイル"
 
 @dataclass
 class Outcome:
+    """What a run came to. ``keep_file``: the upload stays for a next step (a preview's
+    commit, or a second try with the columns mapped), see ``import_job_follow``."""
+
     ok: bool
     summary: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
     error_count: int = 0
+    keep_file: bool = False
 
 
 class BadCell(Protocol):

@@ -100,6 +100,11 @@ def import_job_create(
     except TableError as exc:
         import_job_path(job).unlink(missing_ok=True)
         return _finish(job, Outcome(ok=False, errors=[file_error(filename, exc)], error_count=1))
+    return _dispatch(job, work)
+
+
+def _dispatch(job: ImportJob, work: int) -> ImportJob:
+    """Run the job now if the file is small, else queue it as a task."""
     if work <= settings.CHIIKI_IMPORT_INLINE_BYTES:
         return import_job_run(job_id=job.pk)
     from chiiki.imports.tasks import import_job_task
@@ -187,7 +192,58 @@ def import_job_run(*, job_id: int) -> ImportJob:
     except Exception:
         logger.exception("import job %s failed", job_id)
         outcome = failure(UNEXPECTED, job.filename)
-    finally:
+    if not outcome.keep_file:
         path.unlink(missing_ok=True)
     job.refresh_from_db(fields=["stage", "progress_done", "progress_total"])
     return _finish(job, outcome)
+
+
+def import_job_follow(*, user: Any, job: ImportJob, params: dict[str, Any]) -> ImportJob:
+    """The next step of a job whose upload was kept: commit a preview, or try again with
+    the columns mapped. A new job of the same kind takes the file (moved, so a job is
+    followed once) with ``params`` over the first job's, and runs as any job does.
+
+    Refused when the user may not run this import, when the job kept no file (followed
+    already, or not a preview) and when the preview is older than
+    ``CHIIKI_IMPORT_PREVIEW_HOURS``: then the file is removed and must be uploaded again.
+    """
+    if not import_allowed(user=user, kind=job.kind, municipality_id=job.municipality_id):
+        raise access.PermissionDenied("この取り込みを行う権限がありません")
+    path = import_job_path(job)
+    age = timezone_now() - (job.finished_at or job.created_at)
+    if job.active or not path.exists():
+        raise FollowRefused(
+            "この取り込みは続けられません（確定済み、または確認用のファイルがありません）。"
+            "もう一度アップロードしてください"
+        )
+    if age.total_seconds() > settings.CHIIKI_IMPORT_PREVIEW_HOURS * 3600:
+        path.unlink(missing_ok=True)
+        raise FollowRefused(
+            f"確認から{settings.CHIIKI_IMPORT_PREVIEW_HOURS}時間を過ぎたため、ファイルを"
+            "消しました。もう一度アップロードしてください"
+        )
+    follow = ImportJob(
+        kind=job.kind,
+        municipality_id=job.municipality_id,
+        user=user,
+        survey=job.survey,
+        params={**job.params, **params, "after": job.pk},
+        filename=job.filename,
+        size=job.size,
+        stage=QUEUED,
+    )
+    follow.full_clean()
+    follow.save()
+    try:
+        path.rename(import_job_path(follow))
+    except FileNotFoundError:  # another request followed it first
+        follow.delete()
+        raise FollowRefused(
+            "この取り込みはすでに確定されています。結果は取り込みの一覧で確かめてください"
+        ) from None
+    ImportJob.objects.filter(pk=job.pk).update(result={**job.result, "followed_by": follow.pk})
+    return _dispatch(follow, _work(import_job_path(follow), follow.filename))
+
+
+class FollowRefused(Exception):
+    """A kept upload that cannot be taken further; the message says what to do."""

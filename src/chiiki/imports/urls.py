@@ -7,4 +7,5 @@ from chiiki.imports import views
 app_name = "imports"
 urlpatterns = [
     path("<int:job_id>/", views.job_detail, name="job"),
+    path("<int:job_id>/follow/", views.job_follow, name="job_follow"),
 ]

@@ -2,12 +2,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Router, Schema
+from django.utils import timezone
+from ninja import File, Router, Schema, Status, UploadedFile
 
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
 from chiiki.accounts.http import AuthedRequest
-from chiiki.core.params import ApiId, ApiPage, ApiPageSize, ApiText
+from chiiki.areas.selectors import municipality_get_for_user
+from chiiki.core.params import ApiDate, ApiId, ApiPage, ApiPageSize, ApiText
+from chiiki.imports.api import job_out
+from chiiki.imports.models import ImportKind
+from chiiki.imports.schemas import Detail, ImportJobOut
+from chiiki.imports.services import import_job_create
 from chiiki.people import selectors
 from chiiki.people.models import Person
 from chiiki.people.schemas import PersonDetailOut, PersonOut
@@ -60,6 +66,36 @@ def person_list(
         "items": [_out(p, health=health) for p in found.object_list],
         "count": found.paginator.count,
     }
+
+
+@router.post(
+    "/register-import",
+    response={200: ImportJobOut, 202: ImportJobOut, 400: Detail, 403: Detail},
+)
+def register_import(
+    request: AuthedRequest,
+    file: UploadedFile = File(...),  # noqa: B008
+    preview: bool = True,
+    on: ApiDate | None = None,
+) -> Any:
+    """Import the register extract of the caller's municipality (the same file as the web
+    page): with ``preview`` (the default) every row is checked and the counts of what would
+    change are in ``result`` (``created``, ``updated``, ``unchanged``, ``moved_out``), and
+    nothing is stored; ``POST /api/imports/{id}/commit`` then imports that file. With
+    ``preview=false`` it imports at once. ``on`` is the day people left out of the file are
+    marked moved out (default today). A job that ran in the request answers 200 (its
+    ``status`` done or failed, with every bad cell in ``errors``); a large file 202."""
+    municipality = municipality_get_for_user(user=request.user, cap=Cap.PEOPLE_IMPORT)
+    if on is not None and on > timezone.localdate():
+        return Status(400, Detail(detail=f"on は今日までの日付です（入力: {on.isoformat()}）"))
+    job = import_job_create(
+        user=request.user,
+        kind=ImportKind.REGISTER,
+        municipality=municipality,
+        upload=file,
+        params={"preview": preview, "channel": "api", **({"on": on.isoformat()} if on else {})},
+    )
+    return Status(202 if job.active else 200, job_out(job))
 
 
 @router.get("/{person_id}", response=PersonDetailOut)

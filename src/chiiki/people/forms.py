@@ -39,3 +39,25 @@ class PersonForm(forms.ModelForm):
         data = dict(self.cleaned_data)
         district: District = data.pop("district")
         return {"district": district, **data}
+
+
+class RegisterImportForm(forms.Form):
+    file = forms.FileField(
+        label="住民記録の抽出ファイル（CSV または Excel）",
+        help_text="列: 宛名番号, 氏名, 氏名カナ, 性別, 生年月日, 住所（任意で 電話番号, 世帯人数）。"
+        "CSV は UTF-8 または Shift_JIS。",
+    )
+    on = forms.DateField(
+        label="転出等とする日",
+        required=False,
+        help_text="ファイルにない人を転出等とする日（空欄なら今日）。抽出の基準日を入れてください。",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean_on(self) -> Any:
+        on = self.cleaned_data.get("on")
+        if on is not None and not DATE.low <= on <= timezone.localdate():
+            raise forms.ValidationError(
+                f"転出等とする日は{DATE.low:%Y-%m-%d}から今日までの日付です"
+            )
+        return on

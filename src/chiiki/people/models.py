@@ -159,3 +159,23 @@ class Volunteer(models.Model):
 
     def __str__(self) -> str:
         return str(self.person)
+
+
+class RegisterColumnMapping(models.Model):
+    """A municipality's own headers for the register extract's columns, remembered from the
+    import page so that next month's file maps itself (our key -> the file's header)."""
+
+    access_paths = Paths(municipality="municipality")
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, related_name="register_mapping"
+    )
+    mapping = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "住民記録の列の対応づけ"
+        verbose_name_plural = "住民記録の列の対応づけ"
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}"

@@ -46,6 +46,9 @@ and 住民票コード are deliberately absent: see :data:`REFUSED_COLUMNS`.
 
 OPTIONAL = frozenset({"phone", "household"})
 
+LABELS = {k: names[0] for k, names in COLUMNS.items()}
+"""Our key -> the header the documentation names it by (宛名番号, 氏名, …)."""
+
 # Numbers this system must not hold (番号法, 住民基本台帳法): a file carrying them is refused.
 REFUSED_COLUMNS = ("個人番号", "マイナンバー", "住民票コード")
 
@@ -62,6 +65,16 @@ _SEX = {"男": "M", "男性": "M", "1": "M", "M": "M", "女": "F", "女性": "F"
 
 class RegisterFileError(PopulationFileError):
     """Every fault of a register extract; nothing of it is stored."""
+
+
+class RegisterHeaderError(RegisterFileError):
+    """The file lacks a column (or has a refused one): its headers, so a page can offer to
+    map them to the columns it lacks."""
+
+    def __init__(self, errors: list[CellError], headers: list[str], missing: list[str]) -> None:
+        super().__init__(errors)
+        self.headers = headers
+        self.missing = missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +104,12 @@ def key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
-def map_headers(headers: list[str]) -> dict[str, str]:
-    """Map our column keys to the file's headers; raise naming every missing or refused column."""
+def map_headers(headers: list[str], saved: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Map our column keys to the file's headers; raise naming every missing or refused column.
+
+    ``saved`` maps our keys to a municipality's own headers (chosen on the import page and
+    remembered): a saved header the file has wins over the aliases.
+    """
     folded = {key(h): h for h in headers}
     mapping: dict[str, str] = {}
     faults: list[CellError] = [
@@ -105,15 +122,20 @@ def map_headers(headers: list[str]) -> dict[str, str]:
         for name in REFUSED_COLUMNS
         if key(name) in folded
     ]
+    missing: list[str] = []
     for k, names in COLUMNS.items():
-        found = next((folded[key(n)] for n in names if key(n) in folded), None)
+        own = (saved or {}).get(k)
+        found = folded.get(key(own)) if own else None
+        if found is None:
+            found = next((folded[key(n)] for n in names if key(n) in folded), None)
         if found is not None:
             mapping[k] = found
         elif k not in OPTIONAL:
+            missing.append(k)
             others = f"（「{'」「'.join(names[1:])}」も可）" if names[1:] else ""
             faults.append(CellError(1, names[0], "", f"見出し「{names[0]}」の列が必要です{others}"))
     if faults:
-        raise RegisterFileError(faults)
+        raise RegisterHeaderError(faults, list(headers), missing)
     return mapping
 
 
@@ -174,9 +196,10 @@ def parse_table(
     matcher: AddressMatcher,
     today: dt.date,
     progress: Progress | None = None,
+    saved: Mapping[str, str] | None = None,
 ) -> list[Resident]:
     """Check every row of a register extract; raise with every fault at once."""
-    reader = _Reader(map_headers(table.headers), matcher, today)
+    reader = _Reader(map_headers(table.headers, saved), matcher, today)
     for index, row in enumerate(table, start=1):
         if progress is not None and index % PROGRESS_EVERY == 0:
             progress(CHECKING, index, len(table))

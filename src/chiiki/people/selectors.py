@@ -14,6 +14,7 @@ from chiiki.people.models import Person, Volunteer
 
 if TYPE_CHECKING:
     from chiiki.accounts.models import User
+    from chiiki.areas.models import Municipality
 
 PAGE_SIZE = 50
 REFUSED = "この人の記録を閲覧する権限がありません"
@@ -74,3 +75,16 @@ def person_in_scope(*, user: User, person_id: int, cap: Cap) -> Person:
 
 def is_volunteer(person: Person) -> bool:
     return Volunteer.objects.filter(person=person).exists()
+
+
+def register_counts(*, municipality: Municipality) -> dict[str, int]:
+    """How many of the municipality's people came from the register, and how many of them
+    are marked moved out: counts only, for the import page."""
+    from_register = Person.objects.filter(municipality=municipality, register_number__isnull=False)
+    return {
+        "register": from_register.count(),
+        "moved_out": from_register.filter(moved_out_on__isnull=False).count(),
+        "by_hand": Person.objects.filter(
+            municipality=municipality, register_number__isnull=True
+        ).count(),
+    }

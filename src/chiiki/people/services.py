@@ -20,7 +20,12 @@ from chiiki.areas.population import CellError
 from chiiki.core.tabular import Progress, Table
 from chiiki.core.text import fold, normalize_display, to_katakana
 from chiiki.people import register
-from chiiki.people.models import INSURED_NUMBER_REFUSED, Person, Volunteer
+from chiiki.people.models import (
+    INSURED_NUMBER_REFUSED,
+    Person,
+    RegisterColumnMapping,
+    Volunteer,
+)
 
 SAVING = "保存中"
 
@@ -212,6 +217,7 @@ class RegisterImportResult:
     updated: int
     unchanged: int
     moved_out: int
+    preview: bool = False
 
     def as_json(self) -> dict[str, int]:
         return {
@@ -222,6 +228,12 @@ class RegisterImportResult:
         }
 
     def message(self) -> str:
+        if self.preview:
+            return (
+                f"{self.name}（{self.municipality}）: 住民記録 {self.rows}行を確かめました。"
+                f"取り込むと 追加 {self.created}人、更新 {self.updated}人、変更なし "
+                f"{self.unchanged}人、転出等 {self.moved_out}人 になります（まだ保存していません）"
+            )
         return (
             f"{self.name}（{self.municipality}）: 住民記録 {self.rows}行を読み込みました"
             f"（追加 {self.created}、更新 {self.updated}、変更なし {self.unchanged}、"
@@ -243,20 +255,47 @@ _REGISTER_FIELDS = (
 _BATCH = 2000
 
 
+def register_mapping_for(*, municipality: Municipality) -> dict[str, str]:
+    """The municipality's own headers for the register's columns (our key -> header)."""
+    found = RegisterColumnMapping.objects.filter(municipality=municipality).first()
+    return dict(found.mapping) if found else {}
+
+
+def _register_mapping_save(municipality: Municipality, mapping: dict[str, str]) -> None:
+    """Remember the headers a successful import used that are not the documented ones."""
+    own = {
+        k: header
+        for k, header in mapping.items()
+        if register.key(header) != register.key(register.LABELS[k])
+    }
+    merged = {**register_mapping_for(municipality=municipality), **own}
+    if merged:
+        RegisterColumnMapping.objects.update_or_create(
+            municipality=municipality, defaults={"mapping": merged}
+        )
+
+
 def register_import(
     *,
     municipality: Municipality,
     table: Table,
     on: dt.date | None = None,
     progress: Progress | None = None,
+    user: User | None = None,
+    mapping: dict[str, str] | None = None,
+    preview: bool = False,
 ) -> RegisterImportResult:
     """Create or update the municipality's residents from a full register extract.
 
-    The system's import (the command run on the server). All or nothing, and the same file
-    twice changes nothing. A person with a 宛名番号 the file does not have is marked moved
-    out on ``on`` (default today), never deleted; a later file that has them clears it.
-    People registered by hand (no 宛名番号) are left alone. One audit event, on the
-    municipality, with the counts and the people created, changed or moved out.
+    All or nothing, and the same file twice changes nothing. A person with a 宛名番号 the
+    file does not have is marked moved out on ``on`` (default today), never deleted; a later
+    file that has them clears it. People registered by hand (no 宛名番号) are left alone.
+    One audit event, on the municipality, with the counts and the people created, changed
+    or moved out.
+
+    ``mapping`` (our key -> the file's header) is tried before the municipality's saved
+    headers and the aliases, and is remembered when the import succeeds. ``preview``
+    checks every row and counts what would change, and writes nothing.
     """
     today = timezone.localdate()
     areas = dict(
@@ -277,15 +316,24 @@ def register_import(
     matcher = register.AddressMatcher(
         municipality.name, municipality.prefecture.name if municipality.prefecture else "", areas
     )
-    residents = register.parse_table(table, matcher, today, progress)
+    saved = {**register_mapping_for(municipality=municipality), **(mapping or {})}
+    used = register.map_headers(table.headers, saved)
+    residents = register.parse_table(table, matcher, today, progress, saved)
     if progress is not None:
         progress(SAVING, len(residents), len(residents))
     with transaction.atomic():
-        return _register_write(municipality, residents, on or today)
+        result = _register_write(municipality, residents, on or today, user, preview)
+        if not preview:
+            _register_mapping_save(municipality, used)
+    return result
 
 
 def _register_write(
-    m: Municipality, residents: list[register.Resident], on: dt.date
+    m: Municipality,
+    residents: list[register.Resident],
+    on: dt.date,
+    user: User | None,
+    preview: bool,
 ) -> RegisterImportResult:
     existing = {
         p.register_number: p
@@ -322,6 +370,16 @@ def _register_write(
         person.search_text = _search_text(person, folded)
         to_update.append(person)
     moved = [p.pk for p in existing.values() if p.moved_out_on is None]
+    counts = {
+        "created": len(to_create),
+        "updated": len(to_update),
+        "unchanged": len(residents) - len(to_create) - len(to_update),
+        "moved_out": len(moved),
+    }
+    if preview:
+        return RegisterImportResult(
+            municipality=m.code, name=str(m), rows=len(residents), preview=True, **counts
+        )
 
     # The engine has checked every value against the fields' limits (lengths, the phone's
     # characters, the birth date's range), so the models' validators are not run again row
@@ -343,15 +401,9 @@ def _register_write(
         Person.objects.filter(pk__in=moved[start : start + _BATCH]).update(
             moved_out_on=on, updated_at=now
         )
-    counts = {
-        "created": len(to_create),
-        "updated": len(to_update),
-        "unchanged": len(residents) - len(to_create) - len(to_update),
-        "moved_out": len(moved),
-    }
     if to_create or to_update or moved:
         audit.record(
-            user=None,
+            user=user,
             model=Municipality._meta.label_lower,
             entry=audit.Entry(
                 action=AuditAction.CREATE if to_create else AuditAction.UPDATE,

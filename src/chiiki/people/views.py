@@ -13,10 +13,13 @@ from django.shortcuts import redirect, render
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
 from chiiki.accounts.http import AuthedRequest
-from chiiki.areas.selectors import district_list_for_user
+from chiiki.areas.selectors import district_list_for_user, municipality_get_for_user
 from chiiki.core.params import Params
 from chiiki.people import selectors, services
-from chiiki.people.forms import PersonForm
+from chiiki.imports import selectors as import_selectors
+from chiiki.imports.models import ImportKind
+from chiiki.imports.services import import_job_create
+from chiiki.people.forms import PersonForm, RegisterImportForm
 
 
 @login_required
@@ -38,6 +41,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
         "hx_target": "#results",
         "show_health": access.can(request.user, Cap.HEALTH_VIEW),
         "can_edit": access.can(request.user, Cap.PEOPLE_EDIT),
+        "can_import": access.can(request.user, Cap.PEOPLE_IMPORT),
     }
     template = "people/person_list.html#results" if request.htmx else "people/person_list.html"
     return render(request, template, context)
@@ -102,3 +106,34 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
             messages.success(request, "変更を保存しました（変更内容は監査ログに記録されます）")
             return redirect("people:detail", person.pk)
     return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+@login_required
+def register_import(request: AuthedRequest) -> HttpResponse:
+    """Upload the register extract: the job checks it and shows what would change (a
+    preview), and the import is committed from the job's page."""
+    municipality = municipality_get_for_user(user=request.user, cap=Cap.PEOPLE_IMPORT)
+    form = RegisterImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        on = form.cleaned_data["on"]
+        job = import_job_create(
+            user=request.user,
+            kind=ImportKind.REGISTER,
+            municipality=municipality,
+            upload=form.cleaned_data["file"],
+            params={"preview": True, **({"on": on.isoformat()} if on else {})},
+        )
+        return redirect("imports:job", job_id=job.pk)
+    return render(
+        request,
+        "people/register_import.html",
+        {
+            "form": form,
+            "municipality": municipality,
+            "counts": selectors.register_counts(municipality=municipality),
+            "mapping": services.register_mapping_for(municipality=municipality),
+            "jobs": import_selectors.import_job_list_for_user(
+                user=request.user, kind=ImportKind.REGISTER
+            ),
+        },
+    )

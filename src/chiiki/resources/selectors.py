@@ -368,7 +368,8 @@ def coverage_for_user(*, user: Any) -> tuple[list[gaps.CoverageRow], list[taxono
     overview = municipality_overview(municipality=municipality)
     population = {row.area.pk: row.summary for la in overview.life_areas for row in la.districts}
     alone = dict(
-        Person.objects.filter(district__in=districts, lives_alone=True)
+        Person.objects.current()
+        .filter(district__in=districts, lives_alone=True)
         .values_list("district_id")
         .annotate(n=Count("id"))
         .values_list("district_id", "n")

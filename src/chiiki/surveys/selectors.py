@@ -402,7 +402,8 @@ def _followup_people(survey: Survey | None, min_risks: int) -> QuerySet[Person]:
         ).values("person_id")
         high |= Q(pk__in=risky)
     return (
-        Person.objects.filter(high, care_level__in=[CareLevel.NONE, CareLevel.PROGRAM_ELIGIBLE])
+        Person.objects.current()
+        .filter(high, care_level__in=[CareLevel.NONE, CareLevel.PROGRAM_ELIGIBLE])
         .exclude(pk__in=in_service)
         .select_related("district__life_area")
         .order_by("district__life_area__order", "district__order", "family_kana", "pk")

@@ -457,11 +457,15 @@ def _audit_respondents(
 def mailing_from_register(*, survey: Survey, on: dt.date) -> int:
     """Mail to every resident aged 65+ without a care certification (事業対象者 included)."""
     limit = on.replace(year=on.year - 65)
-    people = Person.objects.filter(
-        municipality=survey.municipality,
-        birth_date__lte=limit,
-        care_level__in=[CareLevel.NONE, CareLevel.PROGRAM_ELIGIBLE],
-    ).exclude(survey_mailings__survey=survey)
+    people = (
+        Person.objects.current()
+        .filter(
+            municipality=survey.municipality,
+            birth_date__lte=limit,
+            care_level__in=[CareLevel.NONE, CareLevel.PROGRAM_ELIGIBLE],
+        )
+        .exclude(survey_mailings__survey=survey)
+    )
     entries = [
         MailingEntry(survey=survey, person_id=pk, district_id=d)
         for pk, d in people.values_list("pk", "district_id")

@@ -21,7 +21,7 @@ def staff_form_choices(
     """The administrator's life areas, and the volunteers who may be given a login (those
     without one, and the one the edited login already has); the names shown are audited."""
     areas = list(access.visible(user, Cap.USERS_MANAGE, LifeArea.objects.order_by("order", "code")))
-    free = Person.objects.filter(volunteer__isnull=False, user__isnull=True)
+    free = Person.objects.current().filter(volunteer__isnull=False, user__isnull=True)
     if editing is not None and editing.person_id:
         free = free | Person.objects.filter(pk=editing.person_id)
     volunteers = access.read_rows(

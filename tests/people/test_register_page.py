@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from chiiki.accounts.models import AuditEvent, Role
 from chiiki.accounts.services import user_create
@@ -80,7 +81,7 @@ def test_a_second_extract_previews_the_people_it_leaves_out(client_for, officer)
     client.post(reverse("imports:job_follow", args=[job().pk]), {"commit": "1"})
     changed = [list(r) for r in ROWS[:3]]
     changed[0][6] = "0956-99-9999"
-    upload(client, csv_bytes(changed), on=dt.date.today().isoformat())
+    upload(client, csv_bytes(changed), on=timezone.localdate().isoformat())
     r = job().result
     assert (r["created"], r["updated"], r["unchanged"], r["moved_out"]) == (0, 1, 2, 1)
     assert Person.objects.filter(moved_out_on__isnull=False).count() == 0  # only a preview
@@ -187,7 +188,7 @@ def test_the_api_previews_then_commits(client, officer):
     assert c.status_code == 200 and c.json()["result"]["created"] == 4
     assert Person.objects.count() == 4
     assert client.post(f"/api/imports/{body['id']}/commit", **auth).status_code == 409
-    future = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    future = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
     bad = client.post(
         f"/api/people/register-import?on={future}",
         {"file": SimpleUploadedFile("住民.csv", csv_bytes(ROWS))},

@@ -370,7 +370,7 @@ def _register_write(
         person.search_text = _search_text(person, folded)
         to_update.append(person)
     moved = [p.pk for p in existing.values() if p.moved_out_on is None]
-    counts = {
+    counts: dict[str, Any] = {
         "created": len(to_create),
         "updated": len(to_update),
         "unchanged": len(residents) - len(to_create) - len(to_update),

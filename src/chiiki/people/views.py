@@ -15,10 +15,10 @@ from chiiki.accounts.access import Cap
 from chiiki.accounts.http import AuthedRequest
 from chiiki.areas.selectors import district_list_for_user, municipality_get_for_user
 from chiiki.core.params import Params
-from chiiki.people import selectors, services
 from chiiki.imports import selectors as import_selectors
 from chiiki.imports.models import ImportKind
 from chiiki.imports.services import import_job_create
+from chiiki.people import selectors, services
 from chiiki.people.forms import PersonForm, RegisterImportForm
 
 

@@ -195,3 +195,20 @@ def test_the_api_previews_then_commits(client, officer):
         **auth,
     )
     assert bad.status_code == 400
+
+
+def test_a_moved_out_person_keeps_a_readable_record_with_the_mark(client_for, officer):
+    client = client_for(officer)
+    upload(client, csv_bytes(ROWS))
+    client.post(reverse("imports:job_follow", args=[job().pk]), {"commit": "1"})
+    upload(client, csv_bytes(ROWS[1:]))
+    client.post(reverse("imports:job_follow", args=[job().pk]), {"commit": "1"})
+    gone = Person.objects.get(register_number="1001")
+    assert gone.moved_out_on == timezone.localdate()
+    assert list(
+        Person.objects.current()
+        .values_list("register_number", flat=True)
+        .order_by("register_number")
+    ) == ["1002", "1003", "1004"]
+    page = client.get(reverse("people:detail", args=[gone.pk])).content.decode()
+    assert 'id="moved-out"' in page and "転出等" in page

@@ -11,6 +11,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+# A loaded CI machine can take more than Playwright's 5 s to render a page after a click.
+expect.set_options(timeout=15_000)
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # between page actions are still synchronous and safe.

@@ -240,13 +240,14 @@ def test_a_zip_bomb_is_refused_at_upload(town, personas, client_for, settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_reviews_500000_row_workbook_under_the_limits_runs_in_the_background(
-    town, personas, client_for
-):
-    """437 KB of XLSX held 500,000 rows and timed the web worker out: now the upload is
-    queued at once (its expanded size, not its bytes, decides), and the worker reads it
-    streaming and reports the duplicates (every row is the same) without storing any."""
-    data = repeated_xlsx(HEADER.split(","), ["須佐", "2018-04-01", "男", "65-69", 10], 500_000)
+def test_a_small_workbook_of_many_rows_runs_in_the_background(town, personas, client_for):
+    """A review's 437 KB of XLSX held 500,000 rows and timed the web worker out: now the
+    upload is queued at once (its expanded size, not its bytes, decides), and the worker
+    reads it streaming and reports the duplicates (every row is the same) without storing
+    any. 120,000 rows show the same in a quarter of the time (the reader's speed on the
+    whole file is the imports benchmark's)."""
+    rows = 120_000
+    data = repeated_xlsx(HEADER.split(","), ["須佐", "2018-04-01", "男", "65-69", 10], rows)
     assert len(data) < 1024 * 1024  # under the inline threshold by its bytes
     client = client_for(personas["officer"])
     upload(client, data, "big.xlsx")
@@ -254,7 +255,7 @@ def test_the_reviews_500000_row_workbook_under_the_limits_runs_in_the_background
     assert job.status == ImportStatus.QUEUED
     run_worker()
     job.refresh_from_db()
-    assert job.status == ImportStatus.FAILED and job.error_count == 499_999
+    assert job.status == ImportStatus.FAILED and job.error_count == rows - 1
     assert len(job.errors) == 500 and "3行目と同じ" not in job.errors[0]["message"]
     assert "2行目と同じ区分が重複しています" in job.errors[0]["message"]
     assert PopulationRecord.objects.count() == 0

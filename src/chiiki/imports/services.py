@@ -8,6 +8,7 @@ transaction writes anything.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -191,3 +192,49 @@ def import_job_run(*, job_id: int) -> ImportJob:
         path.unlink(missing_ok=True)
     job.refresh_from_db(fields=["stage", "progress_done", "progress_total"])
     return _finish(job, outcome)
+
+
+# A job still 実行中 after this long lost its worker (a restart, a crash): the import's
+# transaction rolled back with it, so the job only needs saying so.
+STUCK_AFTER = dt.timedelta(hours=6)
+# An upload file younger than this may belong to a job being accepted right now.
+ORPHAN_AFTER = dt.timedelta(hours=1)
+STUCK = (
+    "取り込みが途中で止まりました（サーバーの再起動など）。何も保存していません。"
+    "もう一度アップロードしてください"
+)
+
+
+def import_jobs_reap(*, now: dt.datetime) -> dict[str, int]:
+    """End the jobs stuck 実行中 since before ``now`` − 6 hours as 失敗, and remove the
+    upload files no waiting or running job needs (a job's file is removed when it ends,
+    but not when its worker died). Counts of each."""
+    stuck = list(
+        ImportJob.objects.filter(status=ImportStatus.RUNNING, started_at__lt=now - STUCK_AFTER)
+    )
+    for job in stuck:
+        _finish(job, failure(STUCK, job.filename))
+        import_job_path(job).unlink(missing_ok=True)
+    folder = Path(settings.CHIIKI_IMPORT_DIR)
+    files = {}
+    for path in folder.glob("job-*.upload"):  # none when the folder is not there yet
+        number = path.name.removeprefix("job-").removesuffix(".upload")
+        if number.isdigit():
+            files[int(number)] = path
+    active = set(
+        ImportJob.objects.filter(
+            pk__in=files, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)
+        ).values_list("pk", flat=True)
+    )
+    removed = 0
+    for pk, path in files.items():
+        if pk in active:
+            continue
+        try:
+            if path.stat().st_mtime > (now - ORPHAN_AFTER).timestamp():
+                continue
+            path.unlink()
+        except FileNotFoundError:
+            continue  # removed meanwhile by the job that ended
+        removed += 1
+    return {"stuck": len(stuck), "files": removed}

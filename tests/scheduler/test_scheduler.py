@@ -56,6 +56,7 @@ def test_after_an_outage_only_the_latest_missed_slot_runs(db, jobs):
     ]
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits as it runs
 def test_the_worker_runs_each_slot_once_and_records_a_run_per_municipality(town, other_town, jobs):
     services.scheduler_tick(now=NOW)
     run_worker()
@@ -132,6 +133,7 @@ def test_the_page_is_refused_to_everyone_but_an_administrator(personas, client_f
     assert client.get(reverse("scheduler:jobs")).status_code == 302
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits as it runs
 def test_the_board_warns_when_no_scheduler_claimed_a_slot_or_no_worker_started_it(db, jobs):
     def warnings(now):
         return {r.job.name: r.warning for r in selectors.job_status(now=now)}

@@ -43,11 +43,11 @@ class Command(ChiikiCommand):
             signal.signal(sig, lambda *_: stop.set())
         self.stdout.write("chiiki scheduler: 毎分確かめます（SIGTERM で終了）")
         while not stop.is_set():
+            close_old_connections()  # a connection the database dropped meanwhile is not reused
             self._tick()
             stop.wait(_until_next_minute(timezone_now()))
 
     def _tick(self) -> None:
-        close_old_connections()  # a connection the database closed meanwhile is not reused
         try:
             slots = services.scheduler_tick(now=timezone_now())
         except Exception:

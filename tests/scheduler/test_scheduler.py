@@ -176,6 +176,7 @@ def test_the_command_lists_last_runs_and_runs_a_job_now(
 def test_housekeeping_prunes_old_records_and_ends_runs_left_running(db, jobs):
     old = jst(2025, 12, 1, 3)
     [kept] = services.job_run(name="test.tidy", as_of=NOW)
+    JobRun.objects.filter(pk=kept.pk).update(started_at=NOW - dt.timedelta(days=89))
     JobRun.objects.create(
         job="test.tidy", trigger="schedule", as_of=old, started_at=old, status="ok"
     )

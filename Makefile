@@ -31,7 +31,8 @@ system-deps:
 	else echo "note: install chromium and fonts-noto-cjk for the browser tests"; fi
 
 # The demo runs over plain HTTP on loopback, so its cookies cannot be marked Secure.
-# The import worker runs in the background beside gunicorn and is stopped when it stops.
+# The worker (imports, periodic jobs) and the scheduler that enqueues the periodic jobs run
+# in the background beside gunicorn and are stopped when it stops.
 demo: $(STAMP) var/secret_key
 	CHIIKI_SECRET_KEY=$$(cat var/secret_key) CHIIKI_SECURE_COOKIES=false $(BIN)/chiiki demo
 	CHIIKI_SECRET_KEY=$$(cat var/secret_key) $(BIN)/chiiki collectstatic --noinput --verbosity 0
@@ -40,7 +41,8 @@ demo: $(STAMP) var/secret_key
 	@echo ""
 	export CHIIKI_SECRET_KEY=$$(cat var/secret_key) CHIIKI_SECURE_COOKIES=false; \
 	$(BIN)/chiiki db_worker --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/chiiki scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn chiiki.wsgi:application --bind $(HOST):$(PORT) --workers 3 --access-logfile -
 
 test: $(STAMP) system-deps

@@ -44,6 +44,7 @@ def test_the_units_are_shipped():
     assert {
         "chiiki-web.service",
         "chiiki-worker.service",
+        "chiiki-scheduler.service",
         "chiiki-backup.service",
         "chiiki-backup.timer",
     } <= names
@@ -68,10 +69,13 @@ def test_every_chiiki_command_of_the_units_exists_and_takes_its_arguments(where,
 
 
 def test_the_web_and_worker_read_the_environment_file_and_the_worker_runs_db_worker():
-    for name in ("chiiki-web.service", "chiiki-worker.service", "chiiki-backup.service"):
+    names = ("web", "worker", "scheduler", "backup")
+    for name in (f"chiiki-{n}.service" for n in names):
         assert unit(DEPLOY / "systemd" / name)["EnvironmentFile"] == ["/etc/chiiki/chiiki.env"]
     [worker] = unit(DEPLOY / "systemd" / "chiiki-worker.service")["ExecStart"]
     assert shlex.split(worker)[1] == "db_worker"
+    [scheduler] = unit(DEPLOY / "systemd" / "chiiki-scheduler.service")["ExecStart"]
+    assert shlex.split(scheduler)[1:] == ["scheduler"]
 
 
 def test_the_timer_starts_the_backup_service():

@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "chiiki.councils",
     "chiiki.casemeetings",
     "chiiki.imports",
+    "chiiki.scheduler",
     "chiiki.web",
     "django_tasks",
     "django_tasks_db",

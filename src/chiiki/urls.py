@@ -27,6 +27,7 @@ urlpatterns = [
     path("councils/", include("chiiki.councils.urls")),
     path("casemeetings/", include("chiiki.casemeetings.urls")),
     path("imports/", include("chiiki.imports.urls")),
+    path("jobs/", include("chiiki.scheduler.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -72,6 +72,7 @@ cases_identify              ○     ○       ○       ×          ×       × 
 cases_manage_north          ○     ○       ○       ×          ×       ×      ×        ×
 cases_rollup                ○     ○       ○       ○          ×       ×      ×        ×
 policy_edit                 ○     ○       ×       ×          ×       ×      ×        ×
+jobs                        ○     ×       ×       ×          ×       ×      ×        ×
 """
 
 # Which capability each probe exercises: every capability must have one.
@@ -114,6 +115,7 @@ PROBES = {
     "cases_manage_north": Cap.CASES_MANAGE,
     "cases_rollup": Cap.CASES_ROLLUP,
     "policy_edit": Cap.POLICY_EDIT,
+    "jobs": Cap.JOBS_VIEW,
 }
 
 
@@ -323,6 +325,8 @@ def probe(name: str, client, persona: str, w: Town) -> bool:
                 {"title": f"{persona}の施策", "status": "proposed", "proposed_on": "2025-06-01"},
             )
             return response.status_code == 302
+        case "jobs":
+            return _ok(get(reverse("scheduler:jobs")), "実行記録の整理")
     raise AssertionError(f"no probe {name}")
 
 

@@ -74,6 +74,8 @@ class Cap(StrEnum):
     CASES_MANAGE = "casemeetings.manage"
     CASES_ROLLUP = "casemeetings.rollup"
     POLICY_EDIT = "casemeetings.edit_policy"
+    # scheduler (定期処理)
+    JOBS_VIEW = "scheduler.view_runs"
 
 
 A, M, S, C, V, P, X = (
@@ -141,6 +143,8 @@ _TABLE: dict[Cap, dict[Role, Scope]] = {
     Cap.CASES_ROLLUP: {A: MUN, M: MUN, S: MUN, C: MUN},
     # Measures (施策) are the municipality's decision.
     Cap.POLICY_EDIT: {A: MUN, M: MUN},
+    # When the periodic jobs ran and how it went: counts only, for the administrator.
+    Cap.JOBS_VIEW: {A: MUN},
 }
 
 TABLE = MappingProxyType({cap: MappingProxyType(grants) for cap, grants in _TABLE.items()})
@@ -180,6 +184,7 @@ LABELS: dict[Cap, str] = {
     Cap.CASES_MANAGE: "地域ケア会議を運営し事例を記録する",
     Cap.CASES_ROLLUP: "事例の課題を地域ごとに集計する",
     Cap.POLICY_EDIT: "施策を登録・更新する",
+    Cap.JOBS_VIEW: "定期処理の実行状況を見る",
 }
 
 

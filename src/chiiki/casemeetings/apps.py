@@ -9,4 +9,5 @@ class CasemeetingsConfig(AppConfig):
     verbose_name = "地域ケア会議"
 
     def ready(self) -> None:
-        from chiiki.casemeetings import importers  # noqa: F401  (registers its import runner)
+        # Registers its import runner and its periodic job.
+        from chiiki.casemeetings import importers, jobs  # noqa: F401

@@ -511,6 +511,29 @@ def due_board(*, user: Any, today: dt.date, show: str = "attention", limit: int 
     return DueBoard(today, boards["center"], boards["owner"], cards(user, listed), total)
 
 
+def due_counts(*, municipality: Municipality, today: dt.date) -> dict[str, int]:
+    """The municipality's open cases counted by where their follow-up stands on ``today``,
+    for the record of the daily check: counts only, so no case or resident is named."""
+    yesterday = today - dt.timedelta(days=1)
+    return (
+        Case.objects.filter(municipality=municipality, closed_on__isnull=True)
+        .order_by()
+        .aggregate(
+            open=Count("id"),
+            overdue=Count("id", filter=Q(next_due_on__lt=today)),
+            became_overdue=Count("id", filter=Q(next_due_on=yesterday)),
+            due_soon=Count(
+                "id",
+                filter=Q(
+                    next_due_on__gte=today,
+                    next_due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
+                ),
+            ),
+            behind=Count("id", filter=Q(next_target_on__lt=today)),
+        )
+    )
+
+
 # --- roll-up ----------------------------------------------------------------------------------
 
 

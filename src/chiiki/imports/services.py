@@ -8,12 +8,14 @@ transaction writes anything.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
 from django.utils.timezone import now as timezone_now
 
 from chiiki.accounts import access
@@ -247,3 +249,53 @@ def import_job_follow(*, user: Any, job: ImportJob, params: dict[str, Any]) -> I
 
 class FollowRefused(Exception):
     """A kept upload that cannot be taken further; the message says what to do."""
+
+
+# A job still 実行中 after this long lost its worker (a restart, a crash): the import's
+# transaction rolled back with it, so the job only needs saying so.
+STUCK_AFTER = dt.timedelta(hours=6)
+# An upload file younger than this may belong to a job being accepted right now.
+ORPHAN_AFTER = dt.timedelta(hours=1)
+STUCK = (
+    "取り込みが途中で止まりました（サーバーの再起動など）。何も保存していません。"
+    "もう一度アップロードしてください"
+)
+
+
+def import_jobs_reap(*, now: dt.datetime) -> dict[str, int]:
+    """End the jobs stuck 実行中 since before ``now`` − 6 hours as 失敗, and remove the
+    upload files no waiting or running job needs (a job's file is removed when it ends,
+    but not when its worker died). Counts of each."""
+    stuck = list(
+        ImportJob.objects.filter(status=ImportStatus.RUNNING, started_at__lt=now - STUCK_AFTER)
+    )
+    for job in stuck:
+        _finish(job, failure(STUCK, job.filename))
+        import_job_path(job).unlink(missing_ok=True)
+    folder = Path(settings.CHIIKI_IMPORT_DIR)
+    files = {}
+    for path in folder.glob("job-*.upload"):  # none when the folder is not there yet
+        number = path.name.removeprefix("job-").removesuffix(".upload")
+        if number.isdigit():
+            files[int(number)] = path
+    # A previewed upload waits for its commit (see import_job_follow) until it expires.
+    kept_since = now - dt.timedelta(hours=settings.CHIIKI_IMPORT_PREVIEW_HOURS)
+    active = set(
+        ImportJob.objects.filter(
+            Q(status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING))
+            | Q(finished_at__gte=kept_since),
+            pk__in=files,
+        ).values_list("pk", flat=True)
+    )
+    removed = 0
+    for pk, path in files.items():
+        if pk in active:
+            continue
+        try:
+            if path.stat().st_mtime > (now - ORPHAN_AFTER).timestamp():
+                continue
+            path.unlink()
+        except FileNotFoundError:
+            continue  # removed meanwhile by the job that ended
+        removed += 1
+    return {"stuck": len(stuck), "files": removed}

@@ -23,6 +23,7 @@ NAV: tuple[tuple[str, str, str, Cap | None], ...] = (
     ("population", N_("人口データ"), "areas:population_import", Cap.POPULATION_IMPORT),
     ("staff", N_("職員"), "web:staff_list", Cap.USERS_MANAGE),
     ("audit", N_("監査ログ"), "accounts:audit", Cap.AUDIT_VIEW),
+    ("scheduler", N_("定期処理"), "scheduler:jobs", Cap.JOBS_VIEW),
 )
 
 

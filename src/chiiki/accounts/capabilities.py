@@ -47,6 +47,7 @@ class Cap(StrEnum):
     PEOPLE_VIEW = "people.view"
     HEALTH_VIEW = "people.view_health"
     PEOPLE_EDIT = "people.edit"
+    CARE_IMPORT = "people.import_care"
     # surveys (ニーズ把握)
     SURVEY_RESULTS = "surveys.view_results"
     SURVEY_ANSWERS = "surveys.view_answers"
@@ -105,6 +106,9 @@ _TABLE: dict[Cap, dict[Role, Scope]] = {
     Cap.PEOPLE_VIEW: {A: AREAS, M: AREAS, S: AREAS, C: AREAS, V: OWN},
     Cap.HEALTH_VIEW: {A: AREAS, M: AREAS, S: AREAS},
     Cap.PEOPLE_EDIT: {A: AREAS, M: AREAS, S: AREAS},
+    # The insurer's certification file covers the whole municipality: its care-insurance
+    # staff (the insurer) import it, never a support center.
+    Cap.CARE_IMPORT: {A: MUN, M: MUN},
     Cap.SURVEY_RESULTS: {A: MUN, M: MUN, S: MUN, C: MUN, P: PREF},
     Cap.SURVEY_ANSWERS: {A: AREAS, M: AREAS, S: AREAS},
     Cap.SURVEY_IMPORT: {A: MUN, M: MUN},
@@ -155,6 +159,7 @@ LABELS: dict[Cap, str] = {
     Cap.PEOPLE_VIEW: "人の記録を開く",
     Cap.HEALTH_VIEW: "健康情報（要介護度・被保険者番号）を見る",
     Cap.PEOPLE_EDIT: "人を登録・変更する",
+    Cap.CARE_IMPORT: "要介護認定をファイルから取り込む",
     Cap.SURVEY_RESULTS: "調査結果（集計）を見る",
     Cap.SURVEY_ANSWERS: "回答・チェックリストを見る",
     Cap.SURVEY_IMPORT: "調査を取り込む・判定ルールを編集する",

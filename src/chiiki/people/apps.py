@@ -7,3 +7,6 @@ class PeopleConfig(AppConfig):
     name = "chiiki.people"
     label = "people"
     verbose_name = "人"
+
+    def ready(self) -> None:
+        from chiiki.people import importers  # noqa: F401  (registers its import runners)

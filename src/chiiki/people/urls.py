@@ -8,6 +8,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
     path("new/", views.person_new, name="new"),
+    path("care/import/", views.care_import, name="care_import"),
     path("<id:person_id>/", views.person_detail, name="detail"),
     path("<id:person_id>/edit/", views.person_edit, name="edit"),
 ]

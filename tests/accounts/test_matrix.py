@@ -46,6 +46,7 @@ people_open_own             ○     ○       ×       ○          ○       ×
 health                      ○     ○       ○       ×          ×       ×      ×        ×
 people_edit                 ○     ○       ○       ×          ×       ×      ×        ×
 people_import               ○     ○       ×       ×          ×       ×      ×        ×
+care_import                 ○     ○       ×       ×          ×       ×      ×        ×
 survey_results              ○     ○       ○       ○          ×       ○      ×        ×
 survey_answers              ○     ○       ○       ×          ×       ×      ×        ×
 survey_import               ○     ○       ×       ×          ×       ×      ×        ×
@@ -89,6 +90,7 @@ PROBES = {
     "health": Cap.HEALTH_VIEW,
     "people_edit": Cap.PEOPLE_EDIT,
     "people_import": Cap.PEOPLE_IMPORT,
+    "care_import": Cap.CARE_IMPORT,
     "survey_results": Cap.SURVEY_RESULTS,
     "survey_answers": Cap.SURVEY_ANSWERS,
     "survey_import": Cap.SURVEY_IMPORT,
@@ -250,6 +252,8 @@ def probe(name: str, client, persona: str, w: Town) -> bool:
             return response.status_code == 200 and response.json()["care_level"] == "none"
         case "people_edit":
             return _ok(get(reverse("people:edit", args=[p.pk])))
+        case "care_import":
+            return _ok(get(reverse("people:care_import")), w.municipality.name)
         case "survey_results":
             return _ok(get(reverse("surveys:results", args=[w.survey.pk])))
         case "survey_answers":

@@ -48,6 +48,7 @@ class Cap(StrEnum):
     HEALTH_VIEW = "people.view_health"
     PEOPLE_EDIT = "people.edit"
     PEOPLE_IMPORT = "people.import_register"
+    CARE_IMPORT = "people.import_care"
     # surveys (ニーズ把握)
     SURVEY_RESULTS = "surveys.view_results"
     SURVEY_ANSWERS = "surveys.view_answers"
@@ -110,6 +111,9 @@ _TABLE: dict[Cap, dict[Role, Scope]] = {
     Cap.PEOPLE_EDIT: {A: AREAS, M: AREAS, S: AREAS},
     # The register extract covers the whole municipality and marks people moved out.
     Cap.PEOPLE_IMPORT: {A: MUN, M: MUN},
+    # The insurer's certification file covers the whole municipality: its care-insurance
+    # staff (the insurer) import it, never a support center.
+    Cap.CARE_IMPORT: {A: MUN, M: MUN},
     Cap.SURVEY_RESULTS: {A: MUN, M: MUN, S: MUN, C: MUN, P: PREF},
     Cap.SURVEY_ANSWERS: {A: AREAS, M: AREAS, S: AREAS},
     Cap.SURVEY_IMPORT: {A: MUN, M: MUN},
@@ -163,6 +167,7 @@ LABELS: dict[Cap, str] = {
     Cap.HEALTH_VIEW: "健康情報（要介護度・被保険者番号）を見る",
     Cap.PEOPLE_EDIT: "人を登録・変更する",
     Cap.PEOPLE_IMPORT: "住民記録の抽出ファイルを取り込む",
+    Cap.CARE_IMPORT: "要介護認定をファイルから取り込む",
     Cap.SURVEY_RESULTS: "調査結果（集計）を見る",
     Cap.SURVEY_ANSWERS: "回答・チェックリストを見る",
     Cap.SURVEY_IMPORT: "調査を取り込む・判定ルールを編集する",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 __all__ = [
     "AGE",
     "CAPACITY",
+    "CARE_PERIOD",
     "DATE",
     "FISCAL_YEAR",
     "MINUTES",
@@ -79,6 +80,8 @@ class DateRange:
 
 # Any date the system stores: the same span the parameter parser accepts.
 DATE = DateRange(dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+# A care certification's validity: long-term care insurance began on 2000-04-01 (介護保険法施行).
+CARE_PERIOD = DateRange(dt.date(2000, 4, 1), DATE.high)
 FISCAL_YEAR = IntRange(1900, 2100, "年度")
 # People in one cell of a population table (or any count of people): Japan has 124 million,
 # its largest municipality (横浜市) 3.8 million; ten million per cell is never a real figure.

@@ -16,6 +16,7 @@ class ImportKind(models.TextChoices):
     SURVEY_MAILING = "survey_mailing", "発送名簿"
     QUESTIONNAIRE = "questionnaire", "地区アンケートの回答"
     REGISTER = "register", "住民記録"
+    CARE_CERTIFICATION = "care_certification", "要介護認定"
 
 
 class ImportStatus(models.TextChoices):

@@ -20,6 +20,7 @@ CAPABILITY = {
     # councils' import service when the job runs (and by its page before the upload).
     ImportKind.QUESTIONNAIRE: Cap.COUNCILS_MANAGE,
     ImportKind.REGISTER: Cap.PEOPLE_IMPORT,
+    ImportKind.CARE_CERTIFICATION: Cap.CARE_IMPORT,
 }
 
 

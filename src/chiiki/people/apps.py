@@ -9,4 +9,4 @@ class PeopleConfig(AppConfig):
     verbose_name = "人"
 
     def ready(self) -> None:
-        from chiiki.people import importers  # noqa: F401  (registers its import runner)
+        from chiiki.people import importers  # noqa: F401  (registers its import runners)

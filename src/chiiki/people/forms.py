@@ -61,3 +61,11 @@ class RegisterImportForm(forms.Form):
                 f"転出等とする日は{DATE.low:%Y-%m-%d}から今日までの日付です"
             )
         return on
+
+
+class CareImportForm(forms.Form):
+    file = forms.FileField(
+        label="要介護認定のファイル（CSV または Excel）",
+        help_text="列: 被保険者番号, 宛名番号, 要介護度, 認定有効期間（または 認定有効期間開始 と"
+        " 認定有効期間終了）。1行に1人。CSV は UTF-8 または Shift_JIS。",
+    )

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from chiiki.accounts.access_paths import Paths
 from chiiki.areas.models import District, Municipality, Sex
-from chiiki.core.bounds import DATE, birth_date_problem
+from chiiki.core.bounds import CARE_PERIOD, DATE, birth_date_problem
 from chiiki.core.validators import date_validators, range_check
 
 
@@ -179,3 +179,56 @@ class RegisterColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id}"
+
+
+class CareCertification(models.Model):
+    """One period of a person's care certification (要介護認定), as the insurer's file gave it.
+
+    The history is kept: a new period is a new row, and ``Person.care_level`` is the level of
+    the period that covers today (see ``people.care_file.current_level``). A period is known
+    by its start; a file with the same start and another level or end corrects it.
+    """
+
+    access_paths = Paths(
+        municipality="person__municipality",
+        life_area="person__district__life_area",
+        person="person",
+    )
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="care_certifications")
+    care_level = models.CharField("要介護度", max_length=20, choices=CareLevel.choices)
+    valid_from = models.DateField(
+        "認定有効期間（開始）", validators=date_validators("認定有効期間の開始日", CARE_PERIOD)
+    )
+    valid_to = models.DateField(
+        "認定有効期間（終了）", validators=date_validators("認定有効期間の終了日", CARE_PERIOD)
+    )
+    # The number on the certificate of that period (Person.insured_number is the current one).
+    insured_number = models.CharField(
+        "被保険者番号", max_length=10, validators=[insured_number_validator]
+    )
+    # The import that last set the row: its file's name and time.
+    source = models.CharField("取り込んだファイル", max_length=255, blank=True)
+    imported_at = models.DateTimeField("取り込み日時", default=timezone.now)
+
+    class Meta:
+        ordering = ["person", "-valid_from"]
+        verbose_name = "要介護認定"
+        verbose_name_plural = "要介護認定"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "valid_from"], name="care_certification_period_unique"
+            ),
+            range_check("valid_from", CARE_PERIOD, name="care_certification_valid_from_range"),
+            range_check("valid_to", CARE_PERIOD, name="care_certification_valid_to_range"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__gte=models.F("valid_from")),
+                name="care_certification_period_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_care_level_display()}"
+            f"（{self.valid_from.isoformat()}〜{self.valid_to.isoformat()}）"
+        )

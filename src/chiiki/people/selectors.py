@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
 from chiiki.core.text import fold
-from chiiki.people.models import Person, Volunteer
+from chiiki.people.models import CareCertification, Person, Volunteer
 
 if TYPE_CHECKING:
     from chiiki.accounts.models import User
@@ -88,3 +88,16 @@ def register_counts(*, municipality: Municipality) -> dict[str, int]:
             municipality=municipality, register_number__isnull=True
         ).count(),
     }
+
+
+def care_certification_list_for_person(
+    *, user: User, person: Person
+) -> QuerySet[CareCertification]:
+    """A person's care certification periods, latest first (health data: shown on the
+    person's page, whose opening is audited)."""
+    return access.visible(
+        user,
+        Cap.HEALTH_VIEW,
+        CareCertification.objects.filter(person=person).order_by("-valid_from"),
+        "健康情報を閲覧する権限がありません",
+    )

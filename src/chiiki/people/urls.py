@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.person_list, name="list"),
     path("new/", views.person_new, name="new"),
     path("import/", views.register_import, name="register_import"),
+    path("care/import/", views.care_import, name="care_import"),
     path("<id:person_id>/", views.person_detail, name="detail"),
     path("<id:person_id>/edit/", views.person_edit, name="edit"),
 ]

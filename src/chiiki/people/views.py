@@ -19,7 +19,7 @@ from chiiki.imports import selectors as import_selectors
 from chiiki.imports.models import ImportKind
 from chiiki.imports.services import import_job_create
 from chiiki.people import selectors, services
-from chiiki.people.forms import PersonForm, RegisterImportForm
+from chiiki.people.forms import CareImportForm, PersonForm, RegisterImportForm
 
 
 @login_required
@@ -42,6 +42,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
         "show_health": access.can(request.user, Cap.HEALTH_VIEW),
         "can_edit": access.can(request.user, Cap.PEOPLE_EDIT),
         "can_import": access.can(request.user, Cap.PEOPLE_IMPORT),
+        "can_import_care": access.can(request.user, Cap.CARE_IMPORT),
     }
     template = "people/person_list.html#results" if request.htmx else "people/person_list.html"
     return render(request, template, context)
@@ -50,13 +51,19 @@ def person_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = selectors.person_get_for_user(user=request.user, person_id=person_id)
+    show_health = access.can(request.user, Cap.HEALTH_VIEW)
     return render(
         request,
         "people/person_detail.html",
         {
             "person": person,
-            "show_health": access.can(request.user, Cap.HEALTH_VIEW),
+            "show_health": show_health,
             "can_edit": access.can(request.user, Cap.PEOPLE_EDIT),
+            "certifications": (
+                selectors.care_certification_list_for_person(user=request.user, person=person)
+                if show_health
+                else []
+            ),
         },
     )
 
@@ -134,6 +141,32 @@ def register_import(request: AuthedRequest) -> HttpResponse:
             "mapping": services.register_mapping_for(municipality=municipality),
             "jobs": import_selectors.import_job_list_for_user(
                 user=request.user, kind=ImportKind.REGISTER
+            ),
+        },
+    )
+
+
+@login_required
+def care_import(request: AuthedRequest) -> HttpResponse:
+    """The municipality's care-insurance staff import the insurer's certification file."""
+    municipality = municipality_get_for_user(user=request.user, cap=Cap.CARE_IMPORT)
+    form = CareImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = import_job_create(
+            user=request.user,
+            kind=ImportKind.CARE_CERTIFICATION,
+            municipality=municipality,
+            upload=form.cleaned_data["file"],
+        )
+        return redirect("imports:job", job_id=job.pk)
+    return render(
+        request,
+        "people/care_import.html",
+        {
+            "form": form,
+            "municipality": municipality,
+            "jobs": import_selectors.import_job_list_for_user(
+                user=request.user, kind=ImportKind.CARE_CERTIFICATION
             ),
         },
     )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
@@ -9,7 +10,8 @@ from django.core.management.base import CommandError, CommandParser
 from chiiki.core.bounds import DATE
 from chiiki.core.tabular import TableError, read_path
 from chiiki.core.uploads import upload_limits
-from chiiki.people import services
+from chiiki.people import care, services
+from chiiki.people.care_file import CareFileError
 from chiiki.people.register import RegisterFileError
 from chiiki.web.commands import ChiikiCommand
 
@@ -32,22 +34,34 @@ class Command(ChiikiCommand):
         "地区は住所の町丁目・大字から決めます（先に chiiki areas import）。ファイルにない"
         "宛名番号の人は --on の日（省略時は今日）で転出等とし、消しません。すべての行が正しい"
         "ときだけ保存し、同じファイルの再取り込みでは何も変わりません。"
+        " chiiki people import-care FILE --municipality CODE [--format json]: 要介護認定の"
+        "ファイルから認定期間を取り込む。列は 被保険者番号, 宛名番号, 要介護度, 認定有効期間"
+        "（または 認定有効期間開始 と 認定有効期間終了）。人は宛名番号で探し、認定の履歴を残して"
+        "今日を含む期間の要介護度を現在のものにします。"
     )
     formats = ("text", "json")
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
-        parser.add_argument("action", choices=["import"])
+        parser.add_argument("action", choices=["import", "import-care"])
         parser.add_argument("file")
         parser.add_argument("--on", metavar="YYYY-MM-DD", help="転出等とする日（省略時は今日）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         municipality = self.municipality(options["municipality"])
+        if options["action"] == "import-care" and options["on"]:
+            raise CommandError("--on は import（住民記録）のときだけ指定できます")
         on = _day(options["on"]) if options["on"] else None
+        result: services.RegisterImportResult | care.CareImportResult
         try:
             table = read_path(options["file"], upload_limits())
-            result = services.register_import(municipality=municipality, table=table, on=on)
-        except RegisterFileError as exc:
+            if options["action"] == "import-care":
+                result = care.care_import(
+                    municipality=municipality, table=table, source=Path(options["file"]).name
+                )
+            else:
+                result = services.register_import(municipality=municipality, table=table, on=on)
+        except (RegisterFileError, CareFileError) as exc:
             raise CommandError(
                 "ファイルに誤りがあるため、何も保存していません:\n" + str(exc)
             ) from exc

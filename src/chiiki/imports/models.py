@@ -15,6 +15,7 @@ class ImportKind(models.TextChoices):
     SURVEY_ANSWERS = "survey_answers", "調査の回答"
     SURVEY_MAILING = "survey_mailing", "発送名簿"
     QUESTIONNAIRE = "questionnaire", "地区アンケートの回答"
+    STAFF = "staff", "職員のアカウント"
 
 
 class ImportStatus(models.TextChoices):

@@ -19,6 +19,7 @@ CAPABILITY = {
     # A body's questionnaire: the municipality is checked here, the body's area by the
     # councils' import service when the job runs (and by its page before the upload).
     ImportKind.QUESTIONNAIRE: Cap.COUNCILS_MANAGE,
+    ImportKind.STAFF: Cap.USERS_MANAGE,
 }
 
 

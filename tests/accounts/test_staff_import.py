@@ -149,6 +149,7 @@ def test_a_file_deactivates_and_reactivates_and_never_deletes(town, personas):
         model="accounts.user", object_id=personas["officer"].pk
     ).values_list("changes", flat=True)
     assert [c["is_active"] for c in changes] == [[False, True], [True, False]]  # newest first
+    assert all(set(c) <= {"is_active", "display_name"} for c in changes)
 
 
 def test_an_administrator_cannot_stop_themselves_nor_import_into_another_municipality(
@@ -200,3 +201,14 @@ def test_the_command_names_the_bad_cells_and_stores_nothing(town, personas, tmp_
     with pytest.raises(CommandError, match="2行目「役割」列: 「看護師」"):
         call_command("staff", "import", str(path), "--municipality", "352047")
     assert not User.objects.filter(username="hoken1").exists()
+
+
+def test_the_command_writes_the_passwords_to_a_file_only_its_owner_reads(town, personas, tmp_path):
+    source, out = tmp_path / "staff.csv", tmp_path / "passwords.txt"
+    source.write_text(GOOD, encoding="utf-8")
+    out.write_text("")
+    out.chmod(0o644)
+    call_command("staff", "import", str(source), "--municipality", "352047", "-o", str(out))
+    assert out.stat().st_mode & 0o777 == 0o600
+    login, password = out.read_text(encoding="utf-8").splitlines()[-1].split("\t")
+    assert User.objects.get(username=login).check_password(password)

@@ -386,7 +386,7 @@ def _staff_row_write(
         before: dict[str, Any] = dict.fromkeys(("username", *STAFF_FIELDS))
         stored: list[int] = []
     else:
-        before = {f: _staff_value(user, f) for f in STAFF_FIELDS}
+        before = {f: _staff_value(user, f) for f in ("username", *STAFF_FIELDS)}
         stored = sorted(la.pk for la in user.life_areas.all())
     wanted: dict[str, Any] = {"display_name": r.display_name, "role": r.role}
     for name in ("support_center", "email"):

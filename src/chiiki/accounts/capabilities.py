@@ -6,7 +6,8 @@ Each capability lists the roles that hold it and, for each role, the scope it re
 - ``areas``: the user's life areas (administrators and municipal staff without areas set:
   the whole municipality; support-center staff and coordinators without areas: nothing);
 - ``own_record``: the user's own person record (a volunteer);
-- ``own_jobs``: the mutual-aid jobs given to the user (a volunteer);
+- ``own_jobs``: the mutual-aid jobs given to the user, and their own volunteer profile and
+  days away (a volunteer);
 - ``prefecture``: aggregates of the municipalities of the user's prefecture, never a person;
 - ``invited``: the community care meetings the user is invited to (an outside professional),
   their cases anonymised.
@@ -178,7 +179,7 @@ LABELS: dict[Cap, str] = {
     Cap.RESOURCE_GAPS: "地域資源の不足状況を見る",
     Cap.RESOURCE_SHEET_EDIT: "資源シートを編集する",
     Cap.MUTUALAID_MANAGE: "助け合いの依頼を扱う",
-    Cap.MUTUALAID_OWN_JOBS: "自分の活動を見る・完了を記録する",
+    Cap.MUTUALAID_OWN_JOBS: "自分の活動を見る・完了を記録する・空いている日を登録する",
     Cap.COUNCILS_VIEW: "協議体・地域課題を見る",
     Cap.COUNCILS_MANAGE: "協議体・会議・地区アンケートを運営する",
     Cap.ISSUES_EDIT: "地域課題を登録・更新する",

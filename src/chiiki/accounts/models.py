@@ -53,6 +53,8 @@ class User(AbstractUser):
     life_areas = models.ManyToManyField(
         "areas.LifeArea", blank=True, related_name="users", verbose_name="担当圏域"
     )
+    # Free text: the support center (or office) the login works for, as the staff list shows it.
+    support_center = models.CharField("所属（地域包括支援センター）", max_length=100, blank=True)
     person = models.OneToOneField(
         "people.Person",
         on_delete=models.SET_NULL,

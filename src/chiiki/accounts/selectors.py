@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
 
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
@@ -105,9 +106,12 @@ def staff_list_for_user(*, user: User) -> QuerySet[User]:
 
 
 def staff_get_for_user(*, user: User, user_id: int) -> User:
+    """One login of the administrator's municipality. A login of another municipality is
+    answered as a missing one (404), so that ids cannot be probed; anyone but an
+    administrator is refused (403) before any id is looked at."""
     found = staff_list_for_user(user=user).filter(pk=user_id).first()
     if found is None:
-        raise access.PermissionDenied("この職員を管理する権限がありません")
+        raise Http404("この職員は見つかりません")
     return found
 
 

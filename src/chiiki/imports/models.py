@@ -17,6 +17,7 @@ class ImportKind(models.TextChoices):
     QUESTIONNAIRE = "questionnaire", "地区アンケートの回答"
     REGISTER = "register", "住民記録"
     CARE_CERTIFICATION = "care_certification", "要介護認定"
+    STAFF = "staff", "職員のアカウント"
 
 
 class ImportStatus(models.TextChoices):

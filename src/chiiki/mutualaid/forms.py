@@ -61,8 +61,30 @@ class AssignForm(forms.Form):
     slot = forms.TypedChoiceField(label="時間帯", choices=SLOT_CHOICES, coerce=int)
 
 
-class ProfileForm(forms.Form):
+class AvailabilityForm(forms.Form):
+    """The weekly free slots: part of the staff's profile form, and the volunteer's own."""
+
+    availability = forms.TypedMultipleChoiceField(
+        label="空いている時間帯（毎週）",
+        choices=SLOT_CHOICES,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class ProfileForm(AvailabilityForm):
     """A volunteer's profile for a service; the choices come from the service's tariff."""
+
+    field_order = (
+        "service",
+        "skills",
+        "tools",
+        "districts",
+        "availability",
+        "max_jobs_per_week",
+        "trainings",
+    )
 
     service = forms.ModelChoiceField(
         queryset=Service.objects.none(), label="サービス", empty_label=None
@@ -73,13 +95,6 @@ class ProfileForm(forms.Form):
     )
     districts = forms.MultipleChoiceField(
         label="活動する地区（住んでいる地区は必ず含みます）",
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    availability = forms.TypedMultipleChoiceField(
-        label="空いている時間帯（毎週）",
-        choices=SLOT_CHOICES,
-        coerce=int,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -108,6 +123,9 @@ class ProfileForm(forms.Form):
 
 
 class ExceptionForm(forms.Form):
+    """A day away, entered by staff or by the volunteer on their own page (who may give only
+    a day from today to a year ahead: the service checks that)."""
+
     date = forms.DateField(
         label="休みの日",
         widget=forms.DateInput(attrs={"type": "date"}),

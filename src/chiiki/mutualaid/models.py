@@ -119,6 +119,13 @@ class VolunteerProfile(models.Model):
 class AvailabilityException(models.Model):
     """A day the volunteer is away (通院, 旅行): no jobs that day whatever the pattern says."""
 
+    access_paths = Paths(
+        municipality="profile__service__municipality",
+        life_area="profile__service__district__life_area",
+        person="profile__volunteer__person",
+        volunteer="profile__volunteer__person",
+    )
+
     profile = models.ForeignKey(
         VolunteerProfile, on_delete=models.CASCADE, related_name="exceptions"
     )

@@ -15,6 +15,7 @@ from chiiki.accounts import access
 from chiiki.accounts.access import Cap
 from chiiki.areas.models import District
 from chiiki.mutualaid.models import (
+    AvailabilityException,
     HelpRequest,
     PointEntry,
     Service,
@@ -299,6 +300,25 @@ def my_points(*, user: Any) -> int | None:
     if volunteer is None:
         return None
     return int(PointEntry.objects.filter(volunteer=volunteer).aggregate(s=Sum("points"))["s"] or 0)
+
+
+def my_profile(*, user: Any) -> VolunteerProfile | None:
+    """The volunteer's own mutual-aid profile (None before staff have set one up)."""
+    return access.visible(
+        user, Cap.MUTUALAID_OWN_JOBS, VolunteerProfile.objects.all(), "ボランティア本人のページです"
+    ).first()
+
+
+def my_days_away(*, user: Any, today: dt.date) -> list[AvailabilityException]:
+    """The volunteer's own days away from today on, the nearest first."""
+    return list(
+        access.visible(
+            user,
+            Cap.MUTUALAID_OWN_JOBS,
+            AvailabilityException.objects.filter(date__gte=today),
+            "ボランティア本人のページです",
+        ).order_by("date")
+    )
 
 
 def my_nearest_active_week(*, user: Any, week: dt.date) -> dt.date | None:

@@ -188,6 +188,110 @@ def availability_exception_add(
     return exception
 
 
+# --- the volunteer's own availability (their phone page) ----------------------------
+
+NO_PROFILE = (
+    "助け合いのボランティアとしての登録がまだありません。事務局（地域包括支援センター・"
+    "生活支援コーディネーター）に連絡してください"
+)
+# Days away are planned ahead: further than a year is a typing mistake (2206 for 2026).
+AWAY_AHEAD = dt.timedelta(days=366)
+
+
+def _own_profile(user: Any) -> VolunteerProfile:
+    """The volunteer's own profile, locked for the change; no id is taken from the request,
+    so nobody can name another volunteer's."""
+    found = (
+        access.visible(
+            user,
+            Cap.MUTUALAID_OWN_JOBS,
+            VolunteerProfile.objects.all(),
+            "ボランティア本人のページです",
+        )
+        .select_for_update()
+        .first()
+    )
+    if found is None:
+        raise access.PermissionDenied(NO_PROFILE)
+    return found
+
+
+@transaction.atomic
+def own_availability_save(*, user: Any, availability: list[Any]) -> VolunteerProfile:
+    """The volunteer sets their own weekly free slots (audited when they change)."""
+    profile = _own_profile(user)
+    slots = _slots(availability, "availability")
+    before = list(profile.availability)
+    if slots == before:
+        return profile
+    profile.availability = slots
+    profile.full_clean()
+    profile.save(update_fields=["availability"])
+    access.audit_write(
+        user,
+        AuditAction.UPDATE,
+        profile,
+        changes={"availability": [[slot_label(s) for s in before], [slot_label(s) for s in slots]]},
+    )
+    return profile
+
+
+def _away_day(day: dt.date, today: dt.date) -> dt.date:
+    _in_range(day, "date", "休みの日")
+    if day < today:
+        raise ValidationError(
+            {
+                "date": f"休みの日（{day:%Y-%m-%d}）は今日（{today:%Y-%m-%d}）以降の日付にしてください"
+            }
+        )
+    if day > today + AWAY_AHEAD:
+        raise ValidationError(
+            {
+                "date": f"休みの日（{day:%Y-%m-%d}）は1年先（{today + AWAY_AHEAD:%Y-%m-%d}）"
+                "までの日付にしてください"
+            }
+        )
+    return day
+
+
+@transaction.atomic
+def own_day_away_add(*, user: Any, date: dt.date, note: str = "") -> AvailabilityException:
+    """The volunteer adds a day away, from today to a year ahead, once (audited)."""
+    profile = _own_profile(user)
+    day = _away_day(date, localdate())
+    if AvailabilityException.objects.filter(profile=profile, date=day).exists():
+        raise ValidationError({"date": f"{day:%Y-%m-%d} はもう休みの日に入っています"})
+    away = AvailabilityException(profile=profile, date=day, note=note.strip())
+    away.full_clean()
+    away.save()
+    access.audit_write(
+        user, AuditAction.CREATE, away, changes={"date": [None, day.isoformat()], "note": note}
+    )
+    return away
+
+
+@transaction.atomic
+def own_day_away_remove(*, user: Any, away_id: int) -> None:
+    """The volunteer takes back a day away of their own, from today on; another's, a missing
+    one and a past one are refused alike (audited)."""
+    found = (
+        access.visible(
+            user,
+            Cap.MUTUALAID_OWN_JOBS,
+            AvailabilityException.objects.filter(pk=away_id, date__gte=localdate()),
+            "ボランティア本人のページです",
+        )
+        .select_for_update()
+        .first()
+    )
+    if found is None:
+        raise access.PermissionDenied("この休みの日は取り消せません（見つかりません）")
+    access.audit_write(
+        user, AuditAction.DELETE, found, changes={"date": [found.date.isoformat(), None]}
+    )
+    found.delete()
+
+
 # --- requests ----------------------------------------------------------------------
 
 

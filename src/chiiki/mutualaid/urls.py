@@ -20,4 +20,7 @@ urlpatterns = [
     path("report/", views.report, name="report"),
     path("my/", views.my, name="my"),
     path("my/<id:request_id>/done/", views.my_done, name="my_done"),
+    path("my/availability/", views.my_availability, name="my_availability"),
+    path("my/away/", views.my_away_add, name="my_away_add"),
+    path("my/away/<id:away_id>/delete/", views.my_away_remove, name="my_away_remove"),
 ]

@@ -4,6 +4,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from chiiki.core.tabular import safe_cell
 from chiiki.mutualaid import selectors, services
 from chiiki.mutualaid.forms import (
     AssignForm,
+    AvailabilityForm,
     DoneForm,
     ExceptionForm,
     ProfileForm,
@@ -515,13 +517,19 @@ def _report_csv(name: str, year: int, data: dict[str, Any]) -> HttpResponse:
     return response
 
 
-@login_required
-def my(request: AuthedRequest) -> HttpResponse:
-    """The volunteer's own page: this week's jobs in large type, for a phone."""
-    access.require(request.user, Cap.MUTUALAID_OWN_JOBS, "ボランティア本人のページです")
-    week = _week(Params(request.GET))
+def _my_page(
+    request: AuthedRequest,
+    week: dt.date,
+    availability: AvailabilityForm | None = None,
+    away: ExceptionForm | None = None,
+) -> HttpResponse:
+    """The volunteer's page; a form that was refused comes back bound, with its errors."""
     jobs = selectors.my_jobs(user=request.user, week=week)
     nearest = None if jobs else selectors.my_nearest_active_week(user=request.user, week=week)
+    profile = selectors.my_profile(user=request.user)
+    today = localdate()
+    if availability is None and profile is not None:
+        availability = AvailabilityForm(initial={"availability": profile.availability})
     context = {
         "jobs": jobs,
         "week": week,
@@ -529,8 +537,82 @@ def my(request: AuthedRequest) -> HttpResponse:
         "points": selectors.my_points(user=request.user),
         "prev_week": week - dt.timedelta(days=7),
         "next_week": week + dt.timedelta(days=7),
+        "profile": profile,
+        "availability_form": availability,
+        "away_form": away or ExceptionForm(),
+        "days_away": selectors.my_days_away(user=request.user, today=today)
+        if profile is not None
+        else [],
+        "away_min": today,
+        "away_max": today + services.AWAY_AHEAD,
     }
     return render(request, "mutualaid/my.html", context)
+
+
+@login_required
+def my(request: AuthedRequest) -> HttpResponse:
+    """The volunteer's own page: this week's jobs in large type, for a phone; below them
+    their weekly free slots and days away, which they keep themselves."""
+    access.require(request.user, Cap.MUTUALAID_OWN_JOBS, "ボランティア本人のページです")
+    return _my_page(request, _week(Params(request.GET)))
+
+
+def _back_to_my(request: AuthedRequest, anchor: str) -> HttpResponse:
+    week = Params(request.POST).date("week")
+    query = f"?week={week}" if week else ""
+    return redirect(f"{reverse('mutualaid:my')}{query}#{anchor}")
+
+
+def _refused(form: forms.Form, exc: ValidationError) -> None:
+    for field, errors in (exc.message_dict if hasattr(exc, "error_dict") else {}).items():
+        form.add_error(field if field in form.fields else None, errors)
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_POST
+def my_availability(request: AuthedRequest) -> HttpResponse:
+    """The volunteer saves their own weekly free slots (no volunteer id is read)."""
+    access.require(request.user, Cap.MUTUALAID_OWN_JOBS, "ボランティア本人のページです")
+    form = AvailabilityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.own_availability_save(
+                user=request.user, availability=form.cleaned_data["availability"]
+            )
+        except ValidationError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, "空いている時間帯を保存しました")
+            return _back_to_my(request, "availability")
+    return _my_page(request, _week(Params(request.POST)), availability=form)
+
+
+@login_required
+@require_POST
+def my_away_add(request: AuthedRequest) -> HttpResponse:
+    access.require(request.user, Cap.MUTUALAID_OWN_JOBS, "ボランティア本人のページです")
+    form = ExceptionForm(request.POST)
+    if form.is_valid():
+        day = form.cleaned_data["date"]
+        try:
+            services.own_day_away_add(user=request.user, date=day, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, f"{day.month}月{day.day}日を休みの日にしました")
+            return _back_to_my(request, "away")
+    return _my_page(request, _week(Params(request.POST)), away=form)
+
+
+@login_required
+@require_POST
+def my_away_remove(request: AuthedRequest, away_id: int) -> HttpResponse:
+    access.require(request.user, Cap.MUTUALAID_OWN_JOBS, "ボランティア本人のページです")
+    services.own_day_away_remove(user=request.user, away_id=away_id)
+    messages.success(request, "休みの日を取り消しました")
+    return _back_to_my(request, "away")
 
 
 @login_required

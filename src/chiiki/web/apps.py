@@ -11,6 +11,7 @@ class WebConfig(AppConfig):
     verbose_name = "画面と共通コマンド"
 
     def ready(self) -> None:
+        from chiiki.web import importers  # noqa: F401  (registers the staff file's runner)
         from chiiki.web.staticfiles import register_checks
 
         register_checks()

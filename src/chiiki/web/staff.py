@@ -48,7 +48,19 @@ class StaffForm(forms.Form):
     person = forms.TypedChoiceField(
         label="本人の記録（ボランティアのみ）", required=False, coerce=int, empty_value=None
     )
-    is_active = forms.BooleanField(label="ログインできる", required=False, initial=True)
+    support_center = forms.CharField(
+        label="所属（地域包括支援センター）",
+        max_length=100,
+        required=False,
+        help_text="例: 萩市中央地域包括支援センター、萩市社会福祉協議会",
+    )
+    email = forms.EmailField(label="メール", required=False, max_length=254)
+    is_active = forms.BooleanField(
+        label="ログインできる",
+        required=False,
+        initial=True,
+        help_text="外すとログインもAPIトークンも使えなくなります。消さないので、監査ログには名前が残ります。",
+    )
     password = forms.CharField(
         label="パスワード", required=False, widget=forms.PasswordInput, strip=False, max_length=128
     )
@@ -75,10 +87,10 @@ class StaffForm(forms.Form):
         assert isinstance(person, forms.TypedChoiceField)
         person.choices = [("", "—"), *((p.pk, f"{p.name}（{p.kana}）") for p in volunteers)]
         if creating:
-            self.fields["password"].required = True
+            self.fields["password"].label = "パスワード（空欄なら自動で作ります）"
             self.fields[
                 "password"
-            ].help_text = "8文字以上。初回のログイン後に本人が変えられるよう伝えてください。"
+            ].help_text = "8文字以上。空欄にすると作ったパスワードを一度だけ表示します。"
         else:
             del self.fields["username"]
             self.fields["password"].label = "新しいパスワード（変えるときだけ）"
@@ -89,3 +101,11 @@ class StaffForm(forms.Form):
     def chosen_person(self) -> Person | None:
         pk = self.cleaned_data.get("person")
         return self.volunteers.get(pk) if pk is not None else None
+
+
+class StaffImportForm(forms.Form):
+    file = forms.FileField(
+        label="職員の一覧（CSV または Excel）",
+        help_text="列: ログインID, 氏名, 役割（必須）, 圏域, 所属（地域包括支援センター）, メール, "
+        "有効。1行に1人。CSV は UTF-8 または Shift_JIS。",
+    )

@@ -502,3 +502,28 @@ def test_the_service_refuses_a_nurse_and_another_municipalitys_administrator(
         care.care_import(municipality=town.municipality, table=table(FILE), user=personas["nurse"])
     with pytest.raises(PermissionDenied):
         care.care_import(municipality=other_town, table=table(FILE), user=personas["admin"])
+
+
+def test_the_daily_job_moves_the_level_when_a_period_begins(saza):
+    from chiiki.scheduler.models import RunStatus
+    from chiiki.scheduler.services import job_run
+    from chiiki.scheduler.slots import JST
+
+    # The current period, and a renewal that starts in a year's time.
+    now_period = [["0000000011", "1001", "要支援1", "2025-04-01~2027-03-31"]]
+    later = [["0000000011", "1001", "要介護2", "2027-04-01~2029-03-31"]]
+    load(saza, now_period, today=dt.date(2026, 6, 1))
+    load(saza, later, today=dt.date(2026, 6, 1))
+    assert person("1001").care_level == "support_1"
+    before = dt.datetime(2027, 3, 31, 2, 30, tzinfo=JST)
+    assert care.care_levels_refresh(municipality=saza, today=before.date()) == {
+        "people": 1,
+        "changed": 0,
+    }
+    [run] = job_run(name="people.care_levels", as_of=before + dt.timedelta(days=1))
+    assert run.status == RunStatus.OK and run.result == {"people": 1, "changed": 1}
+    assert person("1001").care_level == "care_2"
+    event = AuditEvent.objects.filter(changes__has_key="care_levels_refresh").get()
+    assert event.changes["care_levels_refresh"]["people"] == 1
+    [again] = job_run(name="people.care_levels", as_of=before + dt.timedelta(days=1))
+    assert again.result == {"people": 1, "changed": 0}

@@ -9,4 +9,7 @@ class PeopleConfig(AppConfig):
     verbose_name = "人"
 
     def ready(self) -> None:
-        from chiiki.people import importers  # noqa: F401  (registers its import runners)
+        from chiiki.people import (
+            importers,  # noqa: F401  (registers its import runners)
+            jobs,  # noqa: F401  (registers its periodic job)
+        )

@@ -243,3 +243,40 @@ def _save_people(changed: dict[int, tuple[Person, str | None]]) -> None:
         ["care_level", "insured_number", "updated_at"],
         batch_size=_BATCH,
     )
+
+
+def care_levels_refresh(*, municipality: Municipality, today: dt.date) -> dict[str, int]:
+    """Set each certified person's current level from their periods as of ``today``: a
+    period that has begun or ended since the last import changes the level the lists and
+    the survey targets use. One audit event naming the people changed; run daily."""
+    periods: dict[int, list[tuple[dt.date, dt.date, str]]] = defaultdict(list)
+    for person_id, start, end, level in CareCertification.objects.filter(
+        person__municipality=municipality
+    ).values_list("person_id", "valid_from", "valid_to", "care_level"):
+        periods[person_id].append((start, end, level))
+    changed: list[Person] = []
+    now = timezone.now()
+    with transaction.atomic():
+        people = Person.objects.filter(pk__in=list(periods)).only("id", "care_level")
+        for person in people.select_for_update():
+            current = care_file.current_level(periods[person.pk], today)
+            if current is not None and current != person.care_level:
+                person.care_level, person.updated_at = current, now
+                changed.append(person)
+        Person.objects.bulk_update(changed, ["care_level", "updated_at"], batch_size=2000)
+        if changed:
+            audit.record(
+                user=None,
+                model=Municipality._meta.label_lower,
+                entry=audit.Entry(
+                    action=AuditAction.UPDATE,
+                    object_id=municipality.pk,
+                    object_repr=str(municipality),
+                    municipality_id=municipality.pk,
+                    changes={
+                        "care_levels_refresh": {"on": today.isoformat(), "people": len(changed)}
+                    },
+                    person_ids=tuple(p.pk for p in changed),
+                ),
+            )
+    return {"people": len(periods), "changed": len(changed)}

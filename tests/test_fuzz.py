@@ -30,6 +30,7 @@ from chiiki.councils.services import watch as council_watch
 from chiiki.councils.services.bodies import body_create
 from chiiki.mutualaid import services as aid_services
 from chiiki.resources import demo as resources_demo
+from chiiki.resources.models import Location, Schedule, ServiceAtLocation
 from chiiki.resources.models import Service as ResourceService
 from chiiki.surveys import services as survey_services
 from tests.casemeetings.world import build_cases, foreign_case
@@ -129,6 +130,17 @@ def build_world(town, personas, other_town) -> World:
         ),
         name="国東のサロン",
     )
+    their_schedule = Schedule.objects.create(
+        service=their_service, kind="closed", valid_from=dt.date(2025, 1, 2)
+    )
+    their_link = ServiceAtLocation.objects.create(
+        service=their_service,
+        location=Location.objects.create(municipality=other_town, name="国東の公民館"),
+    )
+    link = ServiceAtLocation.objects.filter(
+        service__municipality=town.municipality, service__schedules__isnull=False
+    ).first()
+    schedule = Schedule.objects.filter(service=link.service).first()
     bodies = build_bodies(town)
     meeting = meeting_services.meeting_create(
         user=None, body=bodies.north, held_on=dt.date(2019, 5, 21), agenda="移動支援について"
@@ -244,6 +256,12 @@ def build_world(town, personas, other_town) -> World:
         "meeting_id": meeting.pk,
         "decision_id": decision.pk,
         "questionnaire_id": questionnaire.pk,
+        # the directory by hand: a service with a place and a schedule
+        "edit_service_id": link.service_id,
+        "schedule_id": schedule.pk,
+        "link_id": link.pk,
+        "location_id": link.location_id,
+        "resource_organization_id": link.service.organization_id,
     }
     foreign = own | {
         "cm_meeting_id": their_cases.meeting.pk,
@@ -265,6 +283,11 @@ def build_world(town, personas, other_town) -> World:
         "meeting_id": their_meeting.pk,
         "decision_id": their_decision.pk,
         "questionnaire_id": their_questionnaire.pk,
+        "edit_service_id": their_service.pk,
+        "schedule_id": their_schedule.pk,
+        "link_id": their_link.pk,
+        "location_id": their_link.location_id,
+        "resource_organization_id": their_service.organization_id,
     }
     return World(own, foreign)
 
@@ -290,6 +313,12 @@ def fill(route: str, values: dict[str, object]) -> str:
         name = m.group(2) or m.group(3)
         if route.startswith(("councils/watch/", "councils/huddle/")):
             name = {"meeting_id": "watch_meeting_id", "body_id": "watch_body_id"}.get(name, name)
+        if route.startswith("resources/organizations/"):
+            name = {"organization_id": "resource_organization_id"}.get(name, name)
+        if route.startswith("resources/services/") and (
+            "/schedules/" in route or "/locations/" in route
+        ):
+            name = {"service_id": "edit_service_id"}.get(name, name)
         if route.startswith(("casemeetings/", "api/casemeetings/")):
             name = {"meeting_id": "cm_meeting_id", "case_id": "cm_case_id"}.get(name, name)
         value = values.get(name, NOWHERE)

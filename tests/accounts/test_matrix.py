@@ -56,6 +56,8 @@ kcl_screen                  ○     ○       ○       ×          ×       × 
 resources_view              ○     ○       ○       ○          ○       ○      ×        ×
 resource_gaps               ○     ○       ○       ○          ×       ×      ×        ×
 resource_sheet_edit         ○     ○       ×       ○          ×       ×      ×        ×
+resources_edit_north        ○     ○       ○       ×          ×       ×      ×        ×
+resources_edit_south        ○     ○       ×       ○          ×       ×      ×        ×
 mutualaid_manage            ○     ○       ×       ○          ×       ×      ×        ×
 mutualaid_own_jobs          ×     ×       ×       ×          ○       ×      ×        ×
 councils_view               ○     ○       ○       ○          ×       ×      ×        ×
@@ -100,6 +102,8 @@ PROBES = {
     "resources_view": Cap.RESOURCES_VIEW,
     "resource_gaps": Cap.RESOURCE_GAPS,
     "resource_sheet_edit": Cap.RESOURCE_SHEET_EDIT,
+    "resources_edit_north": Cap.RESOURCES_EDIT,
+    "resources_edit_south": Cap.RESOURCES_EDIT,
     "mutualaid_manage": Cap.MUTUALAID_MANAGE,
     "mutualaid_own_jobs": Cap.MUTUALAID_OWN_JOBS,
     "councils_view": Cap.COUNCILS_VIEW,
@@ -279,6 +283,10 @@ def probe(name: str, client, persona: str, w: Town) -> bool:
                 {"good_points": f"{persona}のええとこ", "problems": ""},
             )
             return response.status_code == 302
+        case "resources_edit_north" | "resources_edit_south":
+            district = w.district_north if name.endswith("north") else w.district_south
+            service = ResourceService.objects.filter(district=district).first()
+            return _ok(get(reverse("resources:service_edit", args=[service.pk])), service.name)
         case "mutualaid_manage":
             return _ok(get(reverse("mutualaid:request_detail", args=[w.request.pk])))
         case "mutualaid_own_jobs":

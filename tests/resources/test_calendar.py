@@ -23,6 +23,7 @@ from chiiki.resources.calendar import (
     holiday_name,
     month_days,
     open_dates,
+    preview,
 )
 
 T = dt.time
@@ -200,3 +201,21 @@ def test_a_month_has_one_day_per_date_and_closed_days_have_no_hours(rule, month)
     for d in days:
         assert d.open == bool(d.hours or d.events)
         assert (d.reason is None) == d.open
+
+
+def test_a_preview_shows_a_rules_next_dates_and_what_a_closure_takes_away():
+    mondays = Opening(Rule("WEEKLY", ("MO",)), Hours(T(9), T(11)))
+    base = Timetable(
+        openings=(mondays,), closures=(Closure(dt.date(2025, 2, 3), dt.date(2025, 2, 3), "点検"),)
+    )
+    # 2025-01-13 成人の日 and the 2/3 closure take two Mondays; the grid starts on Monday 1/6.
+    tuesdays = Timetable(openings=(Opening(Rule("WEEKLY", ("MO", "TU")), Hours(T(13), T(15))),))
+    got = preview(base, tuesdays, dt.date(2025, 1, 8), weeks=2, limit=4)
+    assert [d.date.day for d in got.upcoming] == [14, 20, 21, 27]
+    assert [(d.date.day, d.reason) for d in got.skipped] == [(13, "成人の日")]
+    assert len(got.weeks) == 2 and got.weeks[0][0].date == dt.date(2025, 1, 6)
+    assert got.weeks[0][0].hours == (("09:00", "11:00"), ("13:00", "15:00"))
+    assert (got.previous, got.next) == (dt.date(2024, 12, 25), dt.date(2025, 1, 22))
+    closure = Timetable(closures=(Closure(dt.date(2025, 1, 20), dt.date(2025, 1, 31), "改修"),))
+    taken = preview(base, closure, dt.date(2025, 1, 20))
+    assert [d.date.day for d in taken.skipped] == [20, 27] and taken.upcoming == ()

@@ -61,6 +61,7 @@ class Cap(StrEnum):
     RESOURCES_VIEW = "resources.view"
     RESOURCE_GAPS = "resources.view_gaps"
     RESOURCE_SHEET_EDIT = "resources.edit_sheet"
+    RESOURCES_EDIT = "resources.edit"
     # mutual aid (助け合い)
     MUTUALAID_MANAGE = "mutualaid.manage"
     MUTUALAID_OWN_JOBS = "mutualaid.own_jobs"
@@ -126,6 +127,9 @@ _TABLE: dict[Cap, dict[Role, Scope]] = {
     # Coverage gaps count people living alone, district by district.
     Cap.RESOURCE_GAPS: {A: AREAS, M: AREAS, S: AREAS, C: AREAS},
     Cap.RESOURCE_SHEET_EDIT: {A: AREAS, M: AREAS, S: AREAS, C: AREAS},
+    # The directory by hand: the municipality keeps all of it; a coordinator or support
+    # center the services of its own districts (a service in no district: municipal only).
+    Cap.RESOURCES_EDIT: {A: MUN, M: MUN, S: AREAS, C: AREAS},
     Cap.MUTUALAID_MANAGE: {A: AREAS, M: AREAS, S: AREAS, C: AREAS},
     Cap.MUTUALAID_OWN_JOBS: {V: JOBS},
     # Bodies, meetings, questionnaire results and the register are the municipality's
@@ -178,6 +182,7 @@ LABELS: dict[Cap, str] = {
     Cap.RESOURCES_VIEW: "地域資源を見る",
     Cap.RESOURCE_GAPS: "地域資源の不足状況を見る",
     Cap.RESOURCE_SHEET_EDIT: "資源シートを編集する",
+    Cap.RESOURCES_EDIT: "地域資源（提供団体・サービス・場所・日程）を登録・変更する",
     Cap.MUTUALAID_MANAGE: "助け合いの依頼を扱う",
     Cap.MUTUALAID_OWN_JOBS: "自分の活動を見る・完了を記録する・空いている日を登録する",
     Cap.COUNCILS_VIEW: "協議体・地域課題を見る",

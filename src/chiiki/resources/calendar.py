@@ -41,7 +41,7 @@ class ScheduleError(ValueError):
     """A rule that cannot be: names the field and what was expected."""
 
     def __init__(self, field_name: str, message: str) -> None:
-        self.field = field_name
+        self.field, self.message = field_name, message
         super().__init__(f"{field_name}: {message}")
 
 
@@ -504,3 +504,89 @@ def parse_month(text: str) -> tuple[int, int]:
     except ValueError:
         raise ScheduleError("month", f"「{text}」は年月（YYYY-MM）ではありません") from None
     return year, month
+
+
+# --- preview of a schedule being typed ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What one schedule being typed does to a service's calendar."""
+
+    start: dt.date
+    weeks: tuple[tuple[Day, ...], ...]  # the whole timetable, Monday first
+    upcoming: tuple[Day, ...]  # the schedule's own next dates, closures removed
+    skipped: tuple[Day, ...]  # its dates a closure takes (a closure: the open days it closes)
+
+    @property
+    def previous(self) -> dt.date:
+        """The start of the weeks before these (for paging the preview)."""
+        return self.start - dt.timedelta(days=7 * len(self.weeks))
+
+    @property
+    def next(self) -> dt.date:
+        return self.start + dt.timedelta(days=7 * len(self.weeks))
+
+
+def preview(
+    base: Timetable,
+    draft: Timetable,
+    start: dt.date,
+    *,
+    weeks: int = 8,
+    limit: int = 10,
+    horizon_days: int = 366,
+) -> Preview:
+    """The service's calendar with ``draft`` (one schedule) added to ``base`` (the others).
+
+    1. ``weeks`` weeks from the Monday of ``start``: every day of the combined timetable;
+    2. an opening or event: its next ``limit`` dates from ``start`` within ``horizon_days``,
+       after the closures, holidays and year-end days of the service; the dates it would
+       fall on that they close are listed apart, with the reason;
+    3. a closure: the days the service would be open that it closes.
+    The holiday and year-end rules are the service's (``base``).
+    """
+    combined = Timetable(
+        openings=base.openings + draft.openings,
+        events=base.events + draft.events,
+        closures=base.closures + draft.closures,
+        closed_on_holidays=base.closed_on_holidays,
+        closed_year_end=base.closed_year_end,
+    )
+    monday = start - dt.timedelta(days=start.weekday())
+    grid = days_between(combined, monday, monday + dt.timedelta(days=7 * weeks - 1))
+    end = start + dt.timedelta(days=horizon_days - 1)
+    upcoming: list[Day] = []
+    skipped: list[Day] = []
+    if draft.openings or draft.events:
+        own = Timetable(
+            openings=draft.openings,
+            events=draft.events,
+            closures=base.closures + draft.closures,
+            closed_on_holidays=base.closed_on_holidays,
+            closed_year_end=base.closed_year_end,
+        )
+        dates: set[dt.date] = set()
+        for rule in [o.rule for o in draft.openings] + [e.rule for e in draft.events]:
+            dates |= expand(rule, start, end)
+        for day in days_between(own, start, end):
+            if len(upcoming) >= limit:
+                break
+            if day.open:
+                upcoming.append(day)
+            elif day.date in dates and len(skipped) < limit:
+                skipped.append(day)
+    if draft.closures:
+        first = max(start, min(c.first for c in draft.closures))
+        last = min(end, max(c.last for c in draft.closures))
+        if first <= last:
+            before = days_between(base, first, last)
+            after = days_between(combined, first, last)
+            skipped = [a for b, a in zip(before, after, strict=True) if b.open and not a.open]
+            skipped = skipped[:limit]
+    return Preview(
+        start=start,
+        weeks=tuple(tuple(grid[i : i + 7]) for i in range(0, len(grid), 7)),
+        upcoming=tuple(upcoming),
+        skipped=tuple(skipped),
+    )

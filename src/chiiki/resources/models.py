@@ -26,6 +26,15 @@ from chiiki.resources import taxonomy
 SCHEDULE_INTERVAL = IntRange(1, 99)
 SCHEDULE_COUNT = IntRange(1, 10_000, "回")
 
+# HSDS 3.0 service.status: a service others refer to (a regional issue, a case's plan) is
+# never deleted; it is marked inactive or defunct and stays in the export.
+SERVICE_STATUSES = {
+    "active": "実施中",
+    "temporarily closed": "一時休止",
+    "inactive": "休止",
+    "defunct": "終了",
+}
+
 
 def refuse_out_of_range(obj: Any, checks: list[tuple[str, str, IntRange | DateRange]]) -> None:
     """Raise a ValidationError naming each (field, label, range) whose value lies outside.
@@ -159,6 +168,18 @@ class Service(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if self.status not in SERVICE_STATUSES:
+            shown = "、".join(f"{k}（{v}）" for k, v in SERVICE_STATUSES.items())
+            raise ValidationError({"status": f"状態「{self.status}」は {shown} のいずれかです"})
+        unknown = [c for c in self.categories if taxonomy.categories().get(c) is None]
+        if unknown:
+            raise ValidationError({"category_codes": f"種類「{'、'.join(unknown)}」はありません"})
+
+    @property
+    def status_label(self) -> str:
+        return SERVICE_STATUSES.get(self.status, self.status)
+
     @property
     def categories(self) -> list[str]:
         return [c for c in self.category_codes.split("|") if c]
@@ -201,6 +222,9 @@ class Location(models.Model):
 
 
 class ServiceAtLocation(models.Model):
+    access_paths = Paths(
+        municipality="service__municipality", life_area="service__district__life_area"
+    )
     uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="at_locations")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="at_services")
@@ -230,6 +254,10 @@ class Schedule(models.Model):
     title) or a closure from ``valid_from`` to ``valid_to`` (``description`` is the reason).
     """
 
+    # A schedule is reached through its service (edits and the audit trail).
+    access_paths = Paths(
+        municipality="service__municipality", life_area="service__district__life_area"
+    )
     uuid = models.UUIDField(default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="schedules")
     kind = models.CharField(max_length=10, choices=ScheduleKind.choices, default=ScheduleKind.OPEN)
@@ -264,6 +292,16 @@ class Schedule(models.Model):
                 *((f, f, DATE) for f in ("dtstart", "until", "valid_from", "valid_to")),
             ],
         )
+        if self.kind not in ScheduleKind.values:
+            return  # the field's own choices refuse it
+        # The calendar engine is the judge of a rule: what it cannot expand is not stored.
+        from chiiki.resources.calendar import ScheduleError
+        from chiiki.resources.hsds import timetable
+
+        try:
+            timetable([self], closed_on_holidays=True, closed_year_end=False)
+        except ScheduleError as exc:
+            raise ValidationError({exc.field: exc.message}) from exc
 
     def describe(self) -> str:
         """「毎週 火・水・金・土 08:00〜12:00」「休業 1/2〜1/5 年始休業」 for pages and sheets."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
@@ -15,14 +16,16 @@ from django.db.models.functions import Length
 
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
+from chiiki.accounts.capabilities import Scope
 from chiiki.areas.models import District, Municipality
-from chiiki.areas.selectors import municipality_overview
+from chiiki.areas.selectors import district_list_for_user, municipality_overview
 from chiiki.core.text import fold
 from chiiki.people.models import Person
 from chiiki.people.selectors import person_get_for_user
 from chiiki.resources import calendar, gaps, hsds, taxonomy
 from chiiki.resources.models import (
     DistrictProfile,
+    Location,
     Organization,
     Schedule,
     ScheduleKind,
@@ -662,3 +665,184 @@ def hsds_organization_get(
         return None
     services = [(str(u), n) for u, n in org.services.values_list("uuid", "name")]
     return organization_record(org), services
+
+
+# --- the directory by hand: what the edit pages read --------------------------------------
+
+EDIT_REFUSED = "この地域資源を変更する権限がありません"
+FEE_OPTION = "1回"  # the one cost option a service typed in by hand has
+
+
+def service_fee(service: Service) -> int | str | None:
+    """The fee as the edit form shows it: the amount of the one option (1回), or the
+    options as text when there are several (from an HSDS file), or None."""
+    options = list(service.cost_options.all())
+    if len(options) == 1 and options[0].option in ("", FEE_OPTION):
+        return options[0].amount
+    shown = [
+        f"{c.option} {c.amount}円".strip() if c.amount is not None else c.option for c in options
+    ]
+    return "、".join(t for t in shown if t) or None
+
+
+def service_phone(service: Service) -> str:
+    """The service's own first phone number ("" when it has none)."""
+    first = min(service.phones.all(), key=lambda p: p.pk, default=None)
+    return first.number if first else ""
+
+
+def service_get_for_edit(*, user: Any, service_id: int) -> Service:
+    """A service the user may change; a missing id and one out of reach are refused alike."""
+    found = (
+        access.visible(
+            user,
+            Cap.RESOURCES_EDIT,
+            Service.objects.select_related("organization", "district__life_area"),
+            EDIT_REFUSED,
+        )
+        .prefetch_related("schedules", "phones", "cost_options", "at_locations__location__district")
+        .filter(pk=service_id)
+        .first()
+    )
+    if found is None:
+        raise access.PermissionDenied(EDIT_REFUSED)
+    return found
+
+
+def schedule_get_for_edit(*, service: Service, schedule_id: int) -> Schedule:
+    found = Schedule.objects.filter(service=service, pk=schedule_id).first()
+    if found is None:
+        raise access.PermissionDenied(EDIT_REFUSED)
+    found.service = service
+    return found
+
+
+def location_link_get_for_edit(*, service: Service, link_id: int) -> ServiceAtLocation:
+    found = (
+        ServiceAtLocation.objects.filter(service=service, pk=link_id)
+        .select_related("location")
+        .first()
+    )
+    if found is None:
+        raise access.PermissionDenied(EDIT_REFUSED)
+    found.service = service
+    return found
+
+
+def organization_editable(*, user: Any, organization: Organization) -> bool:
+    """An organization is the municipality's: a user whose reach ends at their areas may
+    change it only while all of its services lie there (a new one has none)."""
+    if not access.reaches(user, Cap.RESOURCES_EDIT, organization):
+        return False
+    mine = access.visible(
+        user, Cap.RESOURCES_EDIT, Service.objects.filter(organization=organization)
+    )
+    return not Service.objects.filter(organization=organization).exclude(pk__in=mine).exists()
+
+
+def organization_get_for_edit(*, user: Any, organization_id: int) -> Organization:
+    found = (
+        access.visible(user, Cap.RESOURCES_EDIT, Organization.objects.all(), EDIT_REFUSED)
+        .filter(pk=organization_id)
+        .first()
+    )
+    if found is None or not organization_editable(user=user, organization=found):
+        raise access.PermissionDenied("この提供団体を変更する権限がありません")
+    return found
+
+
+def location_get_for_edit(*, user: Any, location_id: int) -> Location:
+    found = (
+        access.visible(
+            user, Cap.RESOURCES_EDIT, Location.objects.select_related("district"), EDIT_REFUSED
+        )
+        .filter(pk=location_id)
+        .first()
+    )
+    if found is None:
+        raise access.PermissionDenied("この場所を変更する権限がありません")
+    return found
+
+
+def locations_editable(*, user: Any, location_ids: list[int]) -> set[int]:
+    """Which of these places the user may change."""
+    return set(
+        access.visible(
+            user, Cap.RESOURCES_EDIT, Location.objects.filter(pk__in=location_ids)
+        ).values_list("pk", flat=True)
+    )
+
+
+def organization_choices(*, user: Any) -> QuerySet[Organization]:
+    """Any organization of the municipality may provide a service typed in."""
+    return access.visible(user, Cap.RESOURCES_EDIT, Organization.objects.order_by("name", "id"))
+
+
+def location_choices(*, user: Any, service: Service) -> QuerySet[Location]:
+    """The municipality's places the service is not yet linked to (any district: a salon
+    of 旭 may meet in the next district's hall)."""
+    return (
+        access.visible(user, Cap.RESOURCES_VIEW, Location.objects.select_related("district"))
+        .filter(municipality_id=service.municipality_id)
+        .exclude(at_services__service=service)
+        .order_by("district__order", "name", "id")
+    )
+
+
+def editable_districts(*, user: Any) -> tuple[QuerySet[District], bool]:
+    """The districts the user may put a service or place in, and whether "no district"
+    (the whole municipality) is one of the choices."""
+    whole = access.scope_of(user, Cap.RESOURCES_EDIT) == Scope.MUNICIPALITY
+    return district_list_for_user(user=user, cap=Cap.RESOURCES_EDIT), whole
+
+
+def _valid_timetable(schedules: list[Schedule], service: Service) -> calendar.Timetable:
+    """The service's timetable from the rows the engine accepts (a bad stored row is left
+    out of a preview rather than breaking it)."""
+    good = []
+    for s in schedules:
+        try:
+            hsds.timetable([s], closed_on_holidays=True, closed_year_end=False)
+        except calendar.ScheduleError:
+            continue
+        good.append(s)
+    return hsds.timetable(
+        good,
+        closed_on_holidays=service.closed_on_holidays,
+        closed_year_end=service.closed_year_end,
+    )
+
+
+def schedule_preview(
+    *,
+    service: Service,
+    schedule: Schedule | None,
+    values: dict[str, Any] | None,
+    start: dt.date | None,
+    today: dt.date,
+) -> calendar.Preview:
+    """The service's calendar with a schedule as typed (``values``, replacing ``schedule``
+    when it is a stored one) or as stored (``values`` None).
+
+    The draft is judged as a write would judge it (the model's bounds, then the calendar
+    engine): a ValidationError names the field. From ``start``; else a closure from its
+    first day, other schedules from today or their first day, whichever is later.
+    """
+    draft = copy.copy(schedule) if schedule is not None else Schedule(service=service)
+    for name, value in (values or {}).items():
+        setattr(draft, name, value)
+    draft.full_clean(exclude=["service"], validate_unique=False)
+    others = [s for s in service.schedules.all() if s.pk != draft.pk]
+    base = _valid_timetable(others, service)
+    own = hsds.timetable(
+        [draft],
+        closed_on_holidays=service.closed_on_holidays,
+        closed_year_end=service.closed_year_end,
+    )
+    if start is None:
+        first = draft.valid_from or draft.dtstart
+        if draft.kind == ScheduleKind.CLOSED and first:
+            start = first
+        else:
+            start = max(today, first) if first else today
+    return calendar.preview(base, own, start)

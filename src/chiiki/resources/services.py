@@ -1,18 +1,22 @@
-"""Writes to the resource directory: import (HSDS or demo records), search text, sheets."""
+"""Writes to the resource directory: import (HSDS or demo records), search text, sheets,
+and the directory by hand (organizations, services, places, schedules), each change audited."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max, Q
+from django.utils.timezone import now as timezone_now
 
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
+from chiiki.accounts.models import AuditAction
 from chiiki.areas.models import District, Municipality
 from chiiki.core.text import fold
-from chiiki.resources import hsds, taxonomy
+from chiiki.resources import hsds, selectors, taxonomy
 from chiiki.resources.models import (
     Contact,
     CostOption,
@@ -372,3 +376,394 @@ def district_profile_store(
     )
     profile.good_points, profile.problems, profile.updated_by = good_points, problems, user
     return _saved(profile)
+
+
+# --- the directory by hand ----------------------------------------------------------------
+#
+# Each write checks ``Cap.RESOURCES_EDIT`` through the door (the record as it is and, for a
+# new or moved one, as it will be), validates with the model's ``full_clean`` (Japanese
+# messages tied to fields), keeps the search columns of the services it touches, and writes
+# one audit event with each changed field's old and new value.
+
+SERVICE_REFUSED = "この地域資源を変更する権限がありません"
+SERVICE_NEW_REFUSED = "担当の地区の地域資源だけを登録・変更できます（地区のないものは市町村の職員）"
+ORGANIZATION_REFUSED = "この提供団体を変更する権限がありません"
+LOCATION_REFUSED = "この場所を変更する権限がありません"
+
+ORGANIZATION_FIELDS = ("name", "provider_kind", "description", "email", "website")
+SERVICE_FIELDS = (
+    "organization",
+    "district",
+    "name",
+    "alternate_name",
+    "description",
+    "categories",
+    "sogo_type",
+    "status",
+    "capacity",
+    "eligibility_description",
+    "fee_amount",
+    "fees_description",
+    "pickup",
+    "pickup_note",
+    "phone",
+    "url",
+    "email",
+    "closed_on_holidays",
+    "closed_year_end",
+)
+# Not plain columns: the coded categories, the fee (one cost option 「1回」) and the phone
+# (the service's own first one).
+_SERVICE_ROWS = ("categories", "fee_amount", "phone")
+LOCATION_FIELDS = (
+    "name",
+    "district",
+    "address_1",
+    "city",
+    "state_province",
+    "postal_code",
+    "description",
+)
+SCHEDULE_FIELDS = (
+    "kind",
+    "freq",
+    "interval",
+    "byday",
+    "bymonthday",
+    "dtstart",
+    "until",
+    "count",
+    "valid_from",
+    "valid_to",
+    "opens_at",
+    "closes_at",
+    "description",
+    "notes",
+)
+FEE_OPTION = selectors.FEE_OPTION
+
+
+def _shown(value: Any) -> Any:
+    """A value as the audit trail keeps it (JSON)."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return list(value)
+    return value
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {f: [before[f], after[f]] for f in after if before.get(f) != after[f]}
+
+
+def _created(after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {f: [None, v] for f, v in after.items() if v not in (None, "", [], False)}
+
+
+def _checked(obj: models.Model, *, exclude: list[str] | None = None) -> None:
+    """full_clean; a message on a column the form shows under another name is moved there."""
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False)
+    except ValidationError as exc:
+        renamed = {"category_codes": "categories", "byday": "weekdays"}
+        errors = {renamed.get(k, k): v for k, v in exc.message_dict.items()}
+        raise ValidationError(errors) from exc
+
+
+def _refuse_other_municipality(obj: Any, field: str, label: str) -> None:
+    """A district (or organization) of another municipality is refused as if unknown."""
+    value = getattr(obj, field)
+    if value is not None and value.municipality_id != obj.municipality_id:
+        raise ValidationError({field: f"{label}を選んでください"})
+
+
+def _municipality_of(user: Any) -> int:
+    access.require(user, Cap.RESOURCES_EDIT)
+    municipality_id: int | None = access.who(user).municipality_id
+    if municipality_id is None:
+        raise access.PermissionDenied(SERVICE_NEW_REFUSED)
+    return municipality_id
+
+
+# organizations
+
+
+def _organization_values(org: Organization) -> dict[str, Any]:
+    return {f: _shown(getattr(org, f)) for f in ORGANIZATION_FIELDS}
+
+
+@transaction.atomic
+def organization_create(*, user: Any, **fields: Any) -> Organization:
+    org = Organization(municipality_id=_municipality_of(user), **_only(fields, ORGANIZATION_FIELDS))
+    _checked(org)
+    org.save()
+    access.audit_write(user, AuditAction.CREATE, org, changes=_created(_organization_values(org)))
+    return org
+
+
+@transaction.atomic
+def organization_update(*, user: Any, organization: Organization, **fields: Any) -> Organization:
+    if not selectors.organization_editable(user=user, organization=organization):
+        raise access.PermissionDenied(ORGANIZATION_REFUSED)
+    before = _organization_values(organization)
+    for name, value in _only(fields, ORGANIZATION_FIELDS).items():
+        setattr(organization, name, value)
+    _checked(organization)
+    changes = _diff(before, _organization_values(organization))
+    if changes:
+        organization.save()
+        access.audit_write(user, AuditAction.UPDATE, organization, changes=changes)
+        if "name" in changes:  # the organization's name is in each service's search text
+            for service in organization.services.select_related("organization", "district"):
+                service_reindex(service=service)
+    return organization
+
+
+def _only(fields: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValueError(f"{', '.join(sorted(unknown))} は変更できない項目です")
+    return fields
+
+
+# services
+
+
+def _service_values(service: Service) -> dict[str, Any]:
+    values = {
+        f: _shown(getattr(service, f))
+        for f in SERVICE_FIELDS
+        if f not in _SERVICE_ROWS and f != "organization"
+    }
+    values["organization"] = str(service.organization) if service.organization_id else None
+    values["categories"] = service.categories
+    if service.pk:
+        values["fee_amount"] = selectors.service_fee(service)
+        values["phone"] = selectors.service_phone(service)
+    return values
+
+
+def _service_apply(service: Service, fields: dict[str, Any]) -> None:
+    for name, value in _only(fields, SERVICE_FIELDS).items():
+        if name == "categories":
+            chosen = list(dict.fromkeys(value))
+            service.category_codes = "|" + "|".join(chosen) + "|" if chosen else ""
+        elif name == "fee_amount":
+            # 無料 is what HSDS says with cost options whose amounts are all zero.
+            service.free = value == 0
+        elif name not in _SERVICE_ROWS:
+            setattr(service, name, value)
+    if service.organization_id is not None:
+        _refuse_other_municipality(service, "organization", "提供団体")
+    _refuse_other_municipality(service, "district", "地区")
+
+
+def _service_rows_store(service: Service, fields: dict[str, Any]) -> None:
+    if "fee_amount" in fields:
+        service.cost_options.all().delete()
+        if fields["fee_amount"] is not None:
+            cost = CostOption(service=service, option=FEE_OPTION, amount=fields["fee_amount"])
+            try:
+                cost.full_clean(validate_unique=False)
+            except ValidationError as exc:
+                raise ValidationError({"fee_amount": exc.messages}) from exc
+            cost.save()
+    if "phone" in fields:
+        number = (fields["phone"] or "").strip()
+        first = service.phones.order_by("id").first()
+        if not number and first is not None:
+            first.delete()
+        elif number:
+            phone = first or Phone(service=service)
+            phone.number = number
+            try:
+                phone.full_clean(validate_unique=False)
+            except ValidationError as exc:
+                raise ValidationError({"phone": exc.messages}) from exc
+            phone.save()
+
+
+@transaction.atomic
+def service_create(*, user: Any, organization: Organization, **fields: Any) -> Service:
+    """A service typed in by hand, in one of the user's districts (or, for municipal staff,
+    in none); it is found by the search and is in the HSDS export at once."""
+    service = Service(municipality_id=_municipality_of(user), organization=organization)
+    _service_apply(service, fields)
+    _checked(service, exclude=["search_text", "name_folded"])
+    access.require_would_reach(user, Cap.RESOURCES_EDIT, service, SERVICE_NEW_REFUSED)
+    service.save()
+    _service_rows_store(service, fields)
+    service_reindex(service=service)
+    access.audit_write(
+        user, AuditAction.CREATE, service, changes=_created(_service_values(service))
+    )
+    return service
+
+
+@transaction.atomic
+def service_update(*, user: Any, service: Service, **fields: Any) -> Service:
+    """Change what a service says; ``fee_amount`` and ``phone`` only when given. A service is
+    never deleted (regional issues and case plans refer to it): its ``status`` ends it."""
+    access.require_reach(user, Cap.RESOURCES_EDIT, service, SERVICE_REFUSED)
+    before = _service_values(service)
+    _service_apply(service, fields)
+    _checked(service, exclude=["search_text", "name_folded"])
+    access.require_would_reach(user, Cap.RESOURCES_EDIT, service, SERVICE_NEW_REFUSED)
+    after = _service_values(service)
+    if "fee_amount" in fields:
+        after["fee_amount"] = fields["fee_amount"]
+    if "phone" in fields:
+        after["phone"] = (fields["phone"] or "").strip()
+    changes = _diff(before, after)
+    if changes:
+        service.save()
+        _service_rows_store(service, fields)
+        service_reindex(service=service)
+        access.audit_write(user, AuditAction.UPDATE, service, changes=changes)
+    return service
+
+
+# places
+
+
+def _location_values(location: Location) -> dict[str, Any]:
+    return {f: _shown(getattr(location, f)) for f in LOCATION_FIELDS}
+
+
+def _reindex_at(location: Location) -> None:
+    for at in location.at_services.select_related("service__organization", "service__district"):
+        service_reindex(service=at.service)
+
+
+@transaction.atomic
+def location_create(*, user: Any, service: Service | None = None, **fields: Any) -> Location:
+    """A place, in one of the user's districts; linked to ``service`` when one is given."""
+    location = Location(municipality_id=_municipality_of(user), **_only(fields, LOCATION_FIELDS))
+    _refuse_other_municipality(location, "district", "地区")
+    _checked(location)
+    access.require_would_reach(user, Cap.RESOURCES_EDIT, location, LOCATION_REFUSED)
+    location.save()
+    access.audit_write(
+        user, AuditAction.CREATE, location, changes=_created(_location_values(location))
+    )
+    if service is not None:
+        service_location_add(user=user, service=service, location=location)
+    return location
+
+
+@transaction.atomic
+def location_update(*, user: Any, location: Location, **fields: Any) -> Location:
+    access.require_reach(user, Cap.RESOURCES_EDIT, location, LOCATION_REFUSED)
+    before = _location_values(location)
+    for name, value in _only(fields, LOCATION_FIELDS).items():
+        setattr(location, name, value)
+    _refuse_other_municipality(location, "district", "地区")
+    _checked(location)
+    access.require_would_reach(user, Cap.RESOURCES_EDIT, location, LOCATION_REFUSED)
+    changes = _diff(before, _location_values(location))
+    if changes:
+        location.save()
+        access.audit_write(user, AuditAction.UPDATE, location, changes=changes)
+        _reindex_at(location)
+    return location
+
+
+@transaction.atomic
+def service_location_add(*, user: Any, service: Service, location: Location) -> ServiceAtLocation:
+    """Where the service takes place (idempotent: a place already linked stays one link)."""
+    access.require_reach(user, Cap.RESOURCES_EDIT, service, SERVICE_REFUSED)
+    if location.municipality_id != service.municipality_id:
+        raise ValidationError({"location": "場所を選んでください"})
+    at, created = ServiceAtLocation.objects.get_or_create(service=service, location=location)
+    if created:
+        access.audit_write(
+            user, AuditAction.CREATE, at, changes={"location": [None, location.name]}
+        )
+        service_reindex(service=service)
+    return at
+
+
+@transaction.atomic
+def service_location_remove(*, user: Any, at: ServiceAtLocation) -> None:
+    """The service no longer takes place there; the place stays in the directory."""
+    access.require_reach(user, Cap.RESOURCES_EDIT, at.service, SERVICE_REFUSED)
+    access.audit_write(user, AuditAction.DELETE, at, changes={"location": [at.location.name, None]})
+    service = at.service
+    at.delete()
+    service_reindex(service=service)
+
+
+# schedules
+
+
+def _schedule_values(schedule: Schedule) -> dict[str, Any]:
+    return {f: _shown(getattr(schedule, f)) for f in SCHEDULE_FIELDS}
+
+
+def _touch(service: Service) -> None:
+    Service.objects.filter(pk=service.pk).update(last_modified=timezone_now())
+
+
+def _schedule_checked(schedule: Schedule) -> Schedule:
+    """Validate a schedule (stored or not) as a write would: the model's bounds, then the
+    calendar engine (a rule it cannot expand names its field)."""
+    _checked(schedule, exclude=["service"])
+    return schedule
+
+
+@transaction.atomic
+def schedule_create(*, user: Any, service: Service, **fields: Any) -> Schedule:
+    """Opening hours, an event or a closure (休み) of one service."""
+    access.require_reach(user, Cap.RESOURCES_EDIT, service, SERVICE_REFUSED)
+    last = service.schedules.aggregate(n=Max("order"))["n"]
+    schedule = Schedule(
+        service=service, order=0 if last is None else last + 1, **_only(fields, SCHEDULE_FIELDS)
+    )
+    _schedule_checked(schedule)
+    schedule.save()
+    _touch(service)
+    access.audit_write(
+        user, AuditAction.CREATE, schedule, changes=_created(_schedule_values(schedule))
+    )
+    return schedule
+
+
+@transaction.atomic
+def schedule_update(*, user: Any, schedule: Schedule, **fields: Any) -> Schedule:
+    access.require_reach(user, Cap.RESOURCES_EDIT, schedule, SERVICE_REFUSED)
+    before = _schedule_values(schedule)
+    for name, value in _only(fields, SCHEDULE_FIELDS).items():
+        setattr(schedule, name, value)
+    _schedule_checked(schedule)
+    changes = _diff(before, _schedule_values(schedule))
+    if changes:
+        schedule.save()
+        _touch(schedule.service)
+        access.audit_write(user, AuditAction.UPDATE, schedule, changes=changes)
+    return schedule
+
+
+@transaction.atomic
+def schedule_delete(*, user: Any, schedule: Schedule) -> None:
+    """Remove a schedule (a closure that was called off, hours that ended)."""
+    access.require_reach(user, Cap.RESOURCES_EDIT, schedule, SERVICE_REFUSED)
+    # Recorded first: the event names the municipality through the row, which must exist.
+    access.audit_write(
+        user,
+        AuditAction.DELETE,
+        schedule,
+        changes={k: [v, None] for k, (_, v) in _created(_schedule_values(schedule)).items()},
+    )
+    _touch(schedule.service)
+    schedule.delete()
+
+
+def errors_by_field(exc: ValidationError) -> dict[str, list[str]]:
+    """A service's refusal as {form field: messages} (NON_FIELD_ERRORS for the rest)."""
+    if hasattr(exc, "error_dict"):
+        return {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+    return {NON_FIELD_ERRORS: [str(m) for m in exc.messages]}

@@ -17,11 +17,14 @@ from playwright.sync_api import expect
 from chiiki.accounts.models import User
 from chiiki.areas.models import Municipality
 from chiiki.people.models import CareCertification, Person
+from chiiki.resources.models import Schedule
+from chiiki.resources.models import Service as ResourceService
 from tests.people.test_care_import import FILE as CARE_ROWS
 from tests.people.test_care_import import HEADER as CARE_HEADER
 from tests.people.test_register_import import AREAS, ROWS, csv_bytes
 
 NURSE_PASSWORD = "kita-nurse-2026"
+SC_PASSWORD = "minami-sc-2026"
 
 
 def _csv(header, rows) -> bytes:
@@ -74,7 +77,7 @@ def test_an_empty_database_becomes_a_working_municipality(
     # Two staff logins: a support-center nurse of the north, a coordinator of the south.
     for username, name, role, area, chosen in (
         ("kita.nurse", "北 保健", "support_center", "北部圏域", NURSE_PASSWORD),
-        ("minami.sc", "南 支援", "coordinator", "南部圏域", ""),
+        ("minami.sc", "南 支援", "coordinator", "南部圏域", SC_PASSWORD),
     ):
         page.goto(f"{live_server.url}/staff/new/")
         page.locator("#id_username").fill(username)
@@ -87,6 +90,35 @@ def test_an_empty_database_becomes_a_working_municipality(
         page.wait_for_load_state("networkidle")
     assert User.objects.filter(username__in=["kita.nurse", "minami.sc"]).count() == 2
     screenshot("onboarding-staff")
+
+    # The coordinator of the south types in a gathering place with its weekly hours; the
+    # preview shows its dates as she types them.
+    page.context.clear_cookies()
+    login("minami.sc", SC_PASSWORD)
+    page.goto(f"{live_server.url}/resources/organizations/new/")
+    page.locator("#id_name").fill("市瀬地区 老人クラブ")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{live_server.url}/resources/services/new/")
+    page.locator("#id_name").fill("市瀬いきいきサロン")
+    page.locator("#id_organization").select_option(label="市瀬地区 老人クラブ")
+    page.locator("#id_district").select_option(label="南部圏域 / 市瀬地区")
+    page.locator("#id_fee_amount").fill("100")
+    page.get_by_role("button", name="登録して日程を入れる").click()
+    page.get_by_role("link", name="開所日時を追加").click()
+    page.locator("input[name=weekdays][value=TU]").check()
+    page.locator("#id_opens_at").fill("10:00")
+    page.locator("#id_closes_at").fill("11:30")
+    expect(page.locator("#preview")).to_contain_text("（火）")
+    expect(page.locator("#preview")).to_contain_text("10:00")
+    screenshot("onboarding-schedule-preview")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state("networkidle")
+    service = ResourceService.objects.get(name="市瀬いきいきサロン")
+    assert service.district.name == "市瀬地区"
+    assert Schedule.objects.filter(service=service, byday__contains="TU").exists()
+    page.goto(f"{live_server.url}/resources/?q=いきいき")
+    expect(page.locator("main")).to_contain_text("市瀬いきいきサロン")
 
     # The new nurse signs in and finds a resident of her area by kana, in hiragana.
     page.context.clear_cookies()

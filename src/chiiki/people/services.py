@@ -340,35 +340,7 @@ def _register_write(
         for p in Person.objects.filter(municipality=m, register_number__isnull=False)
     }
     now = timezone.now()
-    folded = lru_cache(maxsize=65536)(fold)  # a register repeats its names many times over
-    to_create: list[Person] = []
-    to_update: list[Person] = []
-    for r in residents:
-        values: dict[str, Any] = {f: getattr(r, f) for f in _REGISTER_FIELDS}
-        person = existing.pop(r.register_number, None)
-        if person is None:
-            person = Person(
-                municipality=m,
-                register_number=r.register_number,
-                phone=r.phone or "",
-                lives_alone=bool(r.lives_alone),
-                **values,
-            )
-            person.search_text = _search_text(person, folded)
-            to_create.append(person)
-            continue
-        if r.phone is not None:
-            values["phone"] = r.phone
-        if r.lives_alone is not None:
-            values["lives_alone"] = r.lives_alone
-        values["moved_out_on"] = None
-        if all(getattr(person, f) == v for f, v in values.items()):
-            continue
-        for f, v in values.items():
-            setattr(person, f, v)
-        person.updated_at = now
-        person.search_text = _search_text(person, folded)
-        to_update.append(person)
+    to_create, to_update = _register_changes(m, residents, existing, now)
     moved = [p.pk for p in existing.values() if p.moved_out_on is None]
     counts: dict[str, Any] = {
         "created": len(to_create),
@@ -415,6 +387,46 @@ def _register_write(
             ),
         )
     return RegisterImportResult(municipality=m.code, name=str(m), rows=len(residents), **counts)
+
+
+def _register_changes(
+    m: Municipality,
+    residents: list[register.Resident],
+    existing: dict[str | None, Person],
+    now: dt.datetime,
+) -> tuple[list[Person], list[Person]]:
+    """The people to create and the changed ones to update; ``existing`` keeps the people
+    the file does not have (to be marked moved out)."""
+    folded = lru_cache(maxsize=65536)(fold)  # a register repeats its names many times over
+    to_create: list[Person] = []
+    to_update: list[Person] = []
+    for r in residents:
+        values: dict[str, Any] = {f: getattr(r, f) for f in _REGISTER_FIELDS}
+        person = existing.pop(r.register_number, None)
+        if person is None:
+            person = Person(
+                municipality=m,
+                register_number=r.register_number,
+                phone=r.phone or "",
+                lives_alone=bool(r.lives_alone),
+                **values,
+            )
+            person.search_text = _search_text(person, folded)
+            to_create.append(person)
+            continue
+        if r.phone is not None:
+            values["phone"] = r.phone
+        if r.lives_alone is not None:
+            values["lives_alone"] = r.lives_alone
+        values["moved_out_on"] = None
+        if all(getattr(person, f) == v for f, v in values.items()):
+            continue
+        for f, v in values.items():
+            setattr(person, f, v)
+        person.updated_at = now
+        person.search_text = _search_text(person, folded)
+        to_update.append(person)
+    return to_create, to_update
 
 
 def _insert_people(m: Municipality, people: list[Person], now: dt.datetime) -> None:

@@ -112,7 +112,7 @@ def main() -> None:
     user = User.objects.get(username="shokuin")
 
     def through_door() -> None:
-        list(people_selectors.person_page_for_user(user=user, page=2).object_list)
+        people_selectors.person_page_for_user(user=user, page=2)
 
     def straight() -> None:
         qs = Person.objects.select_related("district", "district__life_area")

@@ -11,7 +11,7 @@ from tests.conftest import make_person
 
 def listed(user, **filters):
     """Everyone a list page shows the user (one page of 500)."""
-    return list(selectors.person_page_for_user(user=user, size=500, **filters).object_list)
+    return selectors.person_page_for_user(user=user, size=500, **filters).rows
 
 
 @pytest.fixture

@@ -5,29 +5,32 @@
 - ``visible`` narrows a queryset to the rows the user reaches with a capability: each model
   declares, in ``access_paths``, how its rows reach a municipality, a life area, a resident
   and a volunteer; the capability's scope for the user's role picks which of them counts.
-- ``read_one``, ``read_page`` and ``read_rows`` are the read door for records that name a
-  resident: they scope, refuse a missing record and an out-of-scope one alike (so ids cannot
-  be probed), and write the audit trail: one event per record opened, one event per list
-  read with the ids it showed.
+- ``read_one``, ``read_page``, ``read_keyset_page`` and ``read_rows`` are the read door for
+  records that name a resident: they scope, refuse a missing record and an out-of-scope one
+  alike (so ids cannot be probed), and write the audit trail: one event per record opened,
+  one event per list read with the ids it showed.
 
 Selectors call these; views, API routes and commands call selectors.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import rules
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import BigIntegerField, F, Model, Q, QuerySet, Value
+from django.db import connections
+from django.db.models import BigIntegerField, BooleanField, F, Model, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 
 from chiiki.accounts import audit
 from chiiki.accounts.access_paths import Paths, column
 from chiiki.accounts.capabilities import LABELS, SCOPED_ROLES, TABLE, Cap, Scope, scope_for
 from chiiki.accounts.models import AuditAction
+from chiiki.core.params import ParamError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -38,9 +41,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Cap",
+    "KeysetPage",
+    "Path",
     "Paths",
     "PermissionDenied",
     "can",
+    "read_keyset_page",
     "read_one",
     "read_page",
     "read_rows",
@@ -329,6 +335,166 @@ def read_page(
     page = Paginator(_annotated(visible(user, cap, qs)), size).get_page(number)
     if audit_read:
         _audit_list(user, qs.model, list(page.object_list), what, note, None)
+    return page
+
+
+COUNT_CAP = 1000  # a keyset page counts its list exactly up to here; beyond, 「1,000件以上」
+CURSOR_REFUSED = "一覧の「次へ」「前へ」が示す位置を指定してください（一覧を開き直してください）"
+
+
+@dataclass(frozen=True)
+class KeysetPage(Generic[M]):
+    """One page of a list walked by a cursor: its rows, the list's count (exact up to the
+    cap; ``capped`` when there are more) and the cursors of the pages around it (``after``
+    for the next page, ``before`` for the previous; None at either end)."""
+
+    rows: list[M]
+    count: int
+    capped: bool
+    after: int | None
+    before: int | None
+    first: bool  # the list's first page (no row before it)
+
+    def __iter__(self) -> Iterator[M]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass(frozen=True)
+class Path(Generic[M]):
+    """A way to the rows of a list, for ``read_keyset_page``: a queryset (of a model with
+    ``access_paths``, so that it is scoped like the list) and its columns that give each
+    row's place in the list's order, the last one the listed row's id. An index on those
+    columns (after an equality) lets a page read only what it shows."""
+
+    qs: QuerySet[M]
+    key: tuple[str, ...]
+
+
+def _row_compare(qs: QuerySet[Any], key: Sequence[str], values: Sequence[Any], op: str) -> RawSQL:
+    """``(a, b, id) > (x, y, z)`` on the model's own columns: both databases seek an index
+    on those columns to the cursor, where Django's OR-expanded fallback makes SQLite scan."""
+    model = qs.model
+    quote = connections[qs.db].ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(f"{table}.{quote(model._meta.get_field(k).column)}" for k in key)
+    marks = ", ".join(["%s"] * len(values))
+    return RawSQL(f"({columns}) {op} ({marks})", list(values), output_field=BooleanField())
+
+
+def read_keyset_page(
+    user: AnyUser | None,
+    cap: Cap,
+    qs: QuerySet[M],
+    *,
+    key: Sequence[str],
+    through: Sequence[Path[Any]] | None = None,
+    after: int | None = None,
+    before: int | None = None,
+    offset: int = 0,
+    size: int,
+    what: str,
+    note: dict[str, Any] | None = None,
+    count_cap: int | None = COUNT_CAP,
+    counted: bool = True,
+    params: tuple[str, str] = ("after", "before"),
+) -> KeysetPage[M]:
+    """One page of a list that names residents, walked by a cursor instead of an OFFSET:
+    scoped like ``read_page``, and one audit event for the page with the ids it shows.
+
+    ``key`` is the list's order on ``qs``, ending with its id (``("family_kana",
+    "given_kana", "id")``); an index on it lets a page deep in the list cost what the first
+    does. A cursor is the id of the row the page starts after (``after``) or ends before
+    (``before``); its key is read within the user's scope, so a cursor that names a row the
+    user does not reach (or no row) is refused like a bad parameter (named by ``params``)
+    and says nothing of that row. ``offset`` skips rows from the start instead (numbered
+    pages; a page past the end shows the last one, as ``read_page`` does).
+
+    ``through``: the rows are found through these paths instead of ``qs`` itself (a
+    search index in the list's order); each is scoped, walked from the cursor and merged
+    by the database, and ``qs`` then loads the rows the page shows. The paths must not
+    share a row. The count is exact up to ``count_cap`` (None: exact), or not taken
+    (``counted`` false: 0).
+    """
+    if after is not None and before is not None:
+        raise ParamError(params[1], before, "「次へ」と「前へ」は同時に指定できません")
+    cursor, param = (after, params[0]) if after is not None else (before, params[1])
+    values: tuple[Any, ...] | None = None
+    if cursor is not None:
+        values = (
+            visible(user, cap, qs.model._default_manager.all())
+            .filter(pk=cursor)
+            .values_list(*key)
+            .first()
+        )
+        if values is None:
+            raise ParamError(param, cursor, CURSOR_REFUSED)
+    descending = before is not None
+    own = through is None
+    paths = [Path(qs, tuple(key))] if through is None else list(through)
+
+    def merged(from_cursor: bool) -> QuerySet[Any]:
+        """The paths' keys (or, for ``qs`` itself, its rows), scoped, from the cursor."""
+        walks: list[QuerySet[Any]] = []
+        for path in paths:
+            walk = visible(user, cap, path.qs).order_by()
+            if from_cursor and values is not None:
+                op = "<" if descending else ">"
+                walk = walk.filter(_row_compare(walk, path.key, values, op))
+            if own:
+                return walk
+            aliases = {f"_k{i}": F(k) for i, k in enumerate(path.key)}
+            walks.append(walk.annotate(**aliases).values_list(*aliases))
+        return walks[0].union(*walks[1:], all=True) if len(walks) > 1 else walks[0]
+
+    walk = merged(from_cursor=True)
+    if own:
+        order = [f"-{k}" for k in key] if descending else list(key)
+    else:
+        order = [f"{'-' if descending else ''}_k{i}" for i in range(len(key))]
+
+    def window(start: int) -> list[Any]:
+        if own:
+            return list(_annotated(walk).order_by(*order)[start : start + size + 1])
+        ids = [k[-1] for k in walk.order_by(*order)[start : start + size + 1]]
+        found = {r.pk: r for r in _annotated(visible(user, cap, qs)).filter(pk__in=ids)}
+        # A row a path found but ``qs`` leaves out keeps its place (as an id), so that the
+        # next page's cursor neither repeats nor skips; the selector keeps them alike.
+        return [found.get(i, i) for i in ids]
+
+    got = window(offset)
+    total = 0
+    if counted and (offset or values is not None or len(got) > size):
+        everyone = merged(from_cursor=False)
+        if own:
+            everyone = everyone.values_list("pk")
+        total = (everyone[: count_cap + 1] if count_cap is not None else everyone).count()
+    elif counted:
+        total = len(got)  # the whole list is on this page
+    if offset and not got and total:  # past the end: the last page, as read_page does
+        offset = (total - 1) // size * size
+        got = window(offset)
+    more = len(got) > size
+    got = got[:size]
+    if descending:
+        got.reverse()
+    rows = cast("list[M]", [r for r in got if isinstance(r, Model)])
+    first = (values is None and not offset) or (descending and not more)
+
+    def pk(r: Any) -> int:
+        return r.pk if isinstance(r, Model) else int(r)
+
+    page = KeysetPage(
+        rows=rows,
+        count=total if count_cap is None else min(total, count_cap),
+        capped=count_cap is not None and total > count_cap,
+        after=pk(got[-1]) if got and (more or descending) else None,
+        before=pk(got[0]) if got and not first else None,
+        first=first,
+    )
+    _audit_list(user, qs.model, rows, what, note, None)
     return page
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PeopleConfig(AppConfig):
@@ -13,3 +14,6 @@ class PeopleConfig(AppConfig):
             importers,  # noqa: F401  (registers its import runners)
             jobs,  # noqa: F401  (registers its periodic job)
         )
+        from chiiki.people.search_index import on_post_migrate
+
+        post_migrate.connect(on_post_migrate, sender=self)

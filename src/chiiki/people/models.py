@@ -44,6 +44,9 @@ def validate_birth_date(value: dt.date) -> None:
         raise ValidationError(problem, code="birth_date_range")
 
 
+KEY_LENGTH = 80  # a prefix key longer than a name's fold (NFKC can lengthen it) is cut here
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
     def current(self) -> PersonQuerySet:
         """The people who live in the municipality now: not marked moved out (転出・死亡等).
@@ -92,8 +95,19 @@ class Person(models.Model):
         editable=False,
         validators=date_validators("転出等の日"),
     )
-    # Folded name and kana (width, kana and case ignored) for search; kept by services.
-    search_text = models.CharField(max_length=400, editable=False, db_index=True, default="")
+    # Folded name and kana (width, kana and case ignored); kept by services.
+    search_text = models.CharField(max_length=400, editable=False, default="")
+    # The search keys, kept by services (``_set_search``) with the names: the folded full
+    # name (family then given), given name, full kana and given kana. The database derives
+    # ``NamePrefix`` from them (a trigger), which one- and two-character terms read.
+    name_key = models.CharField(max_length=KEY_LENGTH, editable=False, default="")
+    given_key = models.CharField(max_length=KEY_LENGTH, editable=False, default="")
+    kana_key = models.CharField(max_length=KEY_LENGTH, editable=False, default="")
+    given_kana_key = models.CharField(max_length=KEY_LENGTH, editable=False, default="")
+    # The folded family name, given name and both kana, each without its first character:
+    # a term of three characters or more found here (a trigram index) is inside a name,
+    # not at its start, where NamePrefix finds it.
+    inner_text = models.CharField(max_length=4 * KEY_LENGTH, editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -118,7 +132,14 @@ class Person(models.Model):
             range_check("birth_date", DATE, name="person_birth_date_range"),
             range_check("moved_out_on", DATE, name="person_moved_out_on_range", null=True),
         ]
-        indexes = [models.Index(fields=["district", "family_kana"])]
+        indexes = [
+            models.Index(fields=["district", "family_kana"]),
+            # The list's order, walked from a cursor (keyset paging) instead of an OFFSET.
+            models.Index(
+                fields=["municipality", "family_kana", "given_kana", "id"],
+                name="person_list_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -232,3 +253,46 @@ class CareCertification(models.Model):
             f"{self.get_care_level_display()}"
             f"（{self.valid_from.isoformat()}〜{self.valid_to.isoformat()}）"
         )
+
+
+class NamePrefix(models.Model):
+    """The first one or two folded characters of a person's names, in the list's order: an
+    edge n-gram index, so that the most common searches (佐藤, さと, 花子, さ as one types)
+    read the first page of thousands of matches from its start instead of sorting them.
+
+    One row per person and prefix: the first character of the full name and of the full
+    kana (a family name's start), and the first two of the full name, the given name and
+    both kana. ``tokens`` holds all four keys (" 佐藤花子 花子 さとうはなこ はなこ"), so that a
+    longer term or a second word is checked on the row itself. The rows copy the person's
+    order (kana and id) and scope (municipality, district, moved out), and are written by
+    the database's triggers on ``people_person`` alone (see migration 0004 and
+    ``search_index``): no service writes them, and a backup leaves them out (unmanaged),
+    since the restored people make them again.
+    """
+
+    access_paths = Paths(
+        municipality="municipality", life_area="district__life_area", person="person"
+    )
+
+    pk = models.CompositePrimaryKey("prefix", "family_kana", "given_kana", "person")
+    prefix = models.CharField(max_length=2)
+    family_kana = models.CharField(max_length=80)
+    given_kana = models.CharField(max_length=80)
+    person = models.ForeignKey(
+        Person, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    moved_out_on = models.DateField(null=True)
+    tokens = models.CharField(max_length=4 * KEY_LENGTH + 4)
+
+    class Meta:
+        managed = False
+        db_table = "people_nameprefix"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.person_id}"

@@ -22,6 +22,7 @@ from chiiki.core.text import fold, normalize_display, to_katakana
 from chiiki.people import register
 from chiiki.people.models import (
     INSURED_NUMBER_REFUSED,
+    KEY_LENGTH,
     Person,
     RegisterColumnMapping,
     Volunteer,
@@ -46,19 +47,57 @@ EDITABLE_FIELDS = (
 )
 
 
-def _search_text(person: Person, folding: Callable[[str], str] = fold) -> str:
-    """The folded name and kana; an import passes a cached ``fold`` (the same folding)."""
-    return " ".join(
+SEARCH_COLUMNS = (
+    "search_text",
+    "name_key",
+    "given_key",
+    "kana_key",
+    "given_kana_key",
+    "inner_text",
+)
+
+
+def search_columns(
+    family_name: str,
+    given_name: str,
+    family_kana: str,
+    given_kana: str,
+    folding: Callable[[str], str] = fold,
+) -> dict[str, str]:
+    """The search columns of a person's names (width, kana and case folded): the folded
+    text, the four keys the database's NamePrefix rows are made of (each cut to the
+    column's length), and the inner text (each name without its first character, for
+    terms of three characters or more inside a name)."""
+    full, full_kana, family, given, fk, gk = (
         folding(v)
         for v in (
-            person.family_name + person.given_name,
-            person.family_kana + person.given_kana,
-            person.family_name,
-            person.given_name,
-            person.family_kana,
-            person.given_kana,
+            family_name + given_name,
+            family_kana + given_kana,
+            family_name,
+            given_name,
+            family_kana,
+            given_kana,
         )
     )
+    return {
+        "search_text": " ".join((full, full_kana, family, given, fk, gk)),
+        "name_key": full[:KEY_LENGTH],
+        "given_key": given[:KEY_LENGTH],
+        "kana_key": full_kana[:KEY_LENGTH],
+        "given_kana_key": gk[:KEY_LENGTH],
+        # Only a rest of three characters or more can hold a term the trigrams find.
+        "inner_text": " ".join(t[1:] for t in (family, given, fk, gk) if len(t) > 3),
+    }
+
+
+def _set_search(person: Person, folding: Callable[[str], str] = fold) -> None:
+    """Set every search column from the names; every writer of names calls this (the
+    database keeps the indexes and the NamePrefix rows from these columns)."""
+    columns = search_columns(
+        person.family_name, person.given_name, person.family_kana, person.given_kana, folding
+    )
+    for name, value in columns.items():
+        setattr(person, name, value)
 
 
 def _normalise(person: Person) -> None:
@@ -69,7 +108,7 @@ def _normalise(person: Person) -> None:
     person.phone = normalize_display(person.phone)
     if person.insured_number is not None:
         person.insured_number = normalize_display(person.insured_number) or None
-    person.search_text = _search_text(person)
+    _set_search(person)
 
 
 def _validate(person: Person) -> None:
@@ -167,12 +206,17 @@ def volunteer_register(*, person: Person, registered_on: dt.date, notes: str = "
 
 
 def person_search_text_rebuild() -> int:
-    """Recompute the folded search column (after a change to the folding rules)."""
-    people = list(Person.objects.all())
-    for p in people:
-        p.search_text = _search_text(p)
-    Person.objects.bulk_update(people, ["search_text"], batch_size=2000)
-    return len(people)
+    """Recompute the folded search columns (after a change to the folding rules); on SQLite
+    the triggers keep the trigram index in step."""
+    done, last = 0, 0
+    folded = lru_cache(maxsize=65536)(fold)
+    with transaction.atomic():
+        while people := list(Person.objects.filter(pk__gt=last).order_by("pk")[:_BATCH]):
+            for p in people:
+                _set_search(p, folded)
+            Person.objects.bulk_update(people, SEARCH_COLUMNS, batch_size=_BATCH)
+            done, last = done + len(people), people[-1].pk
+    return done
 
 
 @transaction.atomic
@@ -364,7 +408,7 @@ def _register_write(
             "phone",
             "lives_alone",
             "moved_out_on",
-            "search_text",
+            *SEARCH_COLUMNS,
             "updated_at",
         ],
         batch_size=_BATCH,
@@ -411,7 +455,7 @@ def _register_changes(
                 lives_alone=bool(r.lives_alone),
                 **values,
             )
-            person.search_text = _search_text(person, folded)
+            _set_search(person, folded)
             to_create.append(person)
             continue
         if r.phone is not None:
@@ -424,7 +468,7 @@ def _register_changes(
         for f, v in values.items():
             setattr(person, f, v)
         person.updated_at = now
-        person.search_text = _search_text(person, folded)
+        _set_search(person, folded)
         to_update.append(person)
     return to_create, to_update
 

@@ -24,21 +24,27 @@ from chiiki.people.forms import CareImportForm, PersonForm, RegisterImportForm
 
 @login_required
 def person_list(request: AuthedRequest) -> HttpResponse:
-    """People in the user's areas; search by name or kana in any width or kana."""
+    """People in the user's areas in kana order, a page at a time by cursor (次へ/前へ);
+    search by name or kana in any width or kana; people moved out with ``moved=1``."""
     params = Params(request.GET)
     query, district_id = params.text("q"), params.id("district")
-    page = selectors.person_page_for_user(
-        user=request.user, query=query, district_id=district_id, page=params.page()
+    include_moved = params.flag("moved")
+    page = selectors.person_list_for_user(
+        user=request.user,
+        query=query,
+        district_id=district_id,
+        after=params.id("after"),
+        before=params.id("before"),
+        include_moved=include_moved,
     )
+    filters = (("q", query), ("district", district_id), ("moved", "1" if include_moved else ""))
     context = {
         "page": page,
         "query": query,
         "district_id": district_id,
+        "include_moved": include_moved,
         "districts": district_list_for_user(user=request.user, cap=Cap.PEOPLE_LIST),
-        "query_string": urlencode(
-            {k: v for k, v in (("q", query), ("district", district_id)) if v}
-        ),
-        "hx_target": "#results",
+        "query_string": urlencode({k: v for k, v in filters if v}),
         "show_health": access.can(request.user, Cap.HEALTH_VIEW),
         "can_edit": access.can(request.user, Cap.PEOPLE_EDIT),
         "can_import": access.can(request.user, Cap.PEOPLE_IMPORT),

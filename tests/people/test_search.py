@@ -121,7 +121,7 @@ def test_a_changed_name_is_found_by_the_new_one_and_not_the_old(personas, folk):
     assert found(officer, "佐藤") == set() and found(officer, "さとう") == set()
     assert found(officer, "鈴木") == {sato.pk} == found(officer, "すずき")
     assert set(NamePrefix.objects.filter(person=sato).values_list("prefix", flat=True)) == {
-        "鈴", "鈴木", "花子", "す", "すず", "はな"
+        "鈴", "鈴木", "鈴木花", "花子", "す", "すず", "すずき", "はな", "はなこ"
     }  # fmt: skip
 
 

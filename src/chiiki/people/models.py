@@ -183,16 +183,17 @@ class Volunteer(models.Model):
 
 
 class NamePrefix(models.Model):
-    """The first one or two folded characters of a person's names, in the list's order: an
-    edge n-gram index, so that the most common searches (佐藤, さと, 花子, さ as one types)
-    read the first page of thousands of matches from its start instead of sorting them.
+    """The first one to three folded characters of a person's names, in the list's order:
+    an edge n-gram index, so that the most common searches (佐藤, さとう, 花子, さ as one
+    types) read the first page of thousands of matches from its start instead of sorting
+    them.
 
     One row per person and prefix: the first character of the full name and of the full
-    kana (a family name's start), and the first two of the full name, the given name and
-    both kana. ``tokens`` holds all four keys (" 佐藤花子 花子 さとうはなこ はなこ"), so that a
-    longer term or a second word is checked on the row itself. The rows copy the person's
-    order (kana and id) and scope (municipality, district, moved out), and are written by
-    the database's triggers on ``people_person`` alone (see migration 0004 and
+    kana (a family name's start), and the first two and three of the full name, the given
+    name and both kana. ``tokens`` holds all four keys (" 佐藤花子 花子 さとうはなこ はなこ"),
+    so that a longer term or a second word is checked on the row itself. The rows copy the
+    person's order (kana and id) and scope (municipality, district, moved out), and are
+    written by the database's triggers on ``people_person`` alone (see migration 0004 and
     ``search_index``): no service writes them, and a backup leaves them out (unmanaged),
     since the restored people make them again.
     """
@@ -202,7 +203,7 @@ class NamePrefix(models.Model):
     )
 
     pk = models.CompositePrimaryKey("prefix", "family_kana", "given_kana", "person")
-    prefix = models.CharField(max_length=2)
+    prefix = models.CharField(max_length=3)
     family_kana = models.CharField(max_length=80)
     given_kana = models.CharField(max_length=80)
     person = models.ForeignKey(

@@ -1,6 +1,6 @@
 """The person search at a large city's scale, on both databases.
 
-- ``people_nameprefix``: the first one or two folded characters of each person's names
+- ``people_nameprefix``: the first one, two or three folded characters of each person's names
   (the keys ``name_key``, ``given_key``, ``kana_key``, ``given_kana_key``), one row per
   person and prefix, with the list's order (kana, id) as its primary key and the person's
   scope beside it, so that a search reads its first page from an index in the list's
@@ -26,14 +26,12 @@ from django.db import migrations, models
 
 KEYS = ("name_key", "given_key", "kana_key", "given_kana_key")
 # The prefixes of a row's person: the first character of the full name and of the full
-# kana (a family name's start), the first two of each key. SQL of both databases.
+# kana (a family name's start), the first two and three of each key. SQL of both databases.
+PREFIX_MAX = 3
 _PREFIXES = (
     ("name_key", 1),
     ("kana_key", 1),
-    ("name_key", 2),
-    ("given_key", 2),
-    ("kana_key", 2),
-    ("given_kana_key", 2),
+    *((key, n) for n in (2, PREFIX_MAX) for key in KEYS),
 )
 _COLUMNS = (
     "prefix, family_kana, given_kana, person_id, municipality_id, district_id, moved_out_on, tokens"
@@ -93,7 +91,7 @@ _SQLITE_CHANGED = " OR ".join(f"old.{c} IS NOT new.{c}" for c in WATCHED)
 
 SQLITE_TABLES = [
     "CREATE TABLE IF NOT EXISTS people_nameprefix ("
-    "prefix varchar(2) NOT NULL, family_kana varchar(80) NOT NULL, "
+    "prefix varchar(3) NOT NULL, family_kana varchar(80) NOT NULL, "
     "given_kana varchar(80) NOT NULL, person_id integer NOT NULL, "
     "municipality_id integer NOT NULL, district_id integer NOT NULL, moved_out_on date NULL, "
     "tokens varchar(324) NOT NULL, "
@@ -150,7 +148,7 @@ POSTGRES = [
     # The CI and production databases let the migrating role create extensions.
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE TABLE people_nameprefix ("
-    "prefix varchar(2) NOT NULL, family_kana varchar(80) NOT NULL, "
+    "prefix varchar(3) NOT NULL, family_kana varchar(80) NOT NULL, "
     "given_kana varchar(80) NOT NULL, person_id bigint NOT NULL, "
     "municipality_id bigint NOT NULL, district_id bigint NOT NULL, moved_out_on date NULL, "
     "tokens varchar(324) NOT NULL, "
@@ -269,7 +267,7 @@ class Migration(migrations.Migration):
                         serialize=False,
                     ),
                 ),
-                ("prefix", models.CharField(max_length=2)),
+                ("prefix", models.CharField(max_length=3)),
                 ("family_kana", models.CharField(max_length=80)),
                 ("given_kana", models.CharField(max_length=80)),
                 ("moved_out_on", models.DateField(null=True)),

@@ -474,3 +474,25 @@ def test_the_engine_reads_a_table_without_the_database():
     (r,) = register.parse_table(table, matcher, dt.date(2026, 1, 1))
     assert (r.register_number, r.district_id, r.phone, r.lives_alone) == ("1001", 1, None, None)
     assert matcher.district("佐々町小浦免東3") == 2 and matcher.district("佐世保市小浦免") is None
+
+
+def test_the_search_follows_what_the_import_writes(saza, tmp_path):
+    """The import inserts with raw SQL and updates in bulk; the search indexes follow."""
+    from chiiki.accounts.models import Role
+    from chiiki.accounts.services import user_create
+    from chiiki.people.selectors import person_list_for_user
+
+    officer = user_create(
+        username="sasa", password="test-pass-123", role=Role.MUNICIPAL, municipality=saza
+    )
+
+    def found(query, **kw):
+        return [p.register_number for p in person_list_for_user(user=officer, query=query, **kw)]
+
+    run(write(tmp_path))
+    assert found("松瀬") == found("まつせ") == found("ﾏﾂｾ ﾊﾅｺ") == ["1002"]
+    rows = [r[:] for r in ROWS]
+    rows[1][1], rows[1][2] = "小浦 花子", "コウラ ハナコ"
+    run(write(tmp_path, rows[:3]))  # 1004 left out: moved out
+    assert found("松瀬") == [] and found("こうら") == ["1002"]
+    assert found("いちせ") == [] and found("いちせ", include_moved=True) == ["1004"]

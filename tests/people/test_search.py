@@ -121,7 +121,7 @@ def test_a_changed_name_is_found_by_the_new_one_and_not_the_old(personas, folk):
     assert found(officer, "佐藤") == set() and found(officer, "さとう") == set()
     assert found(officer, "鈴木") == {sato.pk} == found(officer, "すずき")
     assert set(NamePrefix.objects.filter(person=sato).values_list("prefix", flat=True)) == {
-        "鈴", "鈴木", "花子", "す", "すず", "はな"
+        "鈴", "鈴木", "鈴木花", "花子", "す", "すず", "すずき", "はな", "はなこ"
     }  # fmt: skip
 
 
@@ -308,14 +308,25 @@ def test_the_sqlite_triggers_come_back_after_a_migration_drops_them(personas, fo
             cursor.execute(
                 "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'people_nameprefix_%%'"
             )
-            assert cursor.fetchone()[0] == 4
+            assert cursor.fetchone()[0] == 5
         return
     with connection.cursor() as cursor:
         cursor.execute("DROP TRIGGER people_nameprefix_ai")
         cursor.execute("DROP TRIGGER people_person_inner_au")
+        cursor.execute("DROP TRIGGER people_nameprefix_district_au")
     assert search_index.ensure(connection) is True
     assert search_index.ensure(connection) is False  # all there now
     make_person(
         Person.objects.get(pk=folk["sato"]).district, family_name="佐野", family_kana="サノ"
     )
     assert len(found(personas["officer"], "佐")) == 3
+
+
+def test_a_district_moved_to_another_life_area_takes_its_people_along(personas, folk, town):
+    from chiiki.areas.models import District
+
+    nurse = personas["nurse"]  # 北部
+    assert found(nurse, "佐藤") == {folk["sato"]}  # in 須佐 (北部)
+    District.objects.filter(pk=town.n1.pk).update(life_area=town.south)
+    assert found(nurse, "佐藤") == set() and folk["sato"] not in found(nurse)
+    assert found(personas["coordinator"], "佐藤") == {folk["sato"]}

@@ -227,6 +227,15 @@ def _annotated(qs: QuerySet[M]) -> QuerySet[M]:
     return qs.annotate(**{_PERSON: person, _MUNICIPALITY: F(p.municipality)})
 
 
+def _loaded(qs: QuerySet[M]) -> QuerySet[M]:
+    """``qs`` ready for ``_subject``: annotated unless its rows carry the resident and the
+    municipality in their own columns (the annotations cost more than reading them)."""
+    p = paths_of(qs.model)
+    if "__" in p.municipality or (p.person is not None and "__" in p.person):
+        return _annotated(qs)
+    return qs
+
+
 def _follow(obj: Any, path: str) -> int | None:
     """The id at the end of a lookup path, read from loaded objects (``person`` gives
     ``obj.person_id``; ``volunteer__person`` gives ``obj.volunteer.person_id``)."""
@@ -456,10 +465,11 @@ def read_keyset_page(
         order = [f"{'-' if descending else ''}_k{i}" for i in range(len(key))]
 
     def window(start: int) -> list[Any]:
+        """The page's rows from ``start``, and one more (is there a next page?)."""
         if own:
-            return list(_annotated(walk).order_by(*order)[start : start + size + 1])
+            return list(_loaded(walk).order_by(*order)[start : start + size + 1])
         ids = [k[-1] for k in walk.order_by(*order)[start : start + size + 1]]
-        found = {r.pk: r for r in _annotated(visible(user, cap, qs)).filter(pk__in=ids)}
+        found = {r.pk: r for r in _loaded(visible(user, cap, qs)).filter(pk__in=ids).order_by()}
         # A row a path found but ``qs`` leaves out keeps its place (as an id), so that the
         # next page's cursor neither repeats nor skips; the selector keeps them alike.
         return [found.get(i, i) for i in ids]
@@ -467,6 +477,7 @@ def read_keyset_page(
     got = window(offset)
     total = 0
     if counted and (offset or values is not None or len(got) > size):
+        # Counted in the database (reading the keys up to the cap costs more in Python).
         everyone = merged(from_cursor=False)
         if own:
             everyone = everyone.values_list("pk")

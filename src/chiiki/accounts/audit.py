@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
+
 from chiiki.accounts.models import AuditAction, AuditEvent, AuditSubject
 
 if TYPE_CHECKING:
@@ -103,6 +105,13 @@ def record_many(
     who, username = _who(user)
     ctx = current()
     pending = list(entries)
+    with transaction.atomic(savepoint=False):  # an event with its residents, one commit
+        return _insert(model, who, username, ctx, pending, channel)
+
+
+def _insert(
+    model: str, who: Any, username: str, ctx: Context, pending: list[Entry], channel: str | None
+) -> list[AuditEvent]:
     events = AuditEvent.objects.bulk_create(
         [
             AuditEvent(

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from chiiki.accounts.access_paths import Paths
-from chiiki.areas.models import District, Municipality, Sex
+from chiiki.areas.models import District, LifeArea, Municipality, Sex
 from chiiki.core.bounds import CARE_PERIOD, DATE, birth_date_problem
 from chiiki.core.validators import date_validators, range_check
 
@@ -256,26 +256,26 @@ class CareCertification(models.Model):
 
 
 class NamePrefix(models.Model):
-    """The first one or two folded characters of a person's names, in the list's order: an
-    edge n-gram index, so that the most common searches (佐藤, さと, 花子, さ as one types)
-    read the first page of thousands of matches from its start instead of sorting them.
+    """The first one to three folded characters of a person's names, in the list's order:
+    an edge n-gram index, so that the most common searches (佐藤, さとう, 花子, さ as one
+    types) read the first page of thousands of matches from its start instead of sorting
+    them.
 
     One row per person and prefix: the first character of the full name and of the full
-    kana (a family name's start), and the first two of the full name, the given name and
-    both kana. ``tokens`` holds all four keys (" 佐藤花子 花子 さとうはなこ はなこ"), so that a
-    longer term or a second word is checked on the row itself. The rows copy the person's
-    order (kana and id) and scope (municipality, district, moved out), and are written by
-    the database's triggers on ``people_person`` alone (see migration 0004 and
-    ``search_index``): no service writes them, and a backup leaves them out (unmanaged),
-    since the restored people make them again.
+    kana (a family name's start), and the first two and three of the full name, the given
+    name and both kana. ``tokens`` holds all four keys (" 佐藤花子 花子 さとうはなこ はなこ"),
+    so that a longer term or a second word is checked on the row itself. The rows copy the
+    person's order (kana and id) and scope (municipality, district and its life area, moved
+    out), and are written by the database's triggers on ``people_person`` (and on
+    ``areas_district`` for a district's life area; see migration 0004 and ``search_index``):
+    no service writes them, and a backup leaves them out (unmanaged), since the restored
+    people make them again.
     """
 
-    access_paths = Paths(
-        municipality="municipality", life_area="district__life_area", person="person"
-    )
+    access_paths = Paths(municipality="municipality", life_area="life_area", person="person")
 
     pk = models.CompositePrimaryKey("prefix", "family_kana", "given_kana", "person")
-    prefix = models.CharField(max_length=2)
+    prefix = models.CharField(max_length=3)
     family_kana = models.CharField(max_length=80)
     given_kana = models.CharField(max_length=80)
     person = models.ForeignKey(
@@ -286,6 +286,9 @@ class NamePrefix(models.Model):
     )
     district = models.ForeignKey(
         District, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    life_area = models.ForeignKey(
+        LifeArea, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     moved_out_on = models.DateField(null=True)
     tokens = models.CharField(max_length=4 * KEY_LENGTH + 4)

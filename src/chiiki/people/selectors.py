@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 PAGE_SIZE = 50
 REFUSED = "この人の記録を閲覧する権限がありません"
 TRIGRAM_MIN = 3  # the trigram indexes find nothing in a term shorter than this
+PREFIX_MAX = 3  # the longest prefix NamePrefix holds; a longer term is checked on its rows
 LIST_KEY = ("family_kana", "given_kana", "id")  # the list's order, and its cursor's key
 PREFIX_KEY = ("family_kana", "given_kana", "person_id")  # the same order on NamePrefix
 DRIVER_CAP = 1000  # a term's prefix rows counted up to here to pick the one to read from
@@ -40,6 +41,21 @@ def _inner_ids(term: str) -> Any:
     return Person.objects.filter(inner_text__contains=term).values("id")
 
 
+def _inside_somewhere(term: str) -> bool:
+    """Is ``term`` inside anyone's name at all? Mostly not (さとう is at the start of names),
+    and then the query leaves the trigram index out."""
+    if len(term) < TRIGRAM_MIN:
+        return False
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM people_person_inner WHERE people_person_inner MATCH %s LIMIT 1",
+                [_phrase(term)],
+            )
+            return cursor.fetchone() is not None
+    return Person.objects.filter(inner_text__contains=term).exists()
+
+
 def _starts_on_person(term: str) -> Q:
     """A name of the person starts with ``term`` (what a NamePrefix row says), read from
     the person's own keys: for the few rows found through the trigram index."""
@@ -58,17 +74,23 @@ def _starts_on_person(term: str) -> Q:
     )
 
 
-def _on_prefix_row(term: str) -> Q:
+def _on_prefix_row(term: str, inside: set[str]) -> Q:
     """``term`` matches the person of a NamePrefix row (another word of the query)."""
     if len(term) == 1:
         return Q(person_id__in=NamePrefix.objects.filter(prefix=term).values("person_id"))
     starts = Q(tokens__contains=" " + term)
-    return starts | Q(person_id__in=_inner_ids(term)) if len(term) >= TRIGRAM_MIN else starts
+    return starts | Q(person_id__in=_inner_ids(term)) if term in inside else starts
 
 
-def _on_person(term: str) -> Q:
+def _on_person(term: str, inside: set[str]) -> Q:
     starts = _starts_on_person(term)
-    return starts | Q(pk__in=_inner_ids(term)) if len(term) >= TRIGRAM_MIN else starts
+    return starts | Q(pk__in=_inner_ids(term)) if term in inside else starts
+
+
+def _prefix_rows(term: str) -> QuerySet[NamePrefix]:
+    """The NamePrefix rows of the people with a name that starts with ``term``."""
+    rows = NamePrefix.objects.filter(prefix=term[:PREFIX_MAX])
+    return rows.filter(tokens__contains=" " + term) if len(term) > PREFIX_MAX else rows
 
 
 def _driver(terms: list[str]) -> str:
@@ -78,10 +100,7 @@ def _driver(terms: list[str]) -> str:
         return terms[0]
 
     def rows(term: str) -> int:
-        found = NamePrefix.objects.filter(prefix=term[:2])
-        if len(term) >= TRIGRAM_MIN:
-            found = found.filter(tokens__contains=" " + term)
-        return found.order_by()[: DRIVER_CAP + 1].count()
+        return _prefix_rows(term).order_by()[: DRIVER_CAP + 1].count()
 
     counts = [rows(t) for t in terms]
     return terms[counts.index(min(counts))]
@@ -96,28 +115,28 @@ def search_paths(
     A term of one or two characters matches the start of a name (佐藤, さと, 花子; one
     character: a family name or kana, 林, さ); of three or more, anywhere in one (さとう,
     佐藤花子, ｻﾄｳ). The word read from (``_driver``) is looked up in NamePrefix, whose rows
-    are in the list's order (the first page of 15,000 佐藤 costs what one of ten does); the
-    other words are checked on its rows. For a long word, the people that have it inside a
-    name but at the start of none come second, through the trigram index (few, sorted).
+    are in the list's order (the first page of 15,000 佐藤 costs what one of ten does); a
+    word longer than its prefixes, and the other words, are checked on its rows. For a word
+    of three characters or more, the people that have it inside a name but at the start of
+    none come second, through the trigram index (few, sorted).
     """
     driver = _driver(terms)
     others = [t for t in terms if t is not driver]
-    rows = NamePrefix.objects.filter(prefix=driver[:2])
-    if len(driver) >= TRIGRAM_MIN:
-        rows = rows.filter(tokens__contains=" " + driver)
+    inside = {t for t in terms if _inside_somewhere(t)}
+    rows = _prefix_rows(driver)
     for term in others:
-        rows = rows.filter(_on_prefix_row(term))
+        rows = rows.filter(_on_prefix_row(term, inside))
     base = Person.objects.all() if include_moved else Person.objects.current()
     if not include_moved:
         rows = rows.filter(moved_out_on__isnull=True)
     if district_id is not None:
         rows, base = rows.filter(district_id=district_id), base.filter(district_id=district_id)
     paths: list[access.Path[Any]] = [access.Path(rows, PREFIX_KEY)]
-    if len(driver) >= TRIGRAM_MIN:
-        inside = base.filter(pk__in=_inner_ids(driver)).exclude(_starts_on_person(driver))
+    if driver in inside:
+        within = base.filter(pk__in=_inner_ids(driver)).exclude(_starts_on_person(driver))
         for term in others:
-            inside = inside.filter(_on_person(term))
-        paths.append(access.Path(inside, LIST_KEY))
+            within = within.filter(_on_person(term, inside))
+        paths.append(access.Path(within, LIST_KEY))
     return paths
 
 

@@ -1,6 +1,6 @@
 """The person search at a large city's scale, on both databases.
 
-- ``people_nameprefix``: the first one or two folded characters of each person's names
+- ``people_nameprefix``: the first one, two or three folded characters of each person's names
   (the keys ``name_key``, ``given_key``, ``kana_key``, ``given_kana_key``), one row per
   person and prefix, with the list's order (kana, id) as its primary key and the person's
   scope beside it, so that a search reads its first page from an index in the list's
@@ -26,18 +26,23 @@ from django.db import migrations, models
 
 KEYS = ("name_key", "given_key", "kana_key", "given_kana_key")
 # The prefixes of a row's person: the first character of the full name and of the full
-# kana (a family name's start), the first two of each key. SQL of both databases.
+# kana (a family name's start), the first two and three of each key. SQL of both databases.
+PREFIX_MAX = 3
 _PREFIXES = (
     ("name_key", 1),
     ("kana_key", 1),
-    ("name_key", 2),
-    ("given_key", 2),
-    ("kana_key", 2),
-    ("given_kana_key", 2),
+    *((key, n) for n in (2, PREFIX_MAX) for key in KEYS),
 )
 _COLUMNS = (
-    "prefix, family_kana, given_kana, person_id, municipality_id, district_id, moved_out_on, tokens"
+    "prefix, family_kana, given_kana, person_id, municipality_id, district_id, life_area_id, "
+    "moved_out_on, tokens"
 )
+
+
+def _life_area(row: str) -> str:
+    """The life area of the row's district: copied, so that a support center's scope is a
+    column of the index (no join, whatever the planner guesses of its size)."""
+    return f"(SELECT d.life_area_id FROM areas_district AS d WHERE d.id = {row}.district_id)"
 
 
 def _tokens(row: str) -> str:
@@ -53,8 +58,8 @@ def _sqlite_insert(row: str) -> str:
     return (
         f"INSERT INTO people_nameprefix ({_COLUMNS}) "
         f"SELECT DISTINCT prefixes.p, {row}.family_kana, {row}.given_kana, {row}.id, "
-        f"{row}.municipality_id, {row}.district_id, {row}.moved_out_on, {_tokens(row)} "
-        f"FROM ({_sqlite_prefixes(row)}) AS prefixes WHERE prefixes.p <> ''"
+        f"{row}.municipality_id, {row}.district_id, {_life_area(row)}, {row}.moved_out_on, "
+        f"{_tokens(row)} FROM ({_sqlite_prefixes(row)}) AS prefixes WHERE prefixes.p <> ''"
     )
 
 
@@ -66,7 +71,7 @@ def _sqlite_fill() -> str:
     return (
         f"INSERT INTO people_nameprefix ({_COLUMNS}) "
         f"SELECT DISTINCT prefix, family_kana, given_kana, id, municipality_id, district_id, "
-        f"moved_out_on, {_tokens('x')} FROM ({each}) AS x WHERE prefix <> ''"
+        f"{_life_area('x')}, moved_out_on, {_tokens('x')} FROM ({each}) AS x WHERE prefix <> ''"
     )
 
 
@@ -93,9 +98,10 @@ _SQLITE_CHANGED = " OR ".join(f"old.{c} IS NOT new.{c}" for c in WATCHED)
 
 SQLITE_TABLES = [
     "CREATE TABLE IF NOT EXISTS people_nameprefix ("
-    "prefix varchar(2) NOT NULL, family_kana varchar(80) NOT NULL, "
+    "prefix varchar(3) NOT NULL, family_kana varchar(80) NOT NULL, "
     "given_kana varchar(80) NOT NULL, person_id integer NOT NULL, "
-    "municipality_id integer NOT NULL, district_id integer NOT NULL, moved_out_on date NULL, "
+    "municipality_id integer NOT NULL, district_id integer NOT NULL, "
+    "life_area_id integer NOT NULL, moved_out_on date NULL, "
     "tokens varchar(324) NOT NULL, "
     "PRIMARY KEY (prefix, family_kana, given_kana, person_id)) WITHOUT ROWID",
     "CREATE VIRTUAL TABLE IF NOT EXISTS people_person_inner USING fts5("
@@ -120,6 +126,15 @@ SQLITE_TRIGGERS = [
     "VALUES ('delete', old.id, old.inner_text); "
     "INSERT INTO people_person_inner(rowid, inner_text) VALUES (new.id, new.inner_text); END",
 ]
+# A district that moves to another life area takes its people's rows along (rare: an area
+# tree import; it reads the whole table).
+_MOVE_DISTRICT = (
+    "UPDATE people_nameprefix SET life_area_id = {row}.life_area_id WHERE district_id = {row}.id"
+)
+SQLITE_TRIGGERS.append(
+    "CREATE TRIGGER people_nameprefix_district_au AFTER UPDATE OF life_area_id ON areas_district "
+    f"WHEN old.life_area_id IS NOT new.life_area_id BEGIN {_MOVE_DISTRICT.format(row='new')}; END"
+)
 SQLITE_TRIGGER_NAMES = [sql.split()[2] for sql in SQLITE_TRIGGERS]
 # Both indexes made again from the people (after a migration that ran without triggers).
 SQLITE_FILL = [
@@ -141,8 +156,9 @@ def _pg_insert(row: str, source: str = "") -> str:
     return (
         f"INSERT INTO people_nameprefix ({_COLUMNS}) "
         f"SELECT DISTINCT p, {row}.family_kana, {row}.given_kana, {row}.id, "
-        f"{row}.municipality_id, {row}.district_id, {row}.moved_out_on, {_tokens(row)} "
-        f"FROM {source}unnest(ARRAY[{_PG_PREFIXES.format(row=row)}]) AS p WHERE p <> ''"
+        f"{row}.municipality_id, {row}.district_id, {_life_area(row)}, {row}.moved_out_on, "
+        f"{_tokens(row)} FROM {source}unnest(ARRAY[{_PG_PREFIXES.format(row=row)}]) AS p "
+        "WHERE p <> ''"
     )
 
 
@@ -150,12 +166,13 @@ POSTGRES = [
     # The CI and production databases let the migrating role create extensions.
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE TABLE people_nameprefix ("
-    "prefix varchar(2) NOT NULL, family_kana varchar(80) NOT NULL, "
+    "prefix varchar(3) NOT NULL, family_kana varchar(80) NOT NULL, "
     "given_kana varchar(80) NOT NULL, person_id bigint NOT NULL, "
-    "municipality_id bigint NOT NULL, district_id bigint NOT NULL, moved_out_on date NULL, "
+    "municipality_id bigint NOT NULL, district_id bigint NOT NULL, "
+    "life_area_id bigint NOT NULL, moved_out_on date NULL, "
     "tokens varchar(324) NOT NULL, "
     "PRIMARY KEY (prefix, family_kana, given_kana, person_id) "
-    "INCLUDE (municipality_id, district_id, moved_out_on, tokens))",
+    "INCLUDE (municipality_id, life_area_id, district_id, moved_out_on, tokens))",
     _pg_insert("people_person", "people_person, "),
     "CREATE FUNCTION people_nameprefix_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
     f"IF TG_OP <> 'INSERT' THEN {_delete('OLD', 'left({}, {})')}; END IF; "
@@ -167,6 +184,11 @@ POSTGRES = [
     "FOR EACH ROW EXECUTE FUNCTION people_nameprefix_sync()",
     "CREATE TRIGGER people_nameprefix_upd AFTER UPDATE ON people_person "
     f"FOR EACH ROW WHEN ({_PG_CHANGED}) EXECUTE FUNCTION people_nameprefix_sync()",
+    "CREATE FUNCTION people_nameprefix_district() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    f"BEGIN {_MOVE_DISTRICT.format(row='NEW')}; RETURN NULL; END $$",
+    "CREATE TRIGGER people_nameprefix_district AFTER UPDATE OF life_area_id ON areas_district "
+    "FOR EACH ROW WHEN (OLD.life_area_id IS DISTINCT FROM NEW.life_area_id) "
+    "EXECUTE FUNCTION people_nameprefix_district()",
     # A flush (TRUNCATE) fires no row trigger.
     "CREATE FUNCTION people_nameprefix_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ "
     "BEGIN TRUNCATE people_nameprefix; RETURN NULL; END $$",
@@ -177,6 +199,8 @@ POSTGRES = [
 POSTGRES_DROP = [
     "DROP INDEX IF EXISTS people_person_inner_trgm",
     "DROP TRIGGER IF EXISTS people_nameprefix_trunc ON people_person",
+    "DROP TRIGGER IF EXISTS people_nameprefix_district ON areas_district",
+    "DROP FUNCTION IF EXISTS people_nameprefix_district()",
     "DROP TRIGGER IF EXISTS people_nameprefix_upd ON people_person",
     "DROP TRIGGER IF EXISTS people_nameprefix_del ON people_person",
     "DROP TRIGGER IF EXISTS people_nameprefix_ins ON people_person",
@@ -269,7 +293,7 @@ class Migration(migrations.Migration):
                         serialize=False,
                     ),
                 ),
-                ("prefix", models.CharField(max_length=2)),
+                ("prefix", models.CharField(max_length=3)),
                 ("family_kana", models.CharField(max_length=80)),
                 ("given_kana", models.CharField(max_length=80)),
                 ("moved_out_on", models.DateField(null=True)),
@@ -281,6 +305,15 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="areas.district",
+                    ),
+                ),
+                (
+                    "life_area",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="areas.lifearea",
                     ),
                 ),
                 (

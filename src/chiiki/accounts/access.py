@@ -393,6 +393,82 @@ def _row_compare(qs: QuerySet[Any], key: Sequence[str], values: Sequence[Any], o
     return RawSQL(f"({columns}) {op} ({marks})", list(values), output_field=BooleanField())
 
 
+def _cursor_key(
+    user: AnyUser | None,
+    cap: Cap,
+    qs: QuerySet[Any],
+    key: Sequence[str],
+    after: int | None,
+    before: int | None,
+    params: tuple[str, str],
+) -> tuple[Any, ...] | None:
+    """The key of the cursor's row, read within the user's scope (None: no cursor)."""
+    if after is not None and before is not None:
+        raise ParamError(params[1], before, "「次へ」と「前へ」は同時に指定できません")
+    cursor, param = (after, params[0]) if after is not None else (before, params[1])
+    if cursor is None:
+        return None
+    values = (
+        visible(user, cap, qs.model._default_manager.all())
+        .filter(pk=cursor)
+        .values_list(*key)
+        .first()
+    )
+    if values is None:
+        raise ParamError(param, cursor, CURSOR_REFUSED)
+    return tuple(values)
+
+
+class _KeysetWalk:
+    """A keyset list's walk: its paths scoped and read from the cursor in the list's order."""
+
+    def __init__(
+        self,
+        user: AnyUser | None,
+        cap: Cap,
+        qs: QuerySet[Any],
+        key: Sequence[str],
+        through: Sequence[Path[Any]] | None,
+        values: tuple[Any, ...] | None,
+        *,
+        descending: bool,
+    ) -> None:
+        self.user, self.cap, self.qs, self.values = user, cap, qs, values
+        self.descending = descending
+        self.own = through is None
+        self.paths = [Path(qs, tuple(key))] if through is None else list(through)
+        if self.own:
+            self.order = [f"-{k}" for k in key] if descending else list(key)
+        else:
+            self.order = [f"{'-' if descending else ''}_k{i}" for i in range(len(key))]
+        self.walk = self.merged(from_cursor=True)
+
+    def merged(self, from_cursor: bool) -> QuerySet[Any]:
+        """The paths' keys (or, for ``qs`` itself, its rows), scoped, from the cursor."""
+        walks: list[QuerySet[Any]] = []
+        for path in self.paths:
+            walk = visible(self.user, self.cap, path.qs).order_by()
+            if from_cursor and self.values is not None:
+                op = "<" if self.descending else ">"
+                walk = walk.filter(_row_compare(walk, path.key, self.values, op))
+            if self.own:
+                return walk
+            aliases = {f"_k{i}": F(k) for i, k in enumerate(path.key)}
+            walks.append(walk.annotate(**aliases).values_list(*aliases))
+        return walks[0].union(*walks[1:], all=True) if len(walks) > 1 else walks[0]
+
+    def window(self, start: int, size: int) -> list[Any]:
+        """The page's rows from ``start``, and one more (is there a next page?)."""
+        if self.own:
+            return list(_loaded(self.walk).order_by(*self.order)[start : start + size + 1])
+        ids = [k[-1] for k in self.walk.order_by(*self.order)[start : start + size + 1]]
+        scoped = _loaded(visible(self.user, self.cap, self.qs))
+        found = {r.pk: r for r in scoped.filter(pk__in=ids).order_by()}
+        # A row a path found but ``qs`` leaves out keeps its place (as an id), so that the
+        # next page's cursor neither repeats nor skips; the selector keeps them alike.
+        return [found.get(i, i) for i in ids]
+
+
 def read_keyset_page(
     user: AnyUser | None,
     cap: Cap,
@@ -427,67 +503,23 @@ def read_keyset_page(
     share a row. The count is exact up to ``count_cap`` (None: exact), or not taken
     (``counted`` false: 0).
     """
-    if after is not None and before is not None:
-        raise ParamError(params[1], before, "「次へ」と「前へ」は同時に指定できません")
-    cursor, param = (after, params[0]) if after is not None else (before, params[1])
-    values: tuple[Any, ...] | None = None
-    if cursor is not None:
-        values = (
-            visible(user, cap, qs.model._default_manager.all())
-            .filter(pk=cursor)
-            .values_list(*key)
-            .first()
-        )
-        if values is None:
-            raise ParamError(param, cursor, CURSOR_REFUSED)
-    descending = before is not None
-    own = through is None
-    paths = [Path(qs, tuple(key))] if through is None else list(through)
-
-    def merged(from_cursor: bool) -> QuerySet[Any]:
-        """The paths' keys (or, for ``qs`` itself, its rows), scoped, from the cursor."""
-        walks: list[QuerySet[Any]] = []
-        for path in paths:
-            walk = visible(user, cap, path.qs).order_by()
-            if from_cursor and values is not None:
-                op = "<" if descending else ">"
-                walk = walk.filter(_row_compare(walk, path.key, values, op))
-            if own:
-                return walk
-            aliases = {f"_k{i}": F(k) for i, k in enumerate(path.key)}
-            walks.append(walk.annotate(**aliases).values_list(*aliases))
-        return walks[0].union(*walks[1:], all=True) if len(walks) > 1 else walks[0]
-
-    walk = merged(from_cursor=True)
-    if own:
-        order = [f"-{k}" for k in key] if descending else list(key)
-    else:
-        order = [f"{'-' if descending else ''}_k{i}" for i in range(len(key))]
-
-    def window(start: int) -> list[Any]:
-        """The page's rows from ``start``, and one more (is there a next page?)."""
-        if own:
-            return list(_loaded(walk).order_by(*order)[start : start + size + 1])
-        ids = [k[-1] for k in walk.order_by(*order)[start : start + size + 1]]
-        found = {r.pk: r for r in _loaded(visible(user, cap, qs)).filter(pk__in=ids).order_by()}
-        # A row a path found but ``qs`` leaves out keeps its place (as an id), so that the
-        # next page's cursor neither repeats nor skips; the selector keeps them alike.
-        return [found.get(i, i) for i in ids]
-
-    got = window(offset)
+    values = _cursor_key(user, cap, qs, key, after, before, params)
+    walk = _KeysetWalk(user, cap, qs, key, through, values, descending=before is not None)
+    got = walk.window(offset, size)
     total = 0
     if counted and (offset or values is not None or len(got) > size):
         # Counted in the database (reading the keys up to the cap costs more in Python).
-        everyone = merged(from_cursor=False)
-        if own:
+        everyone = walk.merged(from_cursor=False)
+        if walk.own:
             everyone = everyone.values_list("pk")
         total = (everyone[: count_cap + 1] if count_cap is not None else everyone).count()
     elif counted:
         total = len(got)  # the whole list is on this page
     if offset and not got and total:  # past the end: the last page, as read_page does
         offset = (total - 1) // size * size
-        got = window(offset)
+        got = walk.window(offset, size)
     more = len(got) > size
+    descending = walk.descending
     got = got[:size]
     if descending:
         got.reverse()

@@ -14,16 +14,18 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from faker import Faker
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chiiki.accounts.models import AuditEvent
-from chiiki.areas.models import Municipality
+from chiiki.areas.models import District, Municipality
 from chiiki.core.tabular import read_table
 from chiiki.people import register
-from chiiki.people.models import Person
+from chiiki.people.models import NamePrefix, Person
 from chiiki.web.management.commands.people import Command as PeopleCommand
+from tests.conftest import make_person
 
 AREAS = [
     ["423912", "佐々町", "北部圏域", "小浦地区", "小浦免"],
@@ -145,6 +147,52 @@ def test_the_same_file_twice_changes_nothing(saza, tmp_path):
     before = list(Person.objects.order_by("pk").values())
     assert run(path) == {"created": 0, "updated": 0, "unchanged": 4, "moved_out": 0}
     assert list(Person.objects.order_by("pk").values()) == before
+
+
+def prefix_rows() -> list[tuple]:
+    return sorted(NamePrefix.objects.values_list(*PREFIX_COLUMNS))
+
+
+PREFIX_COLUMNS = ("prefix", "family_kana", "given_kana", "person_id", "district_id", "tokens")
+
+
+def test_an_import_writes_the_search_rows_the_trigger_would(saza, tmp_path):
+    """The import writes its new people's prefix rows in one statement, not by the trigger:
+    the rows must be what the trigger writes for a person made one by one."""
+    one = make_person(District.objects.filter(municipality=saza).first())
+    run(write(tmp_path))
+    imported = prefix_rows()
+    assert {r[3] for r in imported} == {one.pk, *Person.objects.values_list("pk", flat=True)}
+    if connection.vendor == "sqlite":  # the trigram table holds every imported person's text
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO people_person_inner (people_person_inner, rank) "
+                "VALUES ('integrity-check', 1)"
+            )
+            cursor.execute("SELECT count(*) FROM people_person_inner")
+            assert cursor.fetchone()[0] == Person.objects.count()
+    # The trigger is back: a person made after the import has rows, and an update moves them.
+    two = make_person(District.objects.filter(municipality=saza).last(), family_kana="ヨコヤマ")
+    assert NamePrefix.objects.filter(person=two, prefix="よこ").exists()
+    Person.objects.filter(pk=two.pk).delete()
+    # Made again by the trigger, person by person: the same rows.
+    numbers = [r[0] for r in ROWS]
+    people = list(Person.objects.filter(register_number__in=numbers).order_by("pk").values())
+    Person.objects.filter(register_number__in=numbers).delete()
+    assert {r[3] for r in prefix_rows()} == {one.pk}
+    for values in people:
+        Person.objects.create(**values)
+    assert prefix_rows() == imported
+
+
+def test_a_failed_import_leaves_the_trigger_in_place(saza, tmp_path):
+    rows = [
+        *ROWS,
+        ["1009", "誤り 太郎", "アヤマリ タロウ", "男", "昭和15年4月1日", "どこか", "", ""],
+    ]
+    refused(write(tmp_path, rows))
+    made = make_person(District.objects.filter(municipality=saza).first(), family_kana="ヨコヤマ")
+    assert NamePrefix.objects.filter(person=made, prefix="よこ").exists()
 
 
 def test_one_audit_event_for_the_whole_import(saza, tmp_path):

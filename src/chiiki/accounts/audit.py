@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from chiiki.accounts.models import AuditAction, AuditEvent, AuditSubject
 
@@ -131,14 +131,22 @@ def _insert(
         ],
         batch_size=2000,
     )
-    AuditSubject.objects.bulk_create(
-        [
-            AuditSubject(event_id=ev.pk, person_id=pid)
-            for ev, e in zip(events, pending, strict=True)
-            for pid in dict.fromkeys(e.person_ids)
-        ],
-        batch_size=5000,
+    subjects = [
+        (ev.pk, pid)
+        for ev, e in zip(events, pending, strict=True)
+        for pid in dict.fromkeys(e.person_ids)
+    ]
+    # Plain pairs of ids: an import's event names every resident it wrote (a town's 116,000
+    # as model instances took five seconds).
+    meta = AuditSubject._meta
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({quote(meta.get_field('event').column)}, "
+        f"{quote(meta.get_field('person_id').column)}) VALUES (%s, %s)"
     )
+    with connection.cursor() as cursor:
+        for start in range(0, len(subjects), 5000):
+            cursor.executemany(sql, subjects[start : start + 5000])
     return events
 
 

@@ -22,6 +22,8 @@ every page.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -48,6 +50,68 @@ def ensure(connection: Any) -> bool:
         for sql in shape.SQLITE_FILL:
             cursor.execute(sql)
     return True
+
+
+# The insert triggers a bulk import suspends on SQLite (it writes their rows itself).
+_INSERT_TRIGGERS = ("people_nameprefix_ai", "people_person_inner_ai")
+
+
+@contextmanager
+def bulk_insert(connection: Any, municipality_id: int) -> Iterator[None]:
+    """New people of one municipality inserted in bulk within this block get their search
+    rows at its end, in one statement per index, instead of from the insert triggers row by
+    row (which tripled a large import's time: 116,473 people took 8 s in the trigram
+    index's trigger and 19 s in the prefixes', against 0.3 s and 9 s at once).
+
+    Inside a transaction: on SQLite the triggers are dropped and made again (DDL is part of
+    the transaction, so an error restores them); on PostgreSQL a ``SET LOCAL`` setting tells
+    the prefixes' trigger to leave the rows to this block (the trigram index is an index).
+    Rows already there are kept.
+    """
+    shape = _shape()
+    sqlite = connection.vendor == "sqlite"
+    with connection.cursor() as cursor:
+        if sqlite:
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s)",
+                list(_INSERT_TRIGGERS),
+            )
+            if cursor.fetchone()[0] != len(_INSERT_TRIGGERS):  # no index (before its migration)
+                yield
+                return
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM people_person")
+        last = int(cursor.fetchone()[0])
+        if sqlite:
+            for name in _INSERT_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER {name}")
+        else:
+            cursor.execute("SELECT set_config(%s, 'on', true)", [shape.PG_BULK])
+    yield
+    new = f"municipality_id = {int(municipality_id)} AND id > {last}"
+    with connection.cursor() as cursor:
+        if sqlite:
+            # The fill sorts a million rows: in memory, with room in the page cache.
+            cursor.execute("PRAGMA temp_store")
+            temp_store = int(cursor.fetchone()[0])
+            cursor.execute("PRAGMA cache_size")
+            cache_size = int(cursor.fetchone()[0])
+            cursor.execute("PRAGMA temp_store = MEMORY")
+            cursor.execute("PRAGMA cache_size = -65536")
+            cursor.execute(shape.sqlite_fill(" AND ".join(f"p.{c}" for c in new.split(" AND "))))
+            cursor.execute(
+                "INSERT INTO people_person_inner (rowid, inner_text) "
+                f"SELECT id, inner_text FROM people_person WHERE {new}"
+            )
+            for sql in shape.SQLITE_TRIGGERS:
+                if sql.split()[2] in _INSERT_TRIGGERS:
+                    cursor.execute(sql)
+            cursor.execute(f"PRAGMA temp_store = {temp_store}")
+            cursor.execute(f"PRAGMA cache_size = {cache_size}")
+        else:
+            cursor.execute(
+                shape.pg_fill(" AND ".join(f"people_person.{c}" for c in new.split(" AND ")))
+            )
+            cursor.execute("SELECT set_config(%s, 'off', true)", [shape.PG_BULK])
 
 
 # Rows that share one value of an index's first column; then how many ways each further

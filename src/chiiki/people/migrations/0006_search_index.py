@@ -63,15 +63,21 @@ def _sqlite_insert(row: str) -> str:
     )
 
 
-def _sqlite_fill() -> str:
-    """Every person's rows at once (SQLite has no LATERAL: one SELECT per prefix)."""
+def sqlite_fill(where: str = "") -> str:
+    """Every person's rows at once (SQLite has no LATERAL: one SELECT per prefix), or those
+    of the people ``where`` names (SQL on ``p``), written in the primary key's order."""
     each = " UNION ALL ".join(
-        f"SELECT substr(p.{k}, 1, {n}) AS prefix, p.* FROM people_person AS p" for k, n in _PREFIXES
+        f"SELECT substr(p.{k}, 1, {n}) AS prefix, p.* FROM people_person AS p"
+        f"{f' WHERE {where}' if where else ''}"
+        for k, n in _PREFIXES
     )
     return (
-        f"INSERT INTO people_nameprefix ({_COLUMNS}) "
-        f"SELECT DISTINCT prefix, family_kana, given_kana, id, municipality_id, district_id, "
-        f"{_life_area('x')}, moved_out_on, {_tokens('x')} FROM ({each}) AS x WHERE prefix <> ''"
+        # OR IGNORE drops a person's repeated prefixes (佐々 gives 佐 twice) at half the
+        # cost of a DISTINCT over a million rows.
+        f"INSERT OR IGNORE INTO people_nameprefix ({_COLUMNS}) "
+        f"SELECT prefix, family_kana, given_kana, id, municipality_id, district_id, "
+        f"{_life_area('x')}, moved_out_on, {_tokens('x')} FROM ({each}) AS x WHERE prefix <> '' "
+        "ORDER BY prefix, family_kana, given_kana, id"
     )
 
 
@@ -139,7 +145,7 @@ SQLITE_TRIGGER_NAMES = [sql.split()[2] for sql in SQLITE_TRIGGERS]
 # Both indexes made again from the people (after a migration that ran without triggers).
 SQLITE_FILL = [
     "DELETE FROM people_nameprefix",
-    _sqlite_fill(),
+    sqlite_fill(),
     "INSERT INTO people_person_inner(people_person_inner) VALUES ('rebuild')",
 ]
 SQLITE_DROP = [
@@ -162,6 +168,16 @@ def _pg_insert(row: str, source: str = "") -> str:
     )
 
 
+# The setting that tells the insert trigger a bulk import writes the rows (SET LOCAL).
+PG_BULK = "chiiki.people_bulk"
+
+
+def pg_fill(where: str) -> str:
+    """The rows of the people ``where`` names (SQL on ``people_person``), skipping any that
+    are there."""
+    return f"{_pg_insert('people_person', 'people_person, ')} AND {where} ON CONFLICT DO NOTHING"
+
+
 POSTGRES = [
     # The CI and production databases let the migrating role create extensions.
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -175,6 +191,9 @@ POSTGRES = [
     "INCLUDE (municipality_id, life_area_id, district_id, moved_out_on, tokens))",
     _pg_insert("people_person", "people_person, "),
     "CREATE FUNCTION people_nameprefix_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    # A bulk import writes its new people's rows itself, in one statement (PG_BULK).
+    f"IF TG_OP = 'INSERT' AND current_setting('{PG_BULK}', true) = 'on' THEN RETURN NULL; "
+    "END IF; "
     f"IF TG_OP <> 'INSERT' THEN {_delete('OLD', 'left({}, {})')}; END IF; "
     f"IF TG_OP <> 'DELETE' THEN {_pg_insert('NEW')}; END IF; "
     "RETURN NULL; END $$",

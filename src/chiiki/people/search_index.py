@@ -90,12 +90,10 @@ def bulk_insert(connection: Any, municipality_id: int) -> Iterator[None]:
     new = f"municipality_id = {int(municipality_id)} AND id > {last}"
     with connection.cursor() as cursor:
         if sqlite:
-            # The fill sorts a million rows: in memory, with room in the page cache.
-            cursor.execute("PRAGMA temp_store")
-            temp_store = int(cursor.fetchone()[0])
+            # The fill sorts a million rows: with room in the page cache. (temp_store cannot
+            # change inside a transaction.)
             cursor.execute("PRAGMA cache_size")
             cache_size = int(cursor.fetchone()[0])
-            cursor.execute("PRAGMA temp_store = MEMORY")
             cursor.execute("PRAGMA cache_size = -65536")
             cursor.execute(shape.sqlite_fill(" AND ".join(f"p.{c}" for c in new.split(" AND "))))
             cursor.execute(
@@ -105,7 +103,6 @@ def bulk_insert(connection: Any, municipality_id: int) -> Iterator[None]:
             for sql in shape.SQLITE_TRIGGERS:
                 if sql.split()[2] in _INSERT_TRIGGERS:
                     cursor.execute(sql)
-            cursor.execute(f"PRAGMA temp_store = {temp_store}")
             cursor.execute(f"PRAGMA cache_size = {cache_size}")
         else:
             cursor.execute(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection, models, transaction
@@ -479,17 +480,24 @@ def _insert_people(m: Municipality, rows: list[dict[str, Any]], now: dt.datetime
     if not rows:
         return []
     fields = [f for f in Person._meta.concrete_fields if not f.primary_key]
+    dated = {f.attname: f for f in fields if isinstance(f, models.DateField)}  # datetimes too
     defaults = {f.attname: f.get_default() for f in fields} | {"created_at": now, "updated_at": now}
-    dated = [i for i, f in enumerate(fields) if isinstance(f, models.DateField)]  # datetimes too
-    prepared: dict[tuple[int, Any], Any] = {}  # a register repeats its dates many times over
+    defaults = {
+        k: dated[k].get_db_prep_save(v, connection) if k in dated else v
+        for k, v in defaults.items()
+    }
+    values_of = operator.itemgetter(*(f.attname for f in fields))
+    prepared: dict[tuple[str, Any], Any] = {}  # a register repeats its dates many times over
+
+    given = [n for n in dated if n in rows[0]]  # every row has the same fields
 
     def row(values: dict[str, Any]) -> tuple[Any, ...]:
-        out = [values.get(f.attname, defaults[f.attname]) for f in fields]
-        for i in dated:
-            if (i, out[i]) not in prepared:
-                prepared[i, out[i]] = fields[i].get_db_prep_save(out[i], connection)
-            out[i] = prepared[i, out[i]]
-        return tuple(out)
+        for name in given:  # in place: the rows are spent here
+            value = values[name]
+            if (name, value) not in prepared:
+                prepared[name, value] = dated[name].get_db_prep_save(value, connection)
+            values[name] = prepared[name, value]
+        return cast("tuple[Any, ...]", values_of(defaults | values))
 
     quote = connection.ops.quote_name
     sql = (

@@ -27,7 +27,8 @@ from contextlib import contextmanager
 from typing import Any
 
 
-def _shape() -> Any:
+def schema() -> Any:
+    """The migration that defines the search index's SQL (its tables, triggers and fills)."""
     return importlib.import_module("chiiki.people.migrations.0006_search_index")
 
 
@@ -35,7 +36,7 @@ def ensure(connection: Any) -> bool:
     """Recreate the SQLite search triggers and indexes if any is missing; True if it did."""
     if connection.vendor != "sqlite":
         return False
-    shape = _shape()
+    shape = schema()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT name FROM sqlite_master WHERE type IN ('trigger', 'table') "
@@ -68,7 +69,7 @@ def bulk_insert(connection: Any, municipality_id: int) -> Iterator[None]:
     the prefixes' trigger to leave the rows to this block (the trigram index is an index).
     Rows already there are kept.
     """
-    shape = _shape()
+    shape = schema()
     sqlite = connection.vendor == "sqlite"
     with connection.cursor() as cursor:
         if sqlite:

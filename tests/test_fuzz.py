@@ -69,6 +69,10 @@ PERSONAS = [
 # as the personas that reach the most branches (the whole municipality, one life area, a
 # volunteer, a prefecture); the others try every route with each kind of id.
 HOSTILE_PERSONAS = {"admin", "nurse", "volunteer", "pref"}
+# The nurse reaches a subset of the administrator's routes, and her scope changes only the
+# branches that name an area or a resident: she sends the hostile values to those keys
+# alone (the administrator sends them to every key), which keeps CI within its time.
+SCOPED_KEY = re.compile(r"district|area|municipality|person|resident|member|case")
 
 
 @dataclass
@@ -406,6 +410,8 @@ def test_no_route_answers_5xx_to_any_persona_with_hostile_values(
                 if is_api:
                     keys = documented.get((method, "/" + ARG.sub(r"{\2\3}", route)), set())
                 for key in sorted(keys - {"csrfmiddlewaretoken"}):
+                    if persona == "nurse" and not SCOPED_KEY.search(key):
+                        continue
                     for value in HOSTILE:
                         response = send(url, {key: value}, **kwargs)
                         _fail(failures, method.upper(), url, {key: value}, response)

@@ -170,3 +170,37 @@ def command_keeps_connection(monkeypatch):
     from django.db import connections
 
     monkeypatch.setattr(connections, "close_all", lambda: None)
+
+
+# The database-free tests (the engines: wareki, the KCL and needs rules, recurrence, the
+# tariff…) run in the SQLite pass; on PostgreSQL the suite runs what touches a database.
+_DB_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
+def _on_postgresql() -> bool:
+    from django.conf import settings
+
+    return "postgresql" in settings.DATABASES["default"]["ENGINE"]
+
+
+def pytest_report_header(config):
+    if _on_postgresql():
+        return (
+            "PostgreSQL pass: tests that use no database are left out (the SQLite pass runs them)"
+        )
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    if not _on_postgresql():
+        return
+    free = [
+        i
+        for i in items
+        if not (set(getattr(i, "fixturenames", ())) & _DB_FIXTURES)
+        and i.get_closest_marker("django_db") is None
+    ]
+    if free:
+        config.hook.pytest_deselected(items=free)
+        left = set(map(id, free))
+        items[:] = [i for i in items if id(i) not in left]

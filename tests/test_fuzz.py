@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -53,6 +54,9 @@ HOSTILE = [
     "\x00",
     "x" * 300,
 ]
+# On PostgreSQL only the values whose answer can depend on the database (its ranges, its
+# integer width, NUL, a varchar's length); "²" and "0" fail or pass in Python alike.
+HOSTILE_PG = HOSTILE[2:]
 NOWHERE = 987654321
 SKIP = re.compile(r"^(admin/|logout/|i18n/|api/docs)")
 PERSONAS = [
@@ -379,6 +383,13 @@ def _fail(failures: list[str], method: str, url: str, data: dict, response) -> N
 def test_no_route_answers_5xx_to_any_persona_with_hostile_values(
     client, town, personas, other_town, persona
 ):
+    postgresql = connection.vendor == "postgresql"
+    if postgresql and persona not in HOSTILE_PERSONAS:
+        pytest.skip(
+            "well-formed ids only: answered alike on both databases, checked in the SQLite "
+            "pass (every role against every capability runs on both in tests/accounts)"
+        )
+    hostile = HOSTILE_PG if postgresql else HOSTILE
     world = build_world(town, personas, other_town)
     user = personas[persona]
     client.raise_request_exception = False
@@ -412,7 +423,7 @@ def test_no_route_answers_5xx_to_any_persona_with_hostile_values(
                 for key in sorted(keys - {"csrfmiddlewaretoken"}):
                     if persona == "nurse" and not SCOPED_KEY.search(key):
                         continue
-                    for value in HOSTILE:
+                    for value in hostile:
                         response = send(url, {key: value}, **kwargs)
                         _fail(failures, method.upper(), url, {key: value}, response)
     assert failures == [], f"{len(failures)} server errors:\n" + "\n".join(failures[:40])

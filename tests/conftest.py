@@ -194,13 +194,10 @@ def pytest_report_header(config):
 def pytest_collection_modifyitems(config, items):
     if not _on_postgresql():
         return
-    free = [
-        i
-        for i in items
-        if not (set(getattr(i, "fixturenames", ())) & _DB_FIXTURES)
-        and i.get_closest_marker("django_db") is None
-    ]
+    kept, free = [], []
+    for item in items:
+        uses_db = set(getattr(item, "fixturenames", ())) & _DB_FIXTURES
+        (kept if uses_db or item.get_closest_marker("django_db") else free).append(item)
     if free:
         config.hook.pytest_deselected(items=free)
-        left = set(map(id, free))
-        items[:] = [i for i in items if id(i) not in left]
+        items[:] = kept

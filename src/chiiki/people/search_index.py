@@ -88,7 +88,10 @@ def bulk_insert(connection: Any, municipality_id: int) -> Iterator[None]:
         else:
             cursor.execute("SELECT set_config(%s, 'on', true)", [shape.PG_BULK])
     yield
-    new = f"municipality_id = {int(municipality_id)} AND id > {last}"
+
+    def new(table: str) -> str:  # the block's people, in SQL on ``table``
+        return f"{table}.municipality_id = {int(municipality_id)} AND {table}.id > {last}"
+
     with connection.cursor() as cursor:
         if sqlite:
             # The fill sorts a million rows: with room in the page cache. (temp_store cannot
@@ -96,19 +99,17 @@ def bulk_insert(connection: Any, municipality_id: int) -> Iterator[None]:
             cursor.execute("PRAGMA cache_size")
             cache_size = int(cursor.fetchone()[0])
             cursor.execute("PRAGMA cache_size = -65536")
-            cursor.execute(shape.sqlite_fill(" AND ".join(f"p.{c}" for c in new.split(" AND "))))
+            cursor.execute(shape.sqlite_fill(new("p")))
             cursor.execute(
                 "INSERT INTO people_person_inner (rowid, inner_text) "
-                f"SELECT id, inner_text FROM people_person WHERE {new}"
+                f"SELECT id, inner_text FROM people_person WHERE {new('people_person')}"
             )
-            for sql in shape.SQLITE_TRIGGERS:
-                if sql.split()[2] in _INSERT_TRIGGERS:
+            for name, sql in zip(shape.SQLITE_TRIGGER_NAMES, shape.SQLITE_TRIGGERS, strict=True):
+                if name in _INSERT_TRIGGERS:
                     cursor.execute(sql)
             cursor.execute(f"PRAGMA cache_size = {cache_size}")
         else:
-            cursor.execute(
-                shape.pg_fill(" AND ".join(f"people_person.{c}" for c in new.split(" AND ")))
-            )
+            cursor.execute(shape.pg_fill(new("people_person")))
             cursor.execute("SELECT set_config(%s, 'off', true)", [shape.PG_BULK])
 
 

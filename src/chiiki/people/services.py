@@ -481,14 +481,14 @@ def _insert_people(m: Municipality, rows: list[dict[str, Any]], now: dt.datetime
         return []
     fields = [f for f in Person._meta.concrete_fields if not f.primary_key]
     dated = {f.attname: f for f in fields if isinstance(f, models.DateField)}  # datetimes too
-    defaults = {f.attname: f.get_default() for f in fields} | {"created_at": now, "updated_at": now}
-    defaults = {
-        k: dated[k].get_db_prep_save(v, connection) if k in dated else v
-        for k, v in defaults.items()
-    }
+    # The values a new row takes unless given, in the database's form.
+    stamps = {"created_at": now, "updated_at": now}
+    defaults: dict[str, Any] = {}
+    for f in fields:
+        value = stamps[f.attname] if f.attname in stamps else f.get_default()
+        defaults[f.attname] = f.get_db_prep_save(value, connection) if f.attname in dated else value
     values_of = operator.itemgetter(*(f.attname for f in fields))
     prepared: dict[tuple[str, Any], Any] = {}  # a register repeats its dates many times over
-
     given = [n for n in dated if n in rows[0]]  # every row has the same fields
 
     def row(values: dict[str, Any]) -> tuple[Any, ...]:

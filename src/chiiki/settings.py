@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "chiiki.mutualaid",
     "chiiki.councils",
     "chiiki.casemeetings",
+    "chiiki.indicators",
     "chiiki.imports",
     "chiiki.scheduler",
     "chiiki.web",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("mutualaid/", include("chiiki.mutualaid.urls")),
     path("councils/", include("chiiki.councils.urls")),
     path("casemeetings/", include("chiiki.casemeetings.urls")),
+    path("indicators/", include("chiiki.indicators.urls")),
     path("imports/", include("chiiki.imports.urls")),
     path("jobs/", include("chiiki.scheduler.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -75,6 +75,7 @@ cases_identify              ○     ○       ○       ×          ×       × 
 cases_manage_north          ○     ○       ○       ×          ×       ×      ×        ×
 cases_rollup                ○     ○       ○       ○          ×       ×      ×        ×
 policy_edit                 ○     ○       ×       ×          ×       ×      ×        ×
+indicators_view             ○     ○       ○       ○          ×       ×      ×        ×
 jobs                        ○     ×       ×       ×          ×       ×      ×        ×
 """
 
@@ -121,6 +122,7 @@ PROBES = {
     "cases_manage_north": Cap.CASES_MANAGE,
     "cases_rollup": Cap.CASES_ROLLUP,
     "policy_edit": Cap.POLICY_EDIT,
+    "indicators_view": Cap.INDICATORS_VIEW,
     "jobs": Cap.JOBS_VIEW,
 }
 
@@ -337,6 +339,8 @@ def probe(name: str, client, persona: str, w: Town) -> bool:
                 {"title": f"{persona}の施策", "status": "proposed", "proposed_on": "2025-06-01"},
             )
             return response.status_code == 302
+        case "indicators_view":
+            return _ok(get(reverse("indicators:index")), "指標と計画のメニュー")
         case "jobs":
             return _ok(get(reverse("scheduler:jobs")), "実行記録の整理")
     raise AssertionError(f"no probe {name}")

@@ -77,6 +77,9 @@ class Cap(StrEnum):
     CASES_MANAGE = "casemeetings.manage"
     CASES_ROLLUP = "casemeetings.rollup"
     POLICY_EDIT = "casemeetings.edit_policy"
+    # indicators (指標と計画)
+    INDICATORS_VIEW = "indicators.view"
+    INDICATORS_EDIT = "indicators.edit"
     # scheduler (定期処理)
     JOBS_VIEW = "scheduler.view_runs"
 
@@ -152,6 +155,11 @@ _TABLE: dict[Cap, dict[Role, Scope]] = {
     Cap.CASES_ROLLUP: {A: MUN, M: MUN, S: MUN, C: MUN},
     # Measures (施策) are the municipality's decision.
     Cap.POLICY_EDIT: {A: MUN, M: MUN},
+    # Indicators are aggregates of the municipality: everyone who plans with them reads them.
+    Cap.INDICATORS_VIEW: {A: MUN, M: MUN, S: MUN, C: MUN},
+    # The figures from outside, the grant's self-assessment and who owns which district are
+    # the insurer's: its administrator and municipal staff keep them.
+    Cap.INDICATORS_EDIT: {A: MUN, M: MUN},
     # When the periodic jobs ran and how it went: counts only, for the administrator.
     Cap.JOBS_VIEW: {A: MUN},
 }
@@ -195,6 +203,8 @@ LABELS: dict[Cap, str] = {
     Cap.CASES_MANAGE: "地域ケア会議を運営し事例を記録する",
     Cap.CASES_ROLLUP: "事例の課題を地域ごとに集計する",
     Cap.POLICY_EDIT: "施策を登録・更新する",
+    Cap.INDICATORS_VIEW: "指標と計画を見る",
+    Cap.INDICATORS_EDIT: "指標の元データ・自己評価・地区担当を登録する",
     Cap.JOBS_VIEW: "定期処理の実行状況を見る",
 }
 

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class IndicatorsConfig(AppConfig):
+    name = "chiiki.indicators"
+    label = "indicators"
+    verbose_name = "指標と計画"

@@ -76,6 +76,7 @@ cases_manage_north          ○     ○       ○       ×          ×       × 
 cases_rollup                ○     ○       ○       ○          ×       ×      ×        ×
 policy_edit                 ○     ○       ×       ×          ×       ×      ×        ×
 indicators_view             ○     ○       ○       ○          ×       ×      ×        ×
+indicators_edit             ○     ○       ×       ×          ×       ×      ×        ×
 jobs                        ○     ×       ×       ×          ×       ×      ×        ×
 """
 
@@ -123,6 +124,7 @@ PROBES = {
     "cases_rollup": Cap.CASES_ROLLUP,
     "policy_edit": Cap.POLICY_EDIT,
     "indicators_view": Cap.INDICATORS_VIEW,
+    "indicators_edit": Cap.INDICATORS_EDIT,
     "jobs": Cap.JOBS_VIEW,
 }
 
@@ -341,6 +343,8 @@ def probe(name: str, client, persona: str, w: Town) -> bool:
             return response.status_code == 302
         case "indicators_view":
             return _ok(get(reverse("indicators:index")), "指標と計画のメニュー")
+        case "indicators_edit":
+            return _ok(get(reverse("indicators:figures")), "登録済みの年度")
         case "jobs":
             return _ok(get(reverse("scheduler:jobs")), "実行記録の整理")
     raise AssertionError(f"no probe {name}")

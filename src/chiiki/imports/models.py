@@ -18,6 +18,7 @@ class ImportKind(models.TextChoices):
     REGISTER = "register", "住民記録"
     CARE_CERTIFICATION = "care_certification", "要介護認定"
     STAFF = "staff", "職員のアカウント"
+    INSURANCE_YEARS = "insurance_years", "介護保険事業状況報告"
 
 
 class ImportStatus(models.TextChoices):

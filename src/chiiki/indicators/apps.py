@@ -7,3 +7,7 @@ class IndicatorsConfig(AppConfig):
     name = "chiiki.indicators"
     label = "indicators"
     verbose_name = "指標と計画"
+
+    def ready(self) -> None:
+        # Registers its import runners.
+        from chiiki.indicators import importers  # noqa: F401

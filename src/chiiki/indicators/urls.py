@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from chiiki.indicators.views import home
+from chiiki.indicators.views import dashboard, figures, home, profile
 
 app_name = "indicators"
 urlpatterns = [
     *home.urlpatterns,
+    *dashboard.urlpatterns,
+    *figures.urlpatterns,
+    *profile.urlpatterns,
 ]

@@ -264,6 +264,7 @@ MODULE_STEPS = (
     "chiiki.mutualaid.demo",
     "chiiki.councils.demo",
     "chiiki.casemeetings.demo",
+    "chiiki.indicators.demo",
 )
 
 

@@ -128,6 +128,12 @@ def _figure(
             "barmode": "stack",
             "font": {"family": "Noto Sans CJK JP, sans-serif"},
             "yaxis": {"title": {"text": y_title}, "rangemode": "tozero"},
+            # Years and labels are categories: a numeric axis would put ticks at 2,016.5.
+            "xaxis": {
+                "type": "date"
+                if x and isinstance(x[0], str) and x[0][:4].isdigit() and "-" in x[0]
+                else "category"
+            },
             "margin": {"t": 20, "r": 10, "b": 40, "l": 60},
             "legend": {"orientation": "h"},
         },

@@ -342,7 +342,8 @@ def probe(name: str, client, persona: str, w: Town) -> bool:
             )
             return response.status_code == 302
         case "indicators_view":
-            return _ok(get(reverse("indicators:index")), "指標と計画のメニュー")
+            # The outsider has indicators of their own town: never this one's.
+            return _ok(get(reverse("indicators:dashboard")), "山口県萩市の数値です")
         case "indicators_edit":
             return _ok(get(reverse("indicators:figures")), "登録済みの年度")
         case "jobs":

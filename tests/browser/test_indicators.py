@@ -24,19 +24,30 @@ def _town_with_figures(town):
         for i, d in enumerate((town.n1, town.n2, town.s1, town.s2)):
             for age_from, n in ((40, 60 + i), (65, 20 + i), (75, 20 - i)):
                 PopulationRecord.objects.create(
-                    municipality=town.municipality, district=d, date=day, sex="M", age_from=age_from, count=n
+                    municipality=town.municipality,
+                    district=d,
+                    date=day,
+                    sex="M",
+                    age_from=age_from,
+                    count=n,
                 )
-    insurance_import(user=None, municipality=town.municipality, table=read_csv_bytes(REPORT.encode()))
+    insurance_import(
+        user=None, municipality=town.municipality, table=read_csv_bytes(REPORT.encode())
+    )
 
 
-def test_the_dashboard_changes_area_and_downloads_a_table(town, personas, login, live_server, screenshot):
+def test_the_dashboard_changes_area_and_downloads_a_table(
+    town, personas, login, live_server, screenshot
+):
     _town_with_figures(town)
     page = login("officer")
     page.get_by_role("link", name="指標と計画").first.click()
     page.get_by_role("link", name="ダッシュボード").click()
     expect(page.get_by_role("heading", name="人口と高齢化率")).to_be_visible()
     expect(page.locator("#chart-population .main-svg").first).to_be_attached()
-    expect(page.locator("#section-certification .summary")).to_contain_text("2018年度の認定率は20.6%")
+    expect(page.locator("#section-certification .summary")).to_contain_text(
+        "2018年度の認定率は20.6%"
+    )
     screenshot("indicators-dashboard")
     page.get_by_label("表示する地域").select_option(label="北部")
     expect(page.locator("#section-population .summary")).to_contain_text("北部の高齢化率")

@@ -42,6 +42,9 @@ class Survey(models.Model):
     ruleset_version = models.CharField("判定ルールの版", max_length=20)
     ruleset_status = models.CharField("判定ルールの状態", max_length=20)
     ruleset_yaml = models.TextField("判定ルール（YAML）")
+    # Counts every write of respondents' results (an import that changed rows, a rescoring),
+    # so that aggregates computed from them can be kept until the next one.
+    results_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,6 +129,34 @@ def survey_results(
         by = "life_area"
     if then not in BY_CHOICES or then == by:
         then = ""
+    # The results change only when respondents are written (results_version counts that):
+    # a city's survey of 80,000 answers is read and aggregated once, not on every page.
+    key = (
+        survey.pk,
+        survey.created_at,
+        survey.results_version,
+        survey.ruleset_name,
+        survey.ruleset_version,
+        by,
+        then,
+        suppress,
+    )
+    cached = _RESULTS.get(key)
+    if cached is not None:
+        _RESULTS.move_to_end(key)
+        return cached
+    table = _survey_results(survey, by, then, suppress)
+    _RESULTS[key] = table
+    while len(_RESULTS) > RESULTS_KEPT:
+        _RESULTS.popitem(last=False)
+    return table
+
+
+RESULTS_KEPT = 32  # result tables kept per process (a survey × a grouping each)
+_RESULTS: OrderedDict[tuple[Any, ...], ResultTable] = OrderedDict()
+
+
+def _survey_results(survey: Survey, by: str, then: str, suppress: int) -> ResultTable:
     dims = [by, then] if then else [by]
     ruleset = survey_ruleset(survey)
     frame, dets = respondent_frame(survey)

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 import polars as pl
 from django.db import transaction
+from django.db.models import F
 from django.utils.timezone import now as timezone_now
 
 from chiiki.accounts import access, audit
@@ -85,6 +86,12 @@ def ruleset_yaml(*, municipality: Municipality | None, name: str) -> str:
 
 def survey_ruleset(survey: Survey) -> rules.RuleSet:
     return rules.ruleset_from_yaml(survey.ruleset_yaml)
+
+
+def results_changed(survey: Survey) -> None:
+    """Mark the survey's results as written again (the cached aggregates are then stale)."""
+    Survey.objects.filter(pk=survey.pk).update(results_version=F("results_version") + 1)
+    survey.refresh_from_db(fields=["results_version"])
 
 
 @transaction.atomic
@@ -404,6 +411,8 @@ def _write_respondents(
             checked = True
         Respondent.objects.bulk_create(new, batch_size=2000)
         Respondent.objects.bulk_update(changed, _FIELDS, batch_size=2000)
+        if new or changed:
+            results_changed(survey)
         result.created += len(new)
         result.updated += len(changed)
         _audit_respondents(survey, new, changed, user, channel)
@@ -682,6 +691,7 @@ def survey_rescore(*, user: Any, survey: Survey, ruleset_name: str) -> int:
         r.results = {d: res[d] for d in dets} | {e: res[e] for e in extra if e in res}
         r.risk_count = sum(1 for d in dets if res[d] == 1)
     Respondent.objects.bulk_update(respondents, ["results", "risk_count"], batch_size=2000)
+    results_changed(survey)
     survey.ruleset_name, survey.ruleset_version = ruleset.name, ruleset.version
     survey.ruleset_status, survey.ruleset_yaml = ruleset.status, text
     survey.full_clean()

@@ -162,14 +162,16 @@ def population_section(municipality: Municipality, area: Area) -> Section:
         cells = cells.filter(district__isnull=not has_districts)
     else:
         cells = cells.filter(district_id__in=area.district_ids)
-    totals: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for row in cells.values("date", "age_from").annotate(n=Sum("count")):
-        t = totals[row["date"]]
-        t[0] += row["n"]
-        if row["age_from"] >= 65:
-            t[1] += row["n"]
-        if row["age_from"] >= 75:
-            t[2] += row["n"]
+    totals = {
+        row["date"]: [row["total"], row["a65"] or 0, row["a75"] or 0]
+        for row in cells.values("date")
+        .annotate(
+            total=Sum("count"),
+            a65=Sum("count", filter=Q(age_from__gte=65)),
+            a75=Sum("count", filter=Q(age_from__gte=75)),
+        )
+        .order_by("date")
+    }
     section = Section(
         "population",
         "人口と高齢化率",

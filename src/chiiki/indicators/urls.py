@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from chiiki.indicators.views import dashboard, figures, home, profile
+from chiiki.indicators.views import (
+    dashboard,
+    figures,
+    home,
+    leverage,
+    profile,
+    spread,
+)
 
 app_name = "indicators"
 urlpatterns = [
@@ -8,4 +15,6 @@ urlpatterns = [
     *dashboard.urlpatterns,
     *figures.urlpatterns,
     *profile.urlpatterns,
+    *leverage.urlpatterns,
+    *spread.urlpatterns,
 ]

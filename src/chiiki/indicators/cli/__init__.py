@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-SUBCOMMANDS: tuple[str, ...] = ("figures",)
+SUBCOMMANDS: tuple[str, ...] = (
+    "figures",
+    "leverage",
+)
 
 
 def modules() -> list[ModuleType]:

@@ -84,7 +84,7 @@ def test_the_page_shows_charts_tables_and_a_summary(table, personas, client_for,
         assert part in html
     result = page.context["result"]
     assert [r.year for r in result.rows] == [2024, 2025, 2030, 2035, 2040]
-    assert "75歳以上の認定率を5%引き下げ" in html
+    assert "予防で75歳以上の認定率を5%下げると" in html
     assert "approximate, shaped like the national life table" in html
 
 

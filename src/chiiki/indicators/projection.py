@@ -511,8 +511,10 @@ def band_rows(result: Projection) -> list[list[Any]]:
     return rows
 
 
-def _man(yen: float) -> str:
-    """Yen in 万円, whole, with thousands separators."""
+def _money(yen: float) -> str:
+    """A yearly amount in words: 億円 to one decimal from 1億円 up, else whole 万円."""
+    if abs(yen) >= 100_000_000:
+        return f"{yen / 100_000_000:,.1f}億円"
     return f"{round(yen / 10_000):,}万円"
 
 
@@ -524,13 +526,14 @@ def summary_lines(result: Projection) -> list[str]:
         f"75歳以上{round(first.aged_75):,}人）は、{last.year}年に{round(last.total):,}人"
         f"（65歳以上{round(last.aged_65):,}人、75歳以上{round(last.aged_75):,}人）になる見込みです。",
         f"認定率が今のままなら、認定者は{round(first.certified_total):,}人から"
-        f"{round(last.certified_total):,}人に、給付費は年{_man(first.cost)}から"
-        f"年{_man(last.cost)}になります。",
+        f"{round(last.certified_total):,}人に、給付費は年{_money(first.cost)}から"
+        f"年{_money(last.cost)}になります。",
     ]
     saved = last.certified_total - last.certified_scenario_total
     lines.append(
-        f"{result.scenario.label()}と、{last.year}年の認定者は{round(saved):,}人少ない"
-        f"{round(last.certified_scenario_total):,}人、給付費は年{_man(last.cost - last.cost_scenario)}少なく"
+        f"予防で{result.scenario.from_band}歳以上の認定率を{result.scenario.reduction * 100:g}%"
+        f"下げると、{last.year}年の認定者は{round(saved):,}人少ない"
+        f"{round(last.certified_scenario_total):,}人、給付費は年{_money(last.cost - last.cost_scenario)}少なく"
         "なります。"
     )
     if last.premium is not None and last.premium_scenario is not None:

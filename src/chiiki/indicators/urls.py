@@ -6,6 +6,7 @@ from chiiki.indicators.views import (
     home,
     leverage,
     profile,
+    projection,
     spread,
 )
 
@@ -17,4 +18,5 @@ urlpatterns = [
     *profile.urlpatterns,
     *leverage.urlpatterns,
     *spread.urlpatterns,
+    *projection.urlpatterns,
 ]

@@ -12,6 +12,7 @@ from types import ModuleType
 SUBCOMMANDS: tuple[str, ...] = (
     "figures",
     "leverage",
+    "project",
 )
 
 

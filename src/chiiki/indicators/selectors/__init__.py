@@ -1,0 +1,1 @@
+"""Reads for the indicators, one module per topic."""

@@ -110,12 +110,21 @@ class YearView:
 
 
 def year_for_user(*, user: User, fiscal_year: int, with_candidates: bool = False) -> YearView:
-    """One year's assessment (or, before its first answer, the indicators in force for the
-    year, unanswered), and the candidate records when the user is to pick."""
+    """One year's assessment of the user's municipality, and the candidate records when the
+    user is to pick."""
     municipality = municipality_of(user)
+    return year_of(
+        municipality=municipality, fiscal_year=fiscal_year, with_candidates=with_candidates
+    )
+
+
+def year_of(
+    *, municipality: Municipality, fiscal_year: int, with_candidates: bool = False
+) -> YearView:
+    """One year's assessment (or, before its first answer, the indicators in force for the
+    year, unanswered); for the command, which acts for the municipality itself."""
     assessment = (
-        access.visible(user, Cap.INDICATORS_VIEW, GrantAssessment.objects.all(), REFUSED)
-        .filter(fiscal_year=fiscal_year)
+        GrantAssessment.objects.filter(municipality=municipality, fiscal_year=fiscal_year)
         .prefetch_related(Prefetch("answers", GrantAnswer.objects.prefetch_related("evidence")))
         .first()
     )

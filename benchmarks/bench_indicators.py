@@ -72,8 +72,12 @@ def _population(m, districts, rng: random.Random) -> None:
     bands = list(range(0, 101, 5))
     weights = [1.0 if b < 65 else 1.6 if b < 75 else 1.2 if b < 85 else 0.5 for b in bands]
     under = TOTAL - N65
-    young = largest_remainder(under, [w for b, w in zip(bands, weights) if b < 65] * len(districts))
-    old = largest_remainder(N65, [w for b, w in zip(bands, weights) if b >= 65] * len(districts))
+    young = largest_remainder(
+        under, [w for b, w in zip(bands, weights, strict=False) if b < 65] * len(districts)
+    )
+    old = largest_remainder(
+        N65, [w for b, w in zip(bands, weights, strict=False) if b >= 65] * len(districts)
+    )
     cells, yi, oi = [], iter(young), iter(old)
     for d in districts:
         for b in bands:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from chiiki.indicators.views import (
     dashboard,
     figures,
+    grant,
     home,
     leverage,
     profile,
@@ -19,4 +20,5 @@ urlpatterns = [
     *leverage.urlpatterns,
     *spread.urlpatterns,
     *projection.urlpatterns,
+    *grant.urlpatterns,
 ]

@@ -13,6 +13,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "figures",
     "leverage",
     "project",
+    "grant",
 )
 
 

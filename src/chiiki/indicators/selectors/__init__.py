@@ -1,0 +1,1 @@
+"""The indicators' reads, one module per topic."""

@@ -111,11 +111,6 @@ def build_world(town, personas, other_town) -> World:
     )
 
 
-@pytest.fixture
-def world(town, personas, other_town) -> World:
-    return build_world(town, personas, other_town)
-
-
 def csv_bytes(rows, header, encoding="utf-8-sig") -> bytes:
     lines = [",".join(header)] + [",".join(r) for r in rows]
     return ("\n".join(lines) + "\n").encode(encoding)

@@ -15,13 +15,18 @@ from tests.indicators.participation_world import (
     COUNT_HEADER,
     COUNT_ROWS,
     PERSON_ROWS,
+    build_world,
     failing,
     run,
-    world,  # noqa: F401 (a fixture)
     write,
 )
 
 pytestmark = pytest.mark.usefixtures("command_keeps_connection")
+
+
+@pytest.fixture
+def world(town, personas, other_town):
+    return build_world(town, personas, other_town)
 
 
 def stored() -> list:
@@ -93,7 +98,7 @@ def test_an_xlsx_and_a_shift_jis_csv_read_alike(world, tmp_path):
     wb = Workbook()
     ws = wb.active
     ws.append(["通いの場", "日付", "参加者数"])
-    ws.append(["旭体操クラブ", dt.datetime(2024, 6, 1), 12])
+    ws.append(["旭体操クラブ", dt.date(2024, 6, 1), 12])
     path = tmp_path / "counts.xlsx"
     wb.save(path)
     assert run(path)["created"] == 1

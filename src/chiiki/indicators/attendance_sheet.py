@@ -91,6 +91,7 @@ class Line:
     birth: dt.date | None = None
     count: int | None = None
     count_65: int | None = None
+    ok: bool = True  # no cell of the row is bad (its place and person are still looked up)
 
 
 @dataclass
@@ -249,15 +250,13 @@ def read(table: Table, today: dt.date) -> Sheet:
         cells = {c: row.values[column_of[c]].strip() for c in wanted}
         if not any(cells.values()):
             continue  # a blank line between a sheet's pages
-        line = _line(sheet, row.number, cells, today)
-        if line is not None:
-            sheet.lines.append(line)
-    if not sheet.lines and not sheet.count:
+        sheet.lines.append(_line(sheet, row.number, cells, today))
+    if not sheet.lines:
         sheet.bad(2, PLACE, "", "データの行がありません")
     return sheet
 
 
-def _line(sheet: Sheet, row: int, cells: dict[str, str], today: dt.date) -> Line | None:
+def _line(sheet: Sheet, row: int, cells: dict[str, str], today: dt.date) -> Line:
     faults = sheet.count
     place = cells[PLACE]
     if not place:
@@ -273,9 +272,7 @@ def _line(sheet: Sheet, row: int, cells: dict[str, str], today: dt.date) -> Line
                 cells[COUNT_65],
                 f"65歳以上の参加者数は参加者数（{count}人）以下です",
             )
-        if sheet.count > faults:
-            return None
-        return Line(row, place, day, count=count, count_65=count_65)
+        return Line(row, place, day, count=count, count_65=count_65, ok=sheet.count == faults)
     number = normalize_display(cells.get(NUMBER, ""))
     name_text = normalize_display(cells.get(NAME, ""))
     birth_text = cells.get(BIRTH, "")
@@ -292,10 +289,15 @@ def _line(sheet: Sheet, row: int, cells: dict[str, str], today: dt.date) -> Line
             birth = _birth(sheet, row, birth_text, today)
     elif len(number) > 20:
         sheet.bad(row, NUMBER, number, "宛名番号は20文字以内です")
-    if sheet.count > faults:
-        return None
     return Line(
-        row, place, day, number=number, name=fold(name_text), name_shown=name_text, birth=birth
+        row,
+        place,
+        day,
+        number=number if len(number) <= 20 else "",
+        name=fold(name_text),
+        name_shown=name_text,
+        birth=birth,
+        ok=sheet.count == faults,
     )
 
 
@@ -361,9 +363,9 @@ def resolve(sheet: Sheet, vocab: Vocabulary) -> list[PersonDay] | list[DayCount]
     counts: list[DayCount] = []
     seen: dict[tuple[int, ...], int] = {}
     for ln in sheet.lines:
-        place_id = places.find(ln)
+        place_id = places.find(ln) if ln.place else None
         if sheet.layout == COUNTS:
-            if place_id is None or ln.day is None or ln.count is None:
+            if place_id is None or ln.day is None or ln.count is None or not ln.ok:
                 continue
             if _twice(sheet, seen, (place_id, ln.day.toordinal()), ln, DAY):
                 continue
@@ -378,8 +380,8 @@ def resolve(sheet: Sheet, vocab: Vocabulary) -> list[PersonDay] | list[DayCount]
                 continue
             counts.append(DayCount(ln.row, place_id, ln.day, ln.count, ln.count_65))
             continue
-        resident = _resident(sheet, vocab, ln)
-        if place_id is None or resident is None or ln.day is None:
+        resident = _resident(sheet, vocab, ln) if ln.number or ln.birth else None
+        if place_id is None or resident is None or ln.day is None or not ln.ok:
             continue
         if resident.moved_out_on is not None and ln.day > resident.moved_out_on:
             sheet.bad(
@@ -402,7 +404,10 @@ def resolve(sheet: Sheet, vocab: Vocabulary) -> list[PersonDay] | list[DayCount]
             continue
         persons.append(PersonDay(ln.row, place_id, resident.id, ln.day))
     if sheet.count:
-        raise AttendanceFileError(sheet.faults, sheet.count)
+        # by row, and within a row in the columns' order (the cells' checks ran first)
+        order = {c: i for i, c in enumerate((PLACE, DAY, NUMBER, NAME, BIRTH, COUNT, COUNT_65))}
+        faults = sorted(sheet.faults, key=lambda f: (f.row, order.get(f.column, len(order))))
+        raise AttendanceFileError(faults, sheet.count)
     return counts if sheet.layout == COUNTS else persons
 
 

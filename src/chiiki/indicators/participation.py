@@ -188,11 +188,8 @@ def build(
             rows.append(_row(f, f.register_65, REGISTER))
             fell_back.append(f.name)
     in_districts = [r for r in rows if r.district_id is not None]
-    named = [f for f in districts]
-    if any(f.table_65 is not None for f in districts):
+    if any(f.table_65 is not None for f in districts):  # some districts may be the register's
         population, source = sum(r.population_65 for r in in_districts), TABLE
-        if fell_back:
-            source = REGISTER if len(fell_back) == len(in_districts) else TABLE
     elif municipality_table_65 is not None:
         population, source = municipality_table_65, TABLE
     else:
@@ -202,12 +199,12 @@ def build(
             id=None,
             name="市町村全体",
             life_area="",
-            participants_65=sum(f.participants_65 for f in named),
-            participants=sum(f.participants for f in named),
-            named_attendances=sum(f.named_attendances for f in named),
-            counted_attendances=sum(f.counted_attendances for f in named),
-            counted_65=_sum_65([f.counted_65 for f in named]),
-            places=sum(f.places for f in named),
+            participants_65=sum(f.participants_65 for f in districts),
+            participants=sum(f.participants for f in districts),
+            named_attendances=sum(f.named_attendances for f in districts),
+            counted_attendances=sum(f.counted_attendances for f in districts),
+            counted_65=_sum_65([f.counted_65 for f in districts]),
+            places=sum(f.places for f in districts),
         ),
         population,
         source,

@@ -6,6 +6,7 @@ from chiiki.indicators.views import (
     grant,
     home,
     leverage,
+    participation,
     profile,
     projection,
     spread,
@@ -21,4 +22,5 @@ urlpatterns = [
     *spread.urlpatterns,
     *projection.urlpatterns,
     *grant.urlpatterns,
+    *participation.urlpatterns,
 ]

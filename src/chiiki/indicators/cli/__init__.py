@@ -14,6 +14,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "leverage",
     "project",
     "grant",
+    "attendance",
 )
 
 

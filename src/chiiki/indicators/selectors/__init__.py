@@ -1,1 +1,1 @@
-"""Reads for the indicators, one module per topic."""
+"""The indicators' reads, one module per topic."""

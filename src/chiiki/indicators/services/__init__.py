@@ -1,0 +1,1 @@
+"""The indicators' writes, one module per topic."""

@@ -1,0 +1,249 @@
+"""Reads of gathering places' participation: the rate by district (for the page and the
+dashboards) and a place's participants (a list that names residents: scoped and audited).
+
+``participation_by_district`` runs a fixed number of queries whatever the size of the
+municipality: districts, distinct participants, named attendances, headcounts, the places
+with attendance, the population table, and (when a district has no table) the register.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max, Min, Q, Sum
+
+from chiiki.accounts import access
+from chiiki.accounts.access import Cap
+from chiiki.areas.models import District, Municipality, PopulationRecord
+from chiiki.core import wareki
+from chiiki.indicators import participation as engine
+from chiiki.indicators.models import Attendance, AttendanceCount, PlaceRegistration
+from chiiki.people.models import Person
+from chiiki.resources.models import Service
+
+KAYOI = "|kayoi|"
+VIEW_REFUSED = "通いの場の参加の状況を見る権限がありません"
+PLACE_REFUSED = "この通いの場は見つかりません"
+
+
+def _grouped(qs: Any, key: str, **aggregates: Any) -> dict[str, dict[Any, int]]:
+    """{aggregate name: {key value: number}} from one GROUP BY."""
+    found: dict[str, dict[Any, int]] = {name: {} for name in aggregates}
+    for row in qs.order_by().values(key).annotate(**aggregates):
+        for name in aggregates:
+            if row[name] is not None:
+                found[name][row[key]] = row[name]
+    return found
+
+
+def participation_by_district(*, municipality: Municipality, fiscal_year: int) -> engine.Table:
+    """Distinct participants aged 65+ over the population aged 65+, by district and for the
+    whole municipality, in one fiscal year (the rules: :mod:`chiiki.indicators.participation`).
+
+    Only places that are gathering places (category kayoi) now are counted. Figures, not
+    residents: no list is read, so nothing is audited.
+    """
+    start, end = engine.year_span(fiscal_year)
+    cutoff = engine.born_by(fiscal_year)
+    districts = list(
+        District.objects.filter(municipality=municipality)
+        .order_by("life_area__order", "life_area__code", "order", "code")
+        .values_list("pk", "name", "life_area__name")
+    )
+    named = Attendance.objects.filter(
+        municipality=municipality, day__range=(start, end), place__category_codes__contains=KAYOI
+    )
+    counted = AttendanceCount.objects.filter(
+        municipality=municipality, day__range=(start, end), place__category_codes__contains=KAYOI
+    )
+    people = _grouped(
+        named,
+        "person__district_id",
+        everyone=Count("person_id", distinct=True),
+        aged=Count("person_id", distinct=True, filter=Q(person__birth_date__lte=cutoff)),
+    )
+    named_at = _grouped(named, "place__district_id", n=Count("id"))["n"]
+    counts = _grouped(
+        counted, "place__district_id", n=Sum("participants"), aged=Sum("participants_65")
+    )
+    places: dict[Any, set[int]] = defaultdict(set)
+    for qs in (named, counted):
+        for place_id, district_id in (
+            qs.order_by().values_list("place_id", "place__district_id").distinct()
+        ):
+            places[district_id].add(place_id)
+    table_date, table_65, municipality_65 = _population(municipality, start, end)
+    register_65: dict[int, int] = {}
+    if any(pk not in table_65 for pk, _, _ in districts):
+        register_65 = _register_65(municipality, cutoff, end)
+    figures = engine.figures_by_district(
+        districts,
+        participants_65=people["aged"],
+        participants=people["everyone"],
+        table_65=table_65,
+        register_65=register_65,
+        named=named_at,
+        counted=counts["n"],
+        counted_65=counts["aged"],
+        places={k: len(v) for k, v in places.items()},
+    )
+    return engine.build(
+        fiscal_year=fiscal_year,
+        districts=figures,
+        population_date=table_date,
+        municipality_table_65=municipality_65,
+    )
+
+
+def _population(
+    municipality: Municipality, start: dt.date, end: dt.date
+) -> tuple[dt.date | None, dict[int, int], int | None]:
+    """The latest population table within the year: its date, its 65+ by district, and its
+    65+ for the whole municipality when it has only municipality-level cells."""
+    cells = PopulationRecord.objects.filter(municipality=municipality)
+    day = cells.filter(date__range=(start, end)).aggregate(d=Max("date"))["d"]
+    if day is None:
+        return None, {}, None
+    by_district: dict[int, int] = {}
+    whole: int | None = None
+    for district_id, n in (
+        cells.filter(date=day, age_from__gte=engine.AGED)
+        .order_by()
+        .values_list("district_id")
+        .annotate(n=Sum("count"))
+    ):
+        if district_id is None:
+            whole = n
+        else:
+            by_district[district_id] = n
+    return day, by_district, (whole if not by_district else None)
+
+
+def _register_65(municipality: Municipality, cutoff: dt.date, end: dt.date) -> dict[int, int]:
+    """People of the register aged 65+ on the year's last day, not moved out by then."""
+    return dict(
+        Person.objects.filter(municipality=municipality, birth_date__lte=cutoff)
+        .filter(Q(moved_out_on__isnull=True) | Q(moved_out_on__gt=end))
+        .order_by()
+        .values_list("district_id")
+        .annotate(n=Count("id"))
+        .values_list("district_id", "n")
+    )
+
+
+def participation_for_user(*, user: Any, fiscal_year: int) -> engine.Table:
+    """The user's municipality's participation (figures for anyone who may see indicators)."""
+    access.require(user, Cap.INDICATORS_VIEW, VIEW_REFUSED)
+    municipality_id = access.who(user).municipality_id
+    municipality = Municipality.objects.filter(pk=municipality_id or 0).first()
+    if municipality is None:
+        raise access.PermissionDenied(VIEW_REFUSED)
+    return participation_by_district(municipality=municipality, fiscal_year=fiscal_year)
+
+
+def participation_years(*, user: Any) -> list[int]:
+    """The fiscal years from the first attendance to the last in the user's municipality,
+    latest first (empty when there is none)."""
+    days: list[dt.date] = []
+    for model in (Attendance, AttendanceCount):
+        qs = access.visible(user, Cap.INDICATORS_VIEW, model.objects.all(), VIEW_REFUSED)
+        found = qs.order_by().aggregate(low=Min("day"), high=Max("day"))
+        days += [d for d in found.values() if d is not None]
+    if not days:
+        return []
+    return list(range(wareki.fiscal_year(max(days)), wareki.fiscal_year(min(days)) - 1, -1))
+
+
+@dataclass(frozen=True)
+class PlaceYear:
+    """One gathering place's year: its attendances by layout and its named participants."""
+
+    place: Service
+    named: int
+    counted: int
+    days: int
+
+
+def places_for_user(*, user: Any, fiscal_year: int) -> list[PlaceYear]:
+    """The user's municipality's gathering places with their attendances in the year."""
+    start, end = engine.year_span(fiscal_year)
+    qs = access.visible(
+        user,
+        Cap.INDICATORS_VIEW,
+        Service.objects.filter(category_codes__contains=KAYOI).select_related("district"),
+        VIEW_REFUSED,
+    )
+    places = list(qs.order_by("district__order", "name", "id"))
+    ids = [p.pk for p in places]
+    span = {"day__range": (start, end), "place_id__in": ids}
+    named = _grouped(Attendance.objects.filter(**span), "place_id", n=Count("id"))["n"]
+    counted = _grouped(AttendanceCount.objects.filter(**span), "place_id", n=Sum("participants"))[
+        "n"
+    ]
+    days: dict[int, set[dt.date]] = defaultdict(set)
+    for model in (Attendance, AttendanceCount):
+        for place_id, day in model.objects.filter(**span).values_list("place_id", "day").distinct():
+            days[place_id].add(day)
+    return [
+        PlaceYear(p, named.get(p.pk, 0), counted.get(p.pk, 0), len(days.get(p.pk, ())))
+        for p in places
+    ]
+
+
+@dataclass(frozen=True)
+class Participant:
+    registration: PlaceRegistration
+    days: int  # named attendances in the year
+    aged_65: bool
+
+
+def place_participants_for_user(
+    *, user: Any, place_id: int, fiscal_year: int
+) -> tuple[Service, list[Participant]]:
+    """A gathering place and its registered participants with their days in the year.
+
+    The participants are residents: read through the door with the people's scope (a
+    support-center nurse sees those of her life areas), one audit event for the list.
+    """
+    access.require(user, Cap.INDICATORS_VIEW, VIEW_REFUSED)
+    place = (
+        access.visible(
+            user,
+            Cap.INDICATORS_VIEW,
+            Service.objects.filter(category_codes__contains=KAYOI).select_related("district"),
+        )
+        .filter(pk=place_id)
+        .first()
+    )
+    if place is None:
+        raise access.PermissionDenied(PLACE_REFUSED)
+    start, end = engine.year_span(fiscal_year)
+    registrations = access.read_rows(
+        user,
+        Cap.PEOPLE_VIEW,
+        PlaceRegistration.objects.filter(place=place)
+        .filter(Q(registered_to__isnull=True) | Q(registered_to__gte=start))
+        .filter(registered_from__lte=end)
+        .select_related("person", "person__district"),
+        what="通いの場の参加者",
+        note={"place": place.pk, "fiscal_year": fiscal_year},
+    )
+    days = dict(
+        Attendance.objects.filter(
+            place=place,
+            day__range=(start, end),
+            person_id__in=[r.person_id for r in registrations],
+        )
+        .order_by()
+        .values_list("person_id")
+        .annotate(n=Count("id"))
+        .values_list("person_id", "n")
+    )
+    cutoff = engine.born_by(fiscal_year)
+    return place, [
+        Participant(r, days.get(r.person_id, 0), r.person.birth_date <= cutoff)
+        for r in registrations
+    ]

@@ -85,7 +85,7 @@ class District:
 class Group:
     staff: int  # 1 … N
     districts: tuple[str, ...]
-    life_area: str
+    life_area: str  # its districts' areas, 「北部・南部」 when it spans more than one
     load: Fraction
 
     def as_json(self) -> dict[str, object]:
@@ -502,7 +502,7 @@ def _result(
         Group(
             staff=k,
             districts=tuple(districts[i].name for i in g),
-            life_area=districts[g[0]].life_area,
+            life_area="・".join(dict.fromkeys(districts[i].life_area for i in g)),
             load=sum((loads[i] for i in g), Fraction(0)),
         )
         for k, g in enumerate(kept, start=1)

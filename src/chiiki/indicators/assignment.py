@@ -290,6 +290,8 @@ def assign(
     HiGHS alone closes the gap from the greedy's load (the tests check both ways).
     """
     check_staff(staff, districts, within_life_area=within_life_area)
+    if within_life_area and len(_by_area(districts)) > 1:
+        return _by_areas(districts, staff, weight, time_limit, fill)
     base = greedy(districts, staff, weight=weight, within_life_area=within_life_area)
     loads = [d.load(weight) for d in districts]
     w, unit = _scaled(loads)
@@ -308,6 +310,41 @@ def assign(
     if found is not None:
         return _result(districts, loads, found, staff, proven=status == 0, method="milp")
     return _result(districts, loads, incumbent, staff, proven=status == 2, method="milp")
+
+
+def _by_areas(
+    districts: Sequence[District], staff: int, weight: Fraction, time_limit: float, fill: bool
+) -> Assignment:
+    """Within life areas, the areas are separate problems once each has its number of staff:
+    the least heaviest load of an area falls (or stays) as it gets one more, so giving the
+    next staff member to the area whose heaviest load is heaviest, one at a time from one
+    each, reaches the least heaviest load overall (no assignment lighter than the current
+    heaviest can leave that area with fewer staff). Each area's own is exact as above."""
+    members = _by_area(districts)
+    solved: dict[tuple[str, int], Assignment] = {}
+
+    def best(area: str, n: int) -> Assignment:
+        if (area, n) not in solved:
+            own = [districts[i] for i in members[area]]
+            solved[area, n] = assign(own, n, weight=weight, time_limit=time_limit, fill=fill)
+        return solved[area, n]
+
+    count = dict.fromkeys(members, 1)
+    for _ in range(staff - len(members)):
+        heaviest = max(members, key=lambda a: (best(a, count[a]).max_load, -list(members).index(a)))
+        if count[heaviest] == len(members[heaviest]):
+            break  # one district each: no more staff can make it lighter
+        count[heaviest] += 1
+    spare = staff - sum(count.values())
+    for area in members:  # staff left over (the heaviest is one district) go where they fit
+        extra = min(spare, len(members[area]) - count[area])
+        count[area] += extra
+        spare -= extra
+    index = {d.name: i for i, d in enumerate(districts)}
+    loads = [d.load(weight) for d in districts]
+    groups = [[index[n] for n in g.districts] for a in members for g in best(a, count[a]).groups]
+    proven = all(r.proven for r in solved.values())
+    return _result(districts, loads, groups, staff, proven=proven, method="milp")
 
 
 def _lower_bound(w: Sequence[int], members: list[list[int]], staff: int) -> int:
@@ -469,6 +506,10 @@ def _rows(m: _Model, w: Sequence[int], area_of: Sequence[int]) -> None:
         coef[m.t] = -1.0
         m.add(coef, -np.inf, 0)
         m.add({m.x(p, j): 1.0 for p in range(m.n)}, 1, np.inf)
+        # the others carry at most (N - 1)·t, so each carries at least the rest of the total
+        window = {m.x(p, j): float(w[p]) for p in range(m.n) if w[p]}
+        window[m.t] = float(m.staff - 1)
+        m.add(window, float(sum(w)), np.inf)
     for j in range(1, m.staff):
         for p in range(j, m.n):
             # district p opens or joins group j only if group j - 1 has an earlier one

@@ -8,25 +8,26 @@ exactly, as a mixed-integer programme solved by HiGHS (``scipy.optimize.milp``);
 :func:`greedy` is the baseline it is compared with (longest processing time first).
 
 Exactness. W is a decimal with at most :data:`WEIGHT_PLACES` places, so every load is a
-whole number once multiplied by W's denominator: the programme works in those integers
-(divided by their common divisor), with the heaviest load ``t`` an integer variable, and the
-result's loads are recomputed from the chosen assignment as :class:`fractions.Fraction`,
-never read back from the solver's floats. The optimum is *proven* when the solver's dual
-bound is within one unit of the assignment's heaviest load (the optimum is an integer in
-those units, and it lies between the bound and the load found).
+whole number once multiplied by W's denominator: the search works in those integers
+(divided by their common divisor), and the result's loads are recomputed from the chosen
+assignment as :class:`fractions.Fraction`, never read back from the solver's floats.
 
-The programme (districts ``i`` sorted heaviest first, staff ``j = 0 … N-1``):
+The search:
 
-1. ``x[i, j] = 1`` when district ``i`` goes to staff ``j``; each district to exactly one;
-2. each staff member's load ≤ ``t``; each has at least one district; minimise ``t``;
-3. the staff are interchangeable, so one labelling of each partition is kept: the groups
-   are numbered in the order of their heaviest district (``x[i, j] = 0`` for ``j > i``, and
-   group ``j`` opens only after group ``j - 1`` has an earlier district). Without it HiGHS
-   would revisit every one of the N! relabellings of the same assignment;
-4. with ``within_life_area``, ``y[j, a] = 1`` when staff ``j`` works in life area ``a``:
-   one area each, and ``x[i, j] ≤ y[j, area(i)]``;
-5. ``t`` starts at the lower bound (the heaviest district, and the total shared evenly)
-   and at most the greedy's heaviest load.
+1. a lower bound: the heaviest district, and the total shared evenly among N;
+2. an incumbent: a randomised (seeded) subset-sum filling, from the bound upwards; when it
+   meets the bound, nothing lighter exists and the answer is proven;
+3. otherwise the programme, solved by HiGHS with a zero gap and the heaviest load ``t``
+   an integer between the bound and the incumbent less one unit: ``x[i, j] = 1`` when
+   district ``i`` (heaviest first) goes to staff ``j``, each district once, each staff
+   member at least one district and a load ≤ ``t``, each at least the total less
+   ``(N - 1)·t``. The staff are interchangeable, so one labelling of each partition is
+   kept: groups are numbered in the order of their heaviest district (``x[i, j] = 0`` for
+   ``j > i``, and group ``j`` opens only after group ``j - 1`` has an earlier district).
+   HiGHS finds a lighter assignment (and proves it optimal) or proves there is none;
+4. with ``within_life_area``, each area is its own problem once it has its staff: its least
+   heaviest load never grows with one more, so the next staff member goes to the area
+   whose heaviest load is heaviest, from one each (:func:`_by_areas`).
 
 The result is deterministic for the same input: groups are numbered by life area (in the
 order the areas first appear) and then by their first district in the input's order, and a

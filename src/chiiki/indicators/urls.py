@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from chiiki.indicators.views import (
+    assign,
     dashboard,
     figures,
     grant,
@@ -23,4 +24,5 @@ urlpatterns = [
     *projection.urlpatterns,
     *grant.urlpatterns,
     *participation.urlpatterns,
+    *assign.urlpatterns,
 ]

@@ -15,6 +15,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "project",
     "grant",
     "attendance",
+    "assign",
 )
 
 

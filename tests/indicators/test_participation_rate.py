@@ -133,3 +133,16 @@ def test_the_total_is_the_sum_of_the_districts(pairs):
     assert table.total.population_65 == sum(r.population_65 for r in table.rows)
     for r in [*table.rows, table.total]:
         assert r.rate is None or Decimal(0) <= r.rate <= Decimal(100)
+
+
+def test_the_dashboard_shows_the_rate_of_the_municipality_and_of_an_area(world, personas):
+    from chiiki.indicators.selectors import dashboard as board
+
+    m = world.town.municipality
+    areas = {a.key: a for a in board.areas_of(m)}
+    whole = board.places_section(m, areas["m"])
+    assert whole.rows == [[2024, 4, 32, Decimal("12.5"), 26]]
+    assert "2024年度に参加した65歳以上の人は4人で、65歳以上人口の12.5%" in whole.summary
+    north = board.places_section(m, areas[f"l{world.town.north.pk}"])
+    # 須佐 3 of 10 and 田万川 0 of 2 (its register): 3 of 12
+    assert north.rows == [[2024, 3, 12, Decimal("25.0"), 5]]

@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
 from chiiki.areas.models import District, LifeArea, Municipality, PopulationRecord
 from chiiki.areas.population import percent
 from chiiki.casemeetings.models import Case, Outcome
 from chiiki.councils.models import IssueStatus, RegionalIssue
-from chiiki.indicators.models import InsuranceYear
+from chiiki.indicators.models import Attendance, AttendanceCount, InsuranceYear
+from chiiki.indicators.selectors.participation import participation_by_district
 from chiiki.mutualaid.models import HelpRequest, Status, VolunteerProfile
 from chiiki.people.models import CareLevel, Person
 from chiiki.resources.models import Service as ResourceService
@@ -327,6 +328,8 @@ def costs_section(municipality: Municipality, area: Area) -> Section:
 
 
 def places_section(municipality: Municipality, area: Area) -> Section:
+    """The gathering places now, and the national KPI by fiscal year: distinct participants
+    aged 65+ over the population aged 65+ (see chiiki.indicators.participation)."""
     places = ResourceService.objects.filter(
         municipality=municipality, category_codes__contains="|kayoi|", status="active"
     )
@@ -336,15 +339,56 @@ def places_section(municipality: Municipality, area: Area) -> Section:
     count = places.count()
     section = Section(
         "places",
-        "通いの場",
-        ["", "通いの場（地域資源に登録）", "うち毎週開催"],
-        rows=[["現在", count, weekly]],
-        source="地域資源の「通いの場」（種類 kayoi、公開中）と、その日程",
+        "通いの場と参加率",
+        ["年度", "参加した65歳以上（実人数）", "65歳以上人口", "参加率(%)", "延べ参加者数"],
+        source="地域資源の「通いの場」（種類 kayoi、公開中）と日程、通いの場の出席の取り込み",
     )
-    section.summary = (
+    for year in _attendance_years(municipality):
+        table = participation_by_district(municipality=municipality, fiscal_year=year)
+        rows = (
+            [table.total]
+            if area.whole
+            else [r for r in table.rows if r.district_id in set(area.district_ids or ())]
+        )
+        joined = sum(r.participants_65 for r in rows)
+        population = sum(r.population_65 for r in rows)
+        visits = sum(r.attendances for r in rows)
+        section.rows.append([year, joined, population, percent(joined, population), visits])
+    places_text = (
         f"{area.name}には通いの場が{count:,}か所あり、うち{weekly:,}か所が毎週開かれています。"
     )
+    if not section.rows:
+        section.missing = "通いの場の出席がまだ取り込まれていないため、参加率は出せません"
+        section.summary = places_text
+        return section
+    last = section.rows[-1]
+    section.summary = places_text + (
+        f"{last[0]}年度に参加した65歳以上の人は{last[1]:,}人で、65歳以上人口の{last[3]}%です"
+        "（国の指標: 通いの場に参加する高齢者の割合）。"
+        if last[3] is not None
+        else ""
+    )
+    section.chart = _figure(
+        [r[0] for r in section.rows],
+        [("参加率", [r[3] for r in section.rows])],
+        kind="bar",
+        y_title="%",
+    )
     return section
+
+
+def _attendance_years(municipality: Municipality) -> list[int]:
+    days: list[dt.date] = []
+    for model in (Attendance, AttendanceCount):
+        found = (
+            model.objects.filter(municipality=municipality)
+            .order_by()
+            .aggregate(low=Min("day"), high=Max("day"))
+        )
+        days += [d for d in found.values() if d is not None]
+    if not days:
+        return []
+    return list(range(fiscal_year(min(days)), fiscal_year(max(days)) + 1))
 
 
 def mutualaid_section(municipality: Municipality, area: Area) -> Section:

@@ -137,9 +137,10 @@ class Vocabulary:
 
     ``places``: folded name → ids of the municipality's gathering places; ``place_ids``:
     uuid (lower case, with hyphens) → id; ``not_places``: folded name or uuid → the name of
-    a directory entry that is not a gathering place. ``foreign_*``: register numbers and
-    (folded name, birth date) pairs of residents of other municipalities. ``named_days``
-    and ``counted_days``: the (place, day) already stored with names and with a count.
+    a directory entry that is not a gathering place. ``by_number`` and ``by_name_birth``
+    hold the municipality's residents only: another municipality's resident is answered as
+    an unknown person. ``named_days`` and ``counted_days``: the (place, day) already stored
+    with names and with a count.
     """
 
     today: dt.date
@@ -148,8 +149,6 @@ class Vocabulary:
     not_places: Mapping[str, str] = field(default_factory=dict)
     by_number: Mapping[str, Resident] = field(default_factory=dict)
     by_name_birth: Mapping[tuple[str, dt.date], tuple[Resident, ...]] = field(default_factory=dict)
-    foreign_numbers: frozenset[str] = frozenset()
-    foreign_name_births: frozenset[tuple[str, dt.date]] = frozenset()
     named_days: frozenset[tuple[int, dt.date]] = frozenset()
     counted_days: frozenset[tuple[int, dt.date]] = frozenset()
 
@@ -463,12 +462,7 @@ def _resident(sheet: Sheet, vocab: Vocabulary, ln: Line) -> Resident | None:
     if ln.number:
         found = vocab.by_number.get(ln.number)
         if found is None:
-            expected = (
-                "この宛名番号は他の市町村の住民記録の番号です（この市町村の人ではありません）"
-                if ln.number in vocab.foreign_numbers
-                else "この市町村の住民記録にない宛名番号です"
-            )
-            sheet.bad(ln.row, NUMBER, ln.number, expected)
+            sheet.bad(ln.row, NUMBER, ln.number, "この市町村の住民記録にない宛名番号です")
             return None
         if ln.name and ln.name not in (found.name, found.kana):
             sheet.bad(ln.row, NAME, ln.name_shown, "宛名番号の人と氏名が一致しません")
@@ -485,13 +479,6 @@ def _resident(sheet: Sheet, vocab: Vocabulary, ln: Line) -> Resident | None:
             NAME,
             ln.name_shown,
             f"同じ氏名・生年月日の人が{len(matches)}人います。宛名番号で指定してください",
-        )
-    elif key in vocab.foreign_name_births:
-        sheet.bad(
-            ln.row,
-            NAME,
-            ln.name_shown,
-            "この氏名・生年月日の人は他の市町村の住民記録にいます（この市町村の人ではありません）",
         )
     else:
         sheet.bad(

@@ -125,7 +125,7 @@ def xlsx_bytes(
     ws = wb.active
     assert ws is not None
     ws.title = "自己評価"
-    ws.append([_title(catalog, municipality, fiscal_year)])
+    ws.append([safe_cell(_title(catalog, municipality, fiscal_year))])
     ws.append(list(HEADER))
     for cell in ws[2]:
         cell.font = Font(bold=True)

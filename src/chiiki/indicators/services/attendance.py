@@ -125,32 +125,21 @@ def vocabulary(
             not_places.setdefault(folded or fold(name), name)
     numbers = sheet.numbers()
     by_number: dict[str, sheet_rules.Resident] = {}
-    foreign: set[str] = set()
-    people = Person.objects.only(
-        *_PERSON_FIELDS, "municipality", "register_number", "birth_date", "moved_out_on"
+    # Only this municipality's register is read: another municipality's resident is an
+    # unknown person here, so that a sheet cannot probe who lives elsewhere.
+    people = Person.objects.filter(municipality=municipality).only(
+        *_PERSON_FIELDS, "register_number", "birth_date", "moved_out_on"
     )
     for chunk in _chunks(numbers):
-        for p in people.filter(municipality=municipality, register_number__in=chunk):
+        for p in people.filter(register_number__in=chunk):
             by_number[p.register_number or ""] = _resident(p)
-        missing = [n for n in chunk if n not in by_number]
-        foreign.update(
-            n
-            for n in Person.objects.filter(register_number__in=missing)
-            .exclude(municipality=municipality)
-            .values_list("register_number", flat=True)
-            if n
-        )
     wanted = {(ln.name, ln.birth) for ln in sheet.lines if ln.birth and not ln.number}
     by_name_birth: dict[tuple[str, dt.date], list[sheet_rules.Resident]] = {}
-    foreign_pairs: set[tuple[str, dt.date]] = set()
     for chunk in _chunks(sheet.births(), 500):
         for p in people.filter(birth_date__in=chunk):
             r = _resident(p)
             for key in {(r.name, r.birth_date), (r.kana, r.birth_date)} & wanted:
-                if p.municipality_id == municipality.pk:
-                    by_name_birth.setdefault(key, []).append(r)
-                else:
-                    foreign_pairs.add(key)
+                by_name_birth.setdefault(key, []).append(r)
     named_days, counted_days = _stored_days(municipality, sheet)
     return sheet_rules.Vocabulary(
         today=today,
@@ -159,8 +148,6 @@ def vocabulary(
         not_places=not_places,
         by_number=by_number,
         by_name_birth={k: tuple(v) for k, v in by_name_birth.items()},
-        foreign_numbers=frozenset(foreign),
-        foreign_name_births=frozenset(foreign_pairs - by_name_birth.keys()),
         named_days=named_days,
         counted_days=counted_days,
     )

@@ -3,6 +3,7 @@ from a file, the greedy baseline beside it, and the assignment saved as the owne
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from fractions import Fraction
 from typing import Any
@@ -70,14 +71,16 @@ def assign(request: AuthedRequest) -> HttpResponse:
         ctx["errors"] = [f.message for f in exc.errors]
     except TableError as exc:
         ctx["errors"] = [str(exc)]
-    return render(request, "indicators/assign.html", ctx)
+    return render(request, "indicators/assign.html", ctx, status=400 if ctx["errors"] else 200)
 
 
 def _uploaded(request: AuthedRequest, *, with_risk: bool) -> list[engine.District]:
     upload = request.FILES.get("file")
     if upload is None:
         raise TableError("ファイルを選んでください")
+    # No more rows than the engine takes: a longer file is refused before it is read.
     limits = upload_limits()
+    limits = dataclasses.replace(limits, max_rows=min(limits.max_rows, engine.MAX_DISTRICTS))
     if upload.size is not None and upload.size > limits.max_bytes:
         raise TableError("ファイルが大きすぎます")
     table = read_table(upload.read(), upload.name or "upload.csv", limits)

@@ -152,15 +152,15 @@ def _volunteers(m: int, span: tuple[dt.date, dt.date], ids: list[int] | None) ->
     rows = qs.order_by("volunteer__registered_on", "id").values_list(
         "pk",
         "service__name",
-        "volunteer__person__district__name",
         "volunteer__registered_on",
         "trainings",
     )
     out: list[Candidate] = []
-    for pk, service, district, on, trainings in rows:
+    for pk, service, on, trainings in rows:
         taken = [str(t) for t in trainings or [] if str(t).strip()]
         if taken:  # registered without a training is not "trained"
-            label = f"{service}のボランティア（{district}、受講: {'・'.join(taken)}）"
+            # No name and no district: in a small district the two could point to one person.
+            label = f"{service}のボランティア（受講: {'・'.join(taken)}）"
             out.append(Candidate("volunteer", pk, label[:300], on))
         if len(out) >= PICK_LIMIT:
             break

@@ -114,7 +114,7 @@ def test_flat_and_no_births_and_net_migration():
 
 def test_the_built_in_data_loads_with_its_sources_named():
     d = pj.read_defaults()
-    assert "approximate" in d.sources["survival"] and "完全生命表" in d.sources["survival"]
+    assert "概算" in d.sources["survival"] and "完全生命表" in d.sources["survival"]
     assert d.rates == {65: 0.03, 70: 0.06, 75: 0.12, 80: 0.26, 85: 0.60}
     assert d.first_insured_share == 0.23 and d.assumptions.births == "cwr"
     for sex in pj.SEXES:  # survival falls with age past childhood

@@ -85,7 +85,7 @@ def test_the_page_shows_charts_tables_and_a_summary(table, personas, client_for,
     result = page.context["result"]
     assert [r.year for r in result.rows] == [2024, 2025, 2030, 2035, 2040]
     assert "予防で75歳以上の認定率を5%下げると" in html
-    assert "approximate, shaped like the national life table" in html
+    assert "全国の生命表（厚生労働省「令和2年 完全生命表」）の形に合わせた値" in html
 
 
 def test_the_summary_states_the_premium_change_plainly(table, personas, client_for):
@@ -185,7 +185,7 @@ def test_the_command_prints_the_projection_as_json(table):
     }
     assert data["years"][0]["premium"] == 6000 and data["years"][0]["population"] == 8400
     assert data["years"][-1]["premium_scenario"] < data["years"][-1]["premium"]
-    assert data["sources"]["survival"].startswith("approximate")
+    assert data["sources"]["survival"].startswith("概算")
 
 
 def test_the_command_reads_migration_from_an_assumptions_file(table, tmp_path):

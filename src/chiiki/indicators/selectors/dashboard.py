@@ -128,7 +128,8 @@ def _figure(
             "height": 320,
             "barmode": "stack",
             "font": {"family": "Noto Sans CJK JP, sans-serif"},
-            "yaxis": {"title": {"text": y_title}, "rangemode": "tozero"},
+            # Plain grouped digits on the axis (12,000), never Plotly's SI suffixes (12k, 6B).
+            "yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "tickformat": ",~r"},
             # Years and labels are categories: a numeric axis would put ticks at 2,016.5.
             "xaxis": {
                 "type": "date"
@@ -341,7 +342,7 @@ def places_section(municipality: Municipality, area: Area) -> Section:
         "places",
         "通いの場と参加率",
         ["年度", "参加した65歳以上（実人数）", "65歳以上人口", "参加率(%)", "延べ参加者数"],
-        source="地域資源の「通いの場」（種類 kayoi、公開中）と日程、通いの場の出席の取り込み",
+        source="地域資源の「通いの場・サロン」（公開中）とその日程、通いの場の出席の取り込み",
     )
     for year in _attendance_years(municipality):
         table = participation_by_district(municipality=municipality, fiscal_year=year)
@@ -445,8 +446,9 @@ def issues_section(municipality: Municipality, area: Area) -> Section:
     status = dict(issues.values_list("status").annotate(n=Count("id")).order_by())
     outcome = dict(cases.values_list("outcome").annotate(n=Count("id")).order_by())
     rows = [["地域課題", s.label, status.get(s.value, 0)] for s in IssueStatus]
+    # A case without a result yet is still being followed: it counts as 継続中.
+    outcome[Outcome.ONGOING] = outcome.get(Outcome.ONGOING, 0) + outcome.pop("", 0)
     rows += [["地域ケア会議の事例", o.label, outcome.get(o.value, 0)] for o in Outcome]
-    rows.append(["地域ケア会議の事例", "（結果未記入）", outcome.get("", 0)])
     closed = sum(outcome.get(o, 0) for o in (Outcome.MET, Outcome.PARTLY, Outcome.NOT_MET))
     met = outcome.get(Outcome.MET, 0) + outcome.get(Outcome.PARTLY, 0)
     section = Section(

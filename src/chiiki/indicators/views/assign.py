@@ -48,7 +48,9 @@ def assign(request: AuthedRequest) -> HttpResponse:
         default=min(DEFAULT_STAFF, max(1, len(data.districts))),
     )
     assert staff is not None
-    within = form.flag("within")
+    # On a first visit each staff member's districts stay in one life area, as 佐々町's
+    # do; a submitted form says it either way (an unticked box sends nothing).
+    within = form.flag("within") if form.given("staff") else True
     raw_weight = form.text("weight", max_length=20)
     ctx: dict[str, Any] = {
         "data": data,

@@ -39,8 +39,13 @@ class AttendanceImportForm(forms.Form):
     )
 
 
-def _year(params: Params) -> int:
-    return params.year("year") or wareki.fiscal_year(timezone.localdate())
+def _year(params: Params, user: Any = None) -> int:
+    """The year asked for; else the latest year with attendance records; else this year."""
+    given = params.year("year")
+    if given:
+        return given
+    years = selectors.participation_years(user=user) if user is not None else []
+    return years[0] if years else wareki.fiscal_year(timezone.localdate())
 
 
 def _page(
@@ -62,7 +67,7 @@ def _page(
             "form": form,
             "result": result,
             "columns_persons": "通いの場, 日付, 宛名番号（または 氏名, 生年月日）",
-            "columns_counts": "通いの場, 日付, 参加者数（, 65歳以上の参加者数）",
+            "columns_counts": "通いの場, 日付, 参加者数, 65歳以上の参加者数（任意）",
         },
         status=400 if result is not None and not result.ok else 200,
     )
@@ -72,7 +77,7 @@ def _page(
 def participation(request: AuthedRequest) -> HttpResponse:
     access.require(request.user, Cap.INDICATORS_VIEW, selectors.VIEW_REFUSED)
     params = Params(request.GET)
-    year = _year(params)
+    year = _year(params, request.user)
     if params.raw("format") == "csv":
         table = selectors.participation_for_user(user=request.user, fiscal_year=year)
         return _csv(table)

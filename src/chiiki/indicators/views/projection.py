@@ -118,13 +118,41 @@ def _csv(rows: list[list[Any]], name: str) -> HttpResponse:
     return response
 
 
+def _own_money(municipality: Any, defaults: engine.Defaults) -> engine.Defaults:
+    """The municipality's own cost per certified person and premium, from its latest year of
+    the insurer's report, in place of the national approximations when it has one."""
+    from dataclasses import replace
+
+    from chiiki.indicators.models import InsuranceYear
+
+    year = (
+        InsuranceYear.objects.filter(municipality=municipality)
+        .exclude(premium_monthly=None)
+        .order_by("-fiscal_year")
+        .first()
+    )
+    if year is None or not year.certified_total:
+        return defaults
+    label = f"{municipality}の介護保険事業状況報告（{year.fiscal_year}年度）"
+    return replace(
+        defaults,
+        cost_per_certified=year.benefit_cost / year.certified_total,
+        premium_today=float(year.premium_monthly or defaults.premium_today),
+        sources={
+            **defaults.sources,
+            "cost": f"{label}の給付費 ÷ 認定者数",
+            "premium": f"{label}の第1号保険料（月額基準額）",
+        },
+    )
+
+
 @login_required
 @charts_csp  # Plotly: see settings.CHIIKI_CSP_CHARTS
 def projection(request: AuthedRequest) -> HttpResponse:
     access.require(request.user, Cap.INDICATORS_VIEW, "指標を見る権限がありません")
     municipality = municipality_get_for_user(user=request.user, cap=Cap.INDICATORS_VIEW)
     params = Params(request.GET)
-    defaults = engine.read_defaults()
+    defaults = _own_money(municipality, engine.read_defaults())
     inputs = read_inputs(params, defaults)
     download = params.choice("download", ["summary", "bands"])
     base = selectors.latest_population(municipality=municipality)

@@ -227,14 +227,15 @@ def run(label: str, url: str) -> bool:
         )
     from chiiki.indicators.selectors import dashboard as board
 
-    area = areas_of(m)[0]
-    parts = []
-    for build_section in board.SECTIONS:
-        p50, _ = timed(lambda b=build_section: b(m, area), rounds=5)
-        parts.append(f"{build_section.__name__.removesuffix('_section')} {p50:.1f}")
-    p50, _ = timed(lambda: board.survey_section(officer, m, area), rounds=5)
-    parts.append(f"survey {p50:.1f}")
-    print("  where the time goes (市全体, p50 ms): " + ", ".join(parts))
+    for name, key in keys.items():
+        area = next(a for a in areas_of(m) if a.key == key)
+        parts = []
+        for build_section in board.SECTIONS:
+            p50, _ = timed(lambda b=build_section, a=area: b(m, a), rounds=5)
+            parts.append(f"{build_section.__name__.removesuffix('_section')} {p50:.1f}")
+        p50, _ = timed(lambda a=area: board.survey_section(officer, m, a), rounds=5)
+        parts.append(f"survey {p50:.1f}")
+        print(f"  where the time goes ({name}, p50 ms): " + ", ".join(parts))
     return ok
 
 

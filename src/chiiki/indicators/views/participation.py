@@ -61,6 +61,9 @@ def _page(
         {
             "table": table,
             "year": year,
+            # The bars scale to the highest district (100 px), not to 100%: rates of 5–10%
+            # would be dots.
+            "top_rate": max((r.rate for r in table.rows if r.rate is not None), default=0) or 1,
             "years": [(y, wareki.format_fiscal_year(y)) for y in choices],
             "places": selectors.places_for_user(user=request.user, fiscal_year=year),
             "can_edit": access.can(request.user, Cap.INDICATORS_EDIT),

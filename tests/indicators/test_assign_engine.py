@@ -133,9 +133,11 @@ def test_a_decimal_weight_keeps_the_load_exact():
 
 
 def test_the_result_is_the_same_every_time():
-    districts = [District(f"d{i}", f"a{i % 2}", 30 + (i * 37) % 300) for i in range(20)]
-    first = assign(districts, 5).as_json()
-    assert all(assign(districts, 5).as_json() == first for _ in range(3))
+    # Small enough to be proven quickly (20 districts to 5 staff can take the 20 s limit).
+    districts = [District(f"d{i}", f"a{i % 2}", 30 + (i * 37) % 300) for i in range(12)]
+    first = assign(districts, 4)
+    assert first.proven
+    assert all(assign(districts, 4).as_json() == first.as_json() for _ in range(3))
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,7 @@ from chiiki.indicators.models import (
     InsuranceYear,
     PlaceRegistration,
 )
+from chiiki.indicators.profile import plan_period
 from chiiki.indicators.services.attendance import KAYOI
 from chiiki.people.models import CareLevel, Person
 from chiiki.resources import calendar, hsds
@@ -114,10 +115,6 @@ def _population(municipality: Municipality) -> dict[int, int]:
     return aged
 
 
-def _period(year: int) -> int:
-    return (year - 2000) // 3 + 1
-
-
 def _insurance(municipality: Municipality) -> None:
     """The population tables of 2009–2017 and the insurer's ten years (once)."""
     if InsuranceYear.objects.filter(municipality=municipality).exists():
@@ -140,7 +137,7 @@ def _insurance(municipality: Municipality) -> None:
             care_4=levels[5],
             care_5=levels[6],
             benefit_cost=certified * (COST_PER_CERTIFIED + 12_000 * (year - FIRST_YEAR)),
-            premium_monthly=PREMIUMS[_period(year)],
+            premium_monthly=PREMIUMS[plan_period(year)],
         )
 
 

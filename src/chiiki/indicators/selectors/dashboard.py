@@ -21,6 +21,7 @@ from django.utils import timezone
 from chiiki.areas.models import District, LifeArea, Municipality, PopulationRecord
 from chiiki.areas.population import percent
 from chiiki.casemeetings.models import Case, Outcome
+from chiiki.core import wareki
 from chiiki.councils.models import IssueStatus, RegionalIssue
 from chiiki.indicators.models import Attendance, AttendanceCount, InsuranceYear
 from chiiki.indicators.selectors.participation import participation_by_district
@@ -148,10 +149,6 @@ def aged_from(day: dt.date, age: int) -> dt.date:
         return day.replace(year=day.year - age)
     except ValueError:
         return day.replace(year=day.year - age, day=28)
-
-
-def fiscal_year(day: dt.date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
 
 
 # --- population --------------------------------------------------------------------------
@@ -389,7 +386,7 @@ def _attendance_years(municipality: Municipality) -> list[int]:
         days += [d for d in found.values() if d is not None]
     if not days:
         return []
-    return list(range(fiscal_year(min(days)), fiscal_year(max(days)) + 1))
+    return list(range(wareki.fiscal_year(min(days)), wareki.fiscal_year(max(days)) + 1))
 
 
 def mutualaid_section(municipality: Municipality, area: Area) -> Section:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from chiiki.areas.models import Municipality
 from chiiki.areas.selectors import municipality_overview, population_dates
+from chiiki.core import wareki
 from chiiki.indicators import profile as engine
 from chiiki.indicators.models import CenterProfile, InsuranceYear
 
@@ -18,7 +19,7 @@ def profile_of(*, municipality: Municipality, date: dt.date | None = None) -> en
     if overview.date is None:
         return None
     s = overview.summary
-    fy = overview.date.year if overview.date.month >= 4 else overview.date.year - 1
+    fy = wareki.fiscal_year(overview.date)
     premium = period = None
     if fy >= engine.FIRST_PERIOD_YEAR:
         period = engine.plan_period(fy)

@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "chiiki.councils",
     "chiiki.casemeetings",
     "chiiki.indicators",
+    "chiiki.prefecture",
     "chiiki.imports",
     "chiiki.scheduler",
     "chiiki.web",

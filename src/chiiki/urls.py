@@ -27,6 +27,7 @@ urlpatterns = [
     path("councils/", include("chiiki.councils.urls")),
     path("casemeetings/", include("chiiki.casemeetings.urls")),
     path("indicators/", include("chiiki.indicators.urls")),
+    path("prefecture/", include("chiiki.prefecture.urls")),
     path("imports/", include("chiiki.imports.urls")),
     path("jobs/", include("chiiki.scheduler.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -78,6 +78,8 @@ policy_edit                 ○     ○       ×       ×          ×       ×  
 indicators_view             ○     ○       ○       ○          ×       ×      ×        ×
 indicators_edit             ○     ○       ×       ×          ×       ×      ×        ×
 jobs                        ○     ×       ×       ×          ×       ×      ×        ×
+prefecture_view             ×     ×       ×       ×          ×       ○      ×        ×
+prefecture_edit             ×     ×       ×       ×          ×       ○      ×        ×
 """
 
 # Which capability each probe exercises: every capability must have one.
@@ -126,6 +128,8 @@ PROBES = {
     "indicators_view": Cap.INDICATORS_VIEW,
     "indicators_edit": Cap.INDICATORS_EDIT,
     "jobs": Cap.JOBS_VIEW,
+    "prefecture_view": Cap.PREFECTURE_VIEW,
+    "prefecture_edit": Cap.PREFECTURE_EDIT,
 }
 
 
@@ -348,6 +352,10 @@ def probe(name: str, client, persona: str, w: Town) -> bool:
             return _ok(get(reverse("indicators:figures")), "登録済みの年度")
         case "jobs":
             return _ok(get(reverse("scheduler:jobs")), "実行記録の整理")
+        case "prefecture_view":
+            return _ok(get(reverse("prefecture:index")), "山口県の市町村支援")
+        case "prefecture_edit":
+            return _ok(get(reverse("prefecture:dispatch_new")), "派遣を記録する")
     raise AssertionError(f"no probe {name}")
 
 

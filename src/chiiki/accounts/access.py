@@ -143,7 +143,7 @@ def scope_q(user: AnyUser | None, cap: Cap, model: type[Model]) -> Q:
     if scope is None:
         return NOTHING
     if scope in (Scope.MUNICIPALITY, Scope.AREAS):
-        if w.municipality_id is None:
+        if w.municipality_id is None or not p.municipality:
             return NOTHING
         q = Q(**{p.municipality_id(): w.municipality_id})
         # Rows that lie in a life area are narrowed to the user's; a row of the whole

@@ -17,7 +17,10 @@ class Paths:
     itself); ``life_area`` one to the life area; ``person`` one to the resident the row
     names (``"pk"`` for a person); ``volunteer`` one to the person of the volunteer a job
     is given to; ``invited`` one to the users invited to the meeting the row belongs to (an
-    outside professional reaches only those rows). A scope whose path a model lacks reaches none of its rows, except that a
+    outside professional reaches only those rows); ``prefecture`` one to the prefecture,
+    where the row is not reached through ``municipality``. A row that belongs to a
+    prefecture alone (a seminar) has an empty ``municipality``: no municipal scope reaches
+    it. A scope whose path a model lacks reaches none of its rows, except that a
     model lying in no life area is reached under the ``areas`` scope by its municipality.
     """
 

@@ -80,6 +80,9 @@ class Cap(StrEnum):
     # indicators (指標と計画)
     INDICATORS_VIEW = "indicators.view"
     INDICATORS_EDIT = "indicators.edit"
+    # prefecture (都道府県による市町村支援)
+    PREFECTURE_VIEW = "prefecture.view"
+    PREFECTURE_EDIT = "prefecture.edit"
     # scheduler (定期処理)
     JOBS_VIEW = "scheduler.view_runs"
 
@@ -160,6 +163,10 @@ _TABLE: dict[Cap, dict[Role, Scope]] = {
     # The figures from outside, the grant's self-assessment and who owns which district are
     # the insurer's: its administrator and municipal staff keep them.
     Cap.INDICATORS_EDIT: {A: MUN, M: MUN},
+    # The prefecture's side: its municipalities' aggregates side by side, and its own records
+    # of support (dispatches, team visits, seminars). Never a person.
+    Cap.PREFECTURE_VIEW: {P: PREF},
+    Cap.PREFECTURE_EDIT: {P: PREF},
     # When the periodic jobs ran and how it went: counts only, for the administrator.
     Cap.JOBS_VIEW: {A: MUN},
 }
@@ -205,6 +212,8 @@ LABELS: dict[Cap, str] = {
     Cap.POLICY_EDIT: "施策を登録・更新する",
     Cap.INDICATORS_VIEW: "指標と計画を見る",
     Cap.INDICATORS_EDIT: "指標の元データ・自己評価・地区担当を登録する",
+    Cap.PREFECTURE_VIEW: "管内市町村の比較・県の支援記録を見る",
+    Cap.PREFECTURE_EDIT: "専門職の派遣・支援チームの訪問・セミナーを記録する",
     Cap.JOBS_VIEW: "定期処理の実行状況を見る",
 }
 

@@ -147,6 +147,9 @@ class GrantAssessment(models.Model):
         "年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     indicator_version = models.CharField("評価指標の版", max_length=20)
+    # The municipality decides whether its prefecture sees this year's answers (counts of
+    # はい・一部・いいえ only, never the notes or the evidence's records).
+    shared_with_prefecture = models.BooleanField("都道府県に共有する", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

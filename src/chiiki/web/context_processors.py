@@ -21,6 +21,7 @@ NAV: tuple[tuple[str, str, str, Cap | None], ...] = (
     ("councils", N_("協議体・地域課題"), "councils:index", Cap.COUNCILS_VIEW),
     ("casemeetings", N_("地域ケア会議"), "casemeetings:index", Cap.CASES_VIEW),
     ("indicators", N_("指標と計画"), "indicators:index", Cap.INDICATORS_VIEW),
+    ("prefecture", N_("県の市町村支援"), "prefecture:index", Cap.PREFECTURE_VIEW),
     ("population", N_("人口データ"), "areas:population_import", Cap.POPULATION_IMPORT),
     ("staff", N_("職員"), "web:staff_list", Cap.USERS_MANAGE),
     ("audit", N_("監査ログ"), "accounts:audit", Cap.AUDIT_VIEW),

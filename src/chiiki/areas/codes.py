@@ -47,3 +47,11 @@ def municipality(code: str) -> Entry | None:
     """The municipality of a six-digit code, or None (a prefecture's code is not one)."""
     entry = _entries().get(code)
     return entry if entry is not None and entry.name else None
+
+
+def municipalities_in(prefecture_code: str) -> list[Entry]:
+    """The municipalities of a prefecture (its two-digit code), in code order."""
+    return sorted(
+        (e for e in _entries().values() if e.name and e.code[:2] == prefecture_code[:2]),
+        key=lambda e: e.code,
+    )

@@ -265,6 +265,7 @@ MODULE_STEPS = (
     "chiiki.councils.demo",
     "chiiki.casemeetings.demo",
     "chiiki.indicators.demo",
+    "chiiki.prefecture.demo",
 )
 
 
@@ -293,6 +294,15 @@ def logins() -> list[tuple[str, str, str]]:
     return [
         (u.username, DEMO_PASSWORD, u.role_label)
         for u in User.objects.filter(
-            username__in=["admin", "shokuin", "hokatsu", "sc", "volunteer", "ken", "advisor"]
+            username__in=[
+                "admin",
+                "shokuin",
+                "hokatsu",
+                "sc",
+                "volunteer",
+                "ken",
+                "kumamoto",
+                "advisor",
+            ]
         ).order_by("id")
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0003_participation'),
+        ("indicators", "0003_participation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='grantassessment',
-            name='shared_with_prefecture',
-            field=models.BooleanField(default=False, verbose_name='都道府県に共有する'),
+            model_name="grantassessment",
+            name="shared_with_prefecture",
+            field=models.BooleanField(default=False, verbose_name="都道府県に共有する"),
         ),
     ]

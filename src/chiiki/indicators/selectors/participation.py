@@ -30,34 +30,44 @@ PLACE_REFUSED = "この通いの場は見つかりません"
 
 
 def _grouped(qs: Any, key: str, **aggregates: Any) -> dict[str, dict[Any, int]]:
-    """{aggregate name: {key value: number}} from one GROUP BY."""
+    """{aggregate name: {(municipality id, key value): number}} from one GROUP BY."""
     found: dict[str, dict[Any, int]] = {name: {} for name in aggregates}
-    for row in qs.order_by().values(key).annotate(**aggregates):
+    for row in qs.order_by().values("municipality_id", key).annotate(**aggregates):
         for name in aggregates:
             if row[name] is not None:
-                found[name][row[key]] = row[name]
+                found[name][row["municipality_id"], row[key]] = row[name]
     return found
 
 
 def _participants(named: Any, cutoff: dt.date) -> dict[str, dict[Any, int]]:
-    """Distinct participants by the district they live in, everyone and those born by
-    ``cutoff``: the year's distinct person ids first, then their people by primary key.
+    """Distinct participants by (the municipality of the attendance, the district they live
+    in), everyone and those born by ``cutoff``: the year's distinct person ids first, then
+    their people by primary key.
 
     Two plain steps rather than one join with COUNT(DISTINCT): on PostgreSQL, right after a
     bulk import (before the tables are analysed) the planner took the join for a few rows
     and ran it as a nested loop over every resident, for half an hour.
     """
-    ids = list(named.order_by().values_list("person_id", flat=True).distinct())
+    pairs = list(named.order_by().values_list("municipality_id", "person_id").distinct())
+    where: dict[int, list[int]] = defaultdict(list)
+    for municipality_id, person_id in pairs:
+        where[person_id].append(municipality_id)
+    ids = list(where)
     everyone: dict[Any, int] = defaultdict(int)
     aged: dict[Any, int] = defaultdict(int)
     for start in range(0, len(ids), 5000):
-        for district_id, born in Person.objects.filter(
+        for person_id, district_id, born in Person.objects.filter(
             pk__in=ids[start : start + 5000]
-        ).values_list("district_id", "birth_date"):
-            everyone[district_id] += 1
-            if born <= cutoff:
-                aged[district_id] += 1
+        ).values_list("pk", "district_id", "birth_date"):
+            for municipality_id in where[person_id]:
+                everyone[municipality_id, district_id] += 1
+                if born <= cutoff:
+                    aged[municipality_id, district_id] += 1
     return {"everyone": dict(everyone), "aged": dict(aged)}
+
+
+def _of(found: dict[Any, int], municipality_id: int) -> dict[Any, int]:
+    return {key: n for (m, key), n in found.items() if m == municipality_id}
 
 
 def participation_by_district(*, municipality: Municipality, fiscal_year: int) -> engine.Table:
@@ -67,19 +77,29 @@ def participation_by_district(*, municipality: Municipality, fiscal_year: int) -
     Only places that are gathering places (category kayoi) now are counted. Figures, not
     residents: no list is read, so nothing is audited.
     """
+    return participation_by_municipality(municipalities=[municipality], fiscal_year=fiscal_year)[
+        municipality.pk
+    ]
+
+
+def participation_by_municipality(
+    *, municipalities: list[Municipality], fiscal_year: int
+) -> dict[int, engine.Table]:
+    """:func:`participation_by_district` for many municipalities at once (a prefecture's
+    side by side), in the same fixed number of queries: each one grouped by municipality."""
     start, end = engine.year_span(fiscal_year)
     cutoff = engine.born_by(fiscal_year)
-    districts = list(
-        District.objects.filter(municipality=municipality)
+    ids = [m.pk for m in municipalities]
+    districts: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for municipality_id, *district in (
+        District.objects.filter(municipality_id__in=ids)
         .order_by("life_area__order", "life_area__code", "order", "code")
-        .values_list("pk", "name", "life_area__name")
-    )
-    named = Attendance.objects.filter(
-        municipality=municipality, day__range=(start, end), place__category_codes__contains=KAYOI
-    )
-    counted = AttendanceCount.objects.filter(
-        municipality=municipality, day__range=(start, end), place__category_codes__contains=KAYOI
-    )
+        .values_list("municipality_id", "pk", "name", "life_area__name")
+    ):
+        districts[municipality_id].append(tuple(district))  # type: ignore[arg-type]
+    span = {"municipality_id__in": ids, "day__range": (start, end)}
+    named = Attendance.objects.filter(**span, place__category_codes__contains=KAYOI)
+    counted = AttendanceCount.objects.filter(**span, place__category_codes__contains=KAYOI)
     people = _participants(named, cutoff)
     named_at = _grouped(named, "place__district_id", n=Count("id"))["n"]
     counts = _grouped(
@@ -87,67 +107,90 @@ def participation_by_district(*, municipality: Municipality, fiscal_year: int) -
     )
     places: dict[Any, set[int]] = defaultdict(set)
     for qs in (named, counted):
-        for place_id, district_id in (
-            qs.order_by().values_list("place_id", "place__district_id").distinct()
+        for municipality_id, place_id, district_id in (
+            qs.order_by()
+            .values_list("municipality_id", "place_id", "place__district_id")
+            .distinct()
         ):
-            places[district_id].add(place_id)
-    table_date, table_65, municipality_65 = _population(municipality, start, end)
-    register_65: dict[int, int] = {}
-    if any(pk not in table_65 for pk, _, _ in districts):
-        register_65 = _register_65(municipality, cutoff, end)
-    figures = engine.figures_by_district(
-        districts,
-        participants_65=people["aged"],
-        participants=people["everyone"],
-        table_65=table_65,
-        register_65=register_65,
-        named=named_at,
-        counted=counts["n"],
-        counted_65=counts["aged"],
-        places={k: len(v) for k, v in places.items()},
-    )
-    return engine.build(
-        fiscal_year=fiscal_year,
-        districts=figures,
-        population_date=table_date,
-        municipality_table_65=municipality_65,
-    )
+            places[municipality_id, district_id].add(place_id)
+    tables = _population(ids, start, end)
+    short = [m for m in ids if any(pk not in tables[m][1] for pk, _, _ in districts[m])]
+    register_65 = _register_65(short, cutoff, end) if short else {}
+    out: dict[int, engine.Table] = {}
+    for m in ids:
+        table_date, table_65, municipality_65 = tables[m]
+        figures = engine.figures_by_district(
+            districts[m],
+            participants_65=_of(people["aged"], m),
+            participants=_of(people["everyone"], m),
+            table_65=table_65,
+            register_65=_of(register_65, m),
+            named=_of(named_at, m),
+            counted=_of(counts["n"], m),
+            counted_65=_of(counts["aged"], m),
+            places={k: len(v) for k, v in _of(places, m).items()},  # type: ignore[arg-type]
+        )
+        out[m] = engine.build(
+            fiscal_year=fiscal_year,
+            districts=figures,
+            population_date=table_date,
+            municipality_table_65=municipality_65,
+        )
+    return out
 
 
 def _population(
-    municipality: Municipality, start: dt.date, end: dt.date
-) -> tuple[dt.date | None, dict[int, int], int | None]:
-    """The latest population table within the year: its date, its 65+ by district, and its
-    65+ for the whole municipality when it has only municipality-level cells."""
-    cells = PopulationRecord.objects.filter(municipality=municipality)
-    day = cells.filter(date__range=(start, end)).aggregate(d=Max("date"))["d"]
-    if day is None:
-        return None, {}, None
-    by_district: dict[int, int] = {}
-    whole: int | None = None
-    for district_id, n in (
-        cells.filter(date=day, age_from__gte=engine.AGED)
+    ids: list[int], start: dt.date, end: dt.date
+) -> dict[int, tuple[dt.date | None, dict[int, int], int | None]]:
+    """For each municipality, the latest population table within the year: its date, its
+    65+ by district, and its 65+ for the whole municipality when it has only
+    municipality-level cells."""
+    cells = PopulationRecord.objects.filter(municipality_id__in=ids)
+    days = dict(
+        cells.filter(date__range=(start, end))
         .order_by()
-        .values_list("district_id")
+        .values_list("municipality_id")
+        .annotate(d=Max("date"))
+        .values_list("municipality_id", "d")
+    )
+    out: dict[int, tuple[dt.date | None, dict[int, int], int | None]] = {
+        m: (days.get(m), {}, None) for m in ids
+    }
+    if not days:
+        return out
+    which = Q()
+    for m, day in days.items():
+        which |= Q(municipality_id=m, date=day)
+    by_district: dict[int, dict[int, int]] = defaultdict(dict)
+    whole: dict[int, int] = {}
+    for municipality_id, district_id, n in (
+        cells.filter(which, age_from__gte=engine.AGED)
+        .order_by()
+        .values_list("municipality_id", "district_id")
         .annotate(n=Sum("count"))
     ):
         if district_id is None:
-            whole = n
+            whole[municipality_id] = n
         else:
-            by_district[district_id] = n
-    return day, by_district, (whole if not by_district else None)
+            by_district[municipality_id][district_id] = n
+    for m, day in days.items():
+        found = by_district.get(m, {})
+        out[m] = (day, found, (whole.get(m) if not found else None))
+    return out
 
 
-def _register_65(municipality: Municipality, cutoff: dt.date, end: dt.date) -> dict[int, int]:
-    """People of the register aged 65+ on the year's last day, not moved out by then."""
-    return dict(
-        Person.objects.filter(municipality=municipality, birth_date__lte=cutoff)
+def _register_65(ids: list[int], cutoff: dt.date, end: dt.date) -> dict[Any, int]:
+    """People of the register aged 65+ on the year's last day, not moved out by then, by
+    (municipality, district)."""
+    return {
+        (m, d): n
+        for m, d, n in Person.objects.filter(municipality_id__in=ids, birth_date__lte=cutoff)
         .filter(Q(moved_out_on__isnull=True) | Q(moved_out_on__gt=end))
         .order_by()
-        .values_list("district_id")
+        .values_list("municipality_id", "district_id")
         .annotate(n=Count("id"))
-        .values_list("district_id", "n")
-    )
+        .values_list("municipality_id", "district_id", "n")
+    }
 
 
 def participation_for_user(*, user: Any, fiscal_year: int) -> engine.Table:
@@ -195,10 +238,18 @@ def places_for_user(*, user: Any, fiscal_year: int) -> list[PlaceYear]:
     places = list(qs.order_by("district__order", "name", "id"))
     ids = [p.pk for p in places]
     span = {"day__range": (start, end), "place_id__in": ids}
-    named = _grouped(Attendance.objects.filter(**span), "place_id", n=Count("id"))["n"]
-    counted = _grouped(AttendanceCount.objects.filter(**span), "place_id", n=Sum("participants"))[
-        "n"
-    ]
+    named = {
+        place: n
+        for (_, place), n in _grouped(Attendance.objects.filter(**span), "place_id", n=Count("id"))[
+            "n"
+        ].items()
+    }
+    counted = {
+        place: n
+        for (_, place), n in _grouped(
+            AttendanceCount.objects.filter(**span), "place_id", n=Sum("participants")
+        )["n"].items()
+    }
     days: dict[int, set[dt.date]] = defaultdict(set)
     for model in (Attendance, AttendanceCount):
         for place_id, day in model.objects.filter(**span).values_list("place_id", "day").distinct():

@@ -19,10 +19,11 @@ schedule without a start date is counted from the current fiscal year only.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Min
+from django.db.models import Min, QuerySet
 
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
@@ -62,13 +63,19 @@ class Spread:
     recorded: dict[str, int]  # per structure, records found (bodies, services, places)
 
 
-def _council_spans(user: Any, districts: list[District]) -> tuple[list[engine.Span], int]:
+# The door a read goes through: the user's scope for the capability the page needs.
+Scope = Callable[[QuerySet[Any]], QuerySet[Any]]
+
+
+def _door(user: Any, cap: Cap) -> Scope:
+    return lambda qs: access.visible(user, cap, qs)
+
+
+def _council_spans(scope: Scope, districts: list[District]) -> tuple[list[engine.Span], int]:
     bodies = list(
-        access.visible(
-            user,
-            Cap.INDICATORS_VIEW,
-            Body.objects.filter(layer__in=[Layer.LIFE_AREA, Layer.DISTRICT]),
-        ).order_by("founded_on", "pk")
+        scope(Body.objects.filter(layer__in=[Layer.LIFE_AREA, Layer.DISTRICT])).order_by(
+            "founded_on", "pk"
+        )
     )
     spans = []
     for b in bodies:
@@ -81,14 +88,14 @@ def _council_spans(user: Any, districts: list[District]) -> tuple[list[engine.Sp
     return spans, len(bodies)
 
 
-def _aid_spans(user: Any, gaps: Gaps) -> tuple[list[engine.Span], int]:
-    services = list(access.visible(user, Cap.INDICATORS_VIEW, AidService.objects.order_by("pk")))
+def _aid_spans(scope: Scope, gaps: Gaps) -> tuple[list[engine.Span], int]:
+    services = list(scope(AidService.objects.order_by("pk")))
     running = {s.pk: s for s in services if s.active}
     gaps.stopped_aid = [s.name for s in services if not s.active]
     spans = [engine.Span(s.district_id, s.started_on, None, s.name) for s in running.values()]
-    profiles = access.visible(
-        user, Cap.INDICATORS_VIEW, VolunteerProfile.objects.filter(service_id__in=running)
-    ).select_related("volunteer")
+    profiles = scope(VolunteerProfile.objects.filter(service_id__in=running)).select_related(
+        "volunteer"
+    )
     through = VolunteerProfile.districts.through.objects.filter(
         volunteerprofile_id__in=profiles.filter(volunteer__active=True).values("pk")
     ).values_list("volunteerprofile_id", "district_id")
@@ -100,12 +107,10 @@ def _aid_spans(user: Any, gaps: Gaps) -> tuple[list[engine.Span], int]:
         start = max(service.started_on, p.volunteer.registered_on)
         spans.append(engine.Span(district_id, start, None, service.name))
     jobs = (
-        access.visible(
-            user,
-            Cap.INDICATORS_VIEW,
+        scope(
             HelpRequest.objects.filter(
                 service_id__in=running, status=Status.DONE, done_on__isnull=False
-            ),
+            )
         )
         .values("service_id", "district_id")
         .annotate(first=Min("done_on"))
@@ -120,18 +125,14 @@ def _weekly(s: Schedule) -> bool:
     return s.kind in WEEKLY_KINDS and s.freq == "WEEKLY" and (s.interval or 1) == 1
 
 
-def _kayoi_spans(user: Any, gaps: Gaps) -> tuple[list[engine.Span], int]:
+def _kayoi_spans(scope: Scope, gaps: Gaps) -> tuple[list[engine.Span], int]:
     places = list(
-        access.visible(
-            user,
-            Cap.INDICATORS_VIEW,
-            ResourceService.objects.filter(category_codes__contains=f"|{KAYOI}|"),
-        ).order_by("pk")
+        scope(ResourceService.objects.filter(category_codes__contains=f"|{KAYOI}|")).order_by("pk")
     )
     weekly: dict[int, list[Schedule]] = {}
-    for s in access.visible(
-        user, Cap.INDICATORS_VIEW, Schedule.objects.filter(service_id__in=[p.pk for p in places])
-    ).order_by("service_id", "order", "pk"):
+    for s in scope(Schedule.objects.filter(service_id__in=[p.pk for p in places])).order_by(
+        "service_id", "order", "pk"
+    ):
         if _weekly(s):
             weekly.setdefault(s.service_id, []).append(s)
     spans = []
@@ -170,10 +171,7 @@ def spread_for_user(*, user: Any, on: dt.date, since: int | None = None) -> Spre
         )
     )
     gaps = Gaps()
-    council, n_bodies = _council_spans(user, districts)
-    aid, n_aid = _aid_spans(user, gaps)
-    kayoi, n_kayoi = _kayoi_spans(user, gaps)
-    spans = {"council": council, "mutualaid": aid, "kayoi": kayoi}
+    spans, recorded = _spans(_door(user, Cap.INDICATORS_VIEW), districts, gaps)
     ids = [d.pk for d in districts]
     return Spread(
         on=on,
@@ -182,5 +180,32 @@ def spread_for_user(*, user: Any, on: dt.date, since: int | None = None) -> Spre
         years=engine.progress(spans, ids, on=on, since=since),
         rows=engine.by_district(spans, ids, on=on),
         gaps=gaps,
-        recorded={"council": n_bodies, "mutualaid": n_aid, "kayoi": n_kayoi},
+        recorded=recorded,
     )
+
+
+def _spans(
+    scope: Scope, districts: list[District], gaps: Gaps
+) -> tuple[dict[str, list[engine.Span]], dict[str, int]]:
+    council, n_bodies = _council_spans(scope, districts)
+    aid, n_aid = _aid_spans(scope, gaps)
+    kayoi, n_kayoi = _kayoi_spans(scope, gaps)
+    spans = {"council": council, "mutualaid": aid, "kayoi": kayoi}
+    return spans, {"council": n_bodies, "mutualaid": n_aid, "kayoi": n_kayoi}
+
+
+def coverage_by_municipality(
+    *, user: Any, cap: Cap, on: dt.date
+) -> dict[int, dict[str, tuple[int, int]]]:
+    """For each municipality the user reaches with ``cap`` (a prefecture's), per structure
+    the districts that have it on ``on`` and the districts there are: the spread table's
+    last row, municipality by municipality, in one pass over the prefecture's records."""
+    districts = list(access.visible(user, cap, District.objects.order_by("pk")))
+    spans, _ = _spans(_door(user, cap), districts, Gaps())
+    by_municipality: dict[int, set[int]] = {}
+    for d in districts:
+        by_municipality.setdefault(d.municipality_id, set()).add(d.pk)
+    have = {k: engine.covered(found, on, today=on) for k, found in spans.items()}
+    return {
+        m: {k: (len(have[k] & ids), len(ids)) for k in spans} for m, ids in by_municipality.items()
+    }

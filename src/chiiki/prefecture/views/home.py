@@ -1,4 +1,5 @@
-"""The prefecture's front page: its municipalities side by side, and its records of support."""
+"""The prefecture's front page: its municipalities side by side, sortable, against the
+prefecture's median, with a tile grid of one column; and the way to its records of support."""
 
 from __future__ import annotations
 
@@ -8,13 +9,67 @@ from django.shortcuts import render
 from django.urls import path
 
 from chiiki.accounts.http import AuthedRequest
-from chiiki.prefecture.selectors.common import prefecture_of
+from chiiki.core.params import Params
+from chiiki.indicators.exports import download
+from chiiki.prefecture.selectors.compare import VIEWS, Comparison, side_by_side
+
+TILE_DEFAULT = {"overview": "aging"}
+
+
+def _tile_key(params: Params, c: Comparison) -> str | None:
+    keys = [col.key for col in c.columns]
+    if not keys:
+        return None
+    if params.given("tile"):
+        return params.choice("tile", keys)
+    wanted = TILE_DEFAULT.get(c.view)
+    return wanted if wanted in keys else keys[0]
+
+
+def _table(c: Comparison) -> tuple[list[str], list[list[object]]]:
+    columns = ["市町村コード", "市町村"]
+    for col in c.columns:
+        columns.append(f"{col.label}（{col.unit}）")
+        columns.append(f"{col.label} 補足")
+    rows: list[list[object]] = []
+    for r in c.rows:
+        line: list[object] = [r.code, r.name]
+        for col in c.columns:
+            cell = r.cells.get(col.key)
+            line.append(cell.value if cell is not None and not cell.suppressed else None)
+            line.append(cell.detail if cell is not None else "")
+        rows.append(line)
+    rows.append(["", "県の中央値", *[v for col in c.columns for v in (c.medians[col.key], "")]])
+    return columns, rows
 
 
 @login_required
 def index(request: AuthedRequest) -> HttpResponse:
-    prefecture = prefecture_of(request.user)
-    return render(request, "prefecture/index.html", {"prefecture": prefecture})
+    params = Params(request.GET)
+    view = params.choice("view", VIEWS, default="overview")
+    order = params.choice("order", ("asc", "desc"), default="desc")
+    sort = params.text("sort", max_length=40) or None
+    c = side_by_side(user=request.user, view=view, sort=sort, descending=order == "desc")
+    fmt = params.choice("format", ("html", "csv", "xlsx"), default="html")
+    if fmt != "html":
+        columns, rows = _table(c)
+        return download(
+            fmt, f"prefecture-{c.prefecture.code}-{c.view}", "市町村の比較", columns, rows
+        )
+    tile = _tile_key(params, c)
+    context = {
+        "c": c,
+        "views": VIEWS,
+        "tile": tile,
+        "tile_column": c.column(tile) if tile else None,
+        "tiles": c.tiles(tile) if tile else [],
+        "tile_height": 70 * max(1, -(-len(c.rows) // 8)),
+        "sort_column": c.column(c.sort) if c.sort else None,
+        "tile_summary": c.summary(tile) if tile else "",
+        "order": order,
+    }
+    template = "prefecture/index.html#compare" if request.htmx else "prefecture/index.html"
+    return render(request, template, context)
 
 
 urlpatterns = [

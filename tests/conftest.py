@@ -136,6 +136,14 @@ def _import_files_in_tmp(settings, tmp_path_factory):
     settings.CHIIKI_IMPORT_DIR = tmp_path_factory.mktemp("imports")
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_figures():
+    """Each test starts without the side by side's figures of an earlier test's database."""
+    from chiiki.prefecture.selectors import compare
+
+    compare.forget()
+
+
 @pytest.fixture
 def client_for(client):
     def login(user: User):

@@ -38,7 +38,8 @@ def test_the_median_and_the_marks_agree_with_the_values(pref):
     expected = (ordered[(n - 1) // 2] + ordered[n // 2]) / 2
     assert middle == expected.quantize(Decimal("0.01"))
     for r in c.rows:
-        assert r.marks["aging"] == ("▲" if r.value("aging") > middle else "▼")
+        v = r.value("aging")
+        assert r.marks["aging"] == ("▲" if v > middle else "▼" if v < middle else "＝")
 
 
 def test_the_aging_rate_is_the_population_tables(pref):
@@ -123,3 +124,22 @@ def test_participation_is_the_named_participants_and_headcounts_only_say_so(pref
             assert cell.value == alone.rate
         elif alone.attendances:
             assert cell.value is None and "名簿なし" in cell.detail
+
+
+def test_kept_figures_are_the_fresh_ones_and_a_new_import_shows_at_once(pref):
+    from chiiki.indicators.models import InsuranceYear
+    from chiiki.prefecture.selectors import compare
+
+    built, viewer = pref
+    first = {r.code: r.cells for r in side_by_side(user=viewer).rows}
+    again = {r.code: r.cells for r in side_by_side(user=viewer).rows}
+    compare.forget()
+    fresh = {r.code: r.cells for r in side_by_side(user=viewer).rows}
+    assert first == again == fresh
+    year = InsuranceYear.objects.get(municipality=built.municipalities[0], fiscal_year=2018)
+    year.insured_65 *= 2  # as the insurer's next file would: saved, so its time moves
+    year.save()
+    after = {r.code: r.cells for r in side_by_side(user=viewer).rows}
+    assert after != first  # the import's rows changed the fingerprint: no minute's wait
+    compare.forget()
+    assert after == {r.code: r.cells for r in side_by_side(user=viewer).rows}

@@ -15,7 +15,7 @@ from chiiki.areas.models import Municipality, Prefecture
 def prefecture_of(user: Any, cap: Cap = Cap.PREFECTURE_VIEW) -> Prefecture:
     """The prefecture the user works for; refused for anyone else."""
     access.require(user, cap)
-    found = Prefecture.objects.filter(pk=access.who(user).prefecture_id).first()
+    found = Prefecture.objects.filter(pk=access.who(user).prefecture_id or 0).first()
     if found is None:
         raise PermissionDenied("都道府県が設定されていません")
     return found

@@ -4,12 +4,19 @@ A fixed number of queries whatever the number of municipalities: each figure is 
 the whole prefecture at once, grouped by municipality (population 2, the insurer's report
 1, participation 8, spread 7, surveys 1 and their cached results, the grant 2). Aggregates
 only: no row names a person, and the survey's small cells stay hidden as on its own page.
+
+The overview's figures are kept per process for ``KEPT_FOR`` seconds under a fingerprint
+of the tables that imports write (counts, last ids and last import times): a new file
+shows at once; a change typed by hand on a municipality's page shows within a minute.
+Distinct participants over a year are the costly part (every named attendance of the
+prefecture is read), and the table is read far more often than its sources change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import time
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -308,6 +315,87 @@ def _risk_cells(
     return list(columns.values()), cells, names
 
 
+KEPT_FOR = 60.0  # seconds
+_KEPT: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
+_KEEP_AT_MOST = 16
+
+
+def forget() -> None:
+    """Drop the kept figures (for tests, and after a change that must show at once)."""
+    _KEPT.clear()
+
+
+def _fingerprint(ids: list[int]) -> tuple[Any, ...]:
+    """What the tables that imports write say of themselves, for the prefecture: one small
+    aggregate each (no table of residents: the register is covered by the time limit)."""
+    from django.db.models import Max as M
+
+    from chiiki.areas.models import PopulationRecord
+    from chiiki.councils.models import Body
+    from chiiki.mutualaid.models import Service as AidService
+    from chiiki.resources.models import Service as ResourceService
+
+    where = {"municipality_id__in": ids}
+    parts: list[Any] = [tuple(ids)]
+    for qs, aggregates in (
+        (PopulationRecord.objects.filter(**where), {"n": Count("id"), "s": Sum("count")}),
+        (InsuranceYear.objects.filter(**where), {"n": Count("id"), "t": M("imported_at")}),
+        (
+            Attendance.objects.filter(**where),
+            {"n": Count("id"), "i": M("id"), "t": M("imported_at")},
+        ),
+        (
+            AttendanceCount.objects.filter(**where),
+            {"n": Count("id"), "i": M("id"), "s": Sum("participants"), "t": M("imported_at")},
+        ),
+        (ResourceService.objects.filter(**where), {"n": Count("id"), "t": M("last_modified")}),
+        (Body.objects.filter(**where), {"n": Count("id"), "i": M("id")}),
+        (AidService.objects.filter(**where), {"n": Count("id"), "i": M("id")}),
+        (
+            GrantAssessment.objects.filter(**where, shared_with_prefecture=True),
+            {"n": Count("id"), "i": M("id")},
+        ),
+    ):
+        parts.append(tuple(qs.order_by().aggregate(**aggregates).values()))
+    return tuple(parts)
+
+
+def _overview_rows(
+    user: Any, ms: list[Municipality], on: dt.date
+) -> tuple[list[engine.Row], int | None]:
+    ids = [m.pk for m in ms]
+    key = (access.who(user).prefecture_id, on, _fingerprint(ids))
+    kept = _KEPT.get(key)
+    if kept is not None and time.monotonic() - kept[0] < KEPT_FOR:
+        rows, year = kept[1]
+        return [engine.Row(r.code, r.name, dict(r.cells)) for r in rows], year
+    pop = population_by_municipality(ids, on)
+    insurance = _latest_insurance(ids)
+    year = participation_year(ids)
+    rates = participation_by_municipality(municipalities=ms, fiscal_year=year) if year else {}
+    spread = coverage_by_municipality(user=user, cap=Cap.PREFECTURE_VIEW, on=on)
+    grant = _grant(user, ids)
+    rows = [
+        engine.Row(
+            m.code,
+            m.name,
+            _overview_cells(
+                m,
+                pop.get(m.pk),
+                insurance.get(m.pk),
+                rates[m.pk].total if m.pk in rates else None,
+                spread.get(m.pk, {}),
+                grant.get(m.pk),
+            ),
+        )
+        for m in ms
+    ]
+    _KEPT[key] = (time.monotonic(), (rows, year))
+    while len(_KEPT) > _KEEP_AT_MOST:
+        _KEPT.popitem(last=False)
+    return [engine.Row(r.code, r.name, dict(r.cells)) for r in rows], year
+
+
 def side_by_side(
     *,
     user: Any,
@@ -330,27 +418,7 @@ def side_by_side(
     else:
         view = "overview"
         columns = list(OVERVIEW)
-        pop = population_by_municipality(ids, on)
-        insurance = _latest_insurance(ids)
-        year = participation_year(ids)
-        rates = participation_by_municipality(municipalities=ms, fiscal_year=year) if year else {}
-        spread = coverage_by_municipality(user=user, cap=Cap.PREFECTURE_VIEW, on=on)
-        grant = _grant(user, ids)
-        rows = [
-            engine.Row(
-                m.code,
-                m.name,
-                _overview_cells(
-                    m,
-                    pop.get(m.pk),
-                    insurance.get(m.pk),
-                    rates[m.pk].total if m.pk in rates else None,
-                    spread.get(m.pk, {}),
-                    grant.get(m.pk),
-                ),
-            )
-            for m in ms
-        ]
+        rows, year = _overview_rows(user, ms, on)
     if sort is not None and sort not in {c.key for c in columns}:
         raise ParamError(
             "sort", sort, "表の列を指定してください: " + "、".join(c.key for c in columns)

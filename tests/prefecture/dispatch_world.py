@@ -8,7 +8,6 @@ import io
 from collections.abc import Sequence
 
 import openpyxl
-import pytest
 
 from chiiki.accounts.models import Role, User
 from chiiki.accounts.services import user_create
@@ -49,18 +48,13 @@ def make_towns(n: int | None = 6) -> list[Municipality]:
     return out
 
 
-@pytest.fixture
-def kumamoto(db) -> list[Municipality]:
-    return make_towns(6)
-
-
-@pytest.fixture
-def kumamoto_viewer(kumamoto) -> User:
+def make_viewer(towns: Sequence[Municipality]) -> User:
+    """熊本県's prefecture viewer (the conftest's ``pref`` is 山口県's)."""
     return user_create(
         username="kumamoto-viewer",
         password=PASSWORD,
         role=Role.PREFECTURE,
-        prefecture=kumamoto[0].prefecture,
+        prefecture=towns[0].prefecture,
     )
 
 

@@ -84,6 +84,8 @@ ALIASES: Mapping[str, str] = {
 
 _DIGITS = re.compile(r"[0-9]+")
 _SPACES = re.compile(r"\s+")
+# A date cell of a workbook comes through the reader as a datetime at midnight.
+_EXCEL_DATETIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]00:00:00")
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +180,9 @@ def parse_code(raw: str, prefecture: str, known: Collection[str]) -> str:
 
 def parse_day(raw: str, today: dt.date) -> dt.date:
     """A day that exists and is not after ``today``; ValueError in Japanese."""
+    excel = _EXCEL_DATETIME.fullmatch(fold(raw))
     try:
-        day = wareki.parse_date(raw)
+        day = wareki.parse_date(excel.group(1) if excel else raw)
     except wareki.WarekiError as exc:
         raise ValueError(f"{exc}。日付は 2017-06-01 か 平成29年6月1日 の形です") from exc
     if day > today:

@@ -10,7 +10,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from chiiki.accounts.models import AuditEvent, User
+from chiiki.accounts.models import AuditEvent
 from chiiki.areas.models import Municipality
 from chiiki.prefecture.dispatch_summary import GUIDE_TABLE, demo_rows
 from chiiki.prefecture.models import Dispatch
@@ -21,7 +21,6 @@ from chiiki.prefecture.services.dispatch import (
 from tests.prefecture.dispatch_world import (
     csv_text,
     make_towns,
-    make_viewer,
     rows_of,
     xlsx_bytes,
 )
@@ -52,11 +51,6 @@ EXPECTED = {
 @pytest.fixture
 def kumamoto(db) -> list[Municipality]:
     return make_towns(6)
-
-
-@pytest.fixture
-def kumamoto_viewer(kumamoto) -> User:
-    return make_viewer(kumamoto)
 
 
 def _summary_json(capsys, year: int = 2017) -> str:

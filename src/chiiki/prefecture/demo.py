@@ -1,5 +1,6 @@
 """The prefecture's demo: 熊本県 with its 45 real municipalities (codes and names from the
-country's list; their figures synthetic), and its viewer ``kumamoto``. 山口県's viewer
+country's list; their figures synthetic), its 平成29年度 dispatch log that adds up to the
+guide's table, and its viewer ``kumamoto``. 山口県's viewer
 ``ken`` sees the demo town 萩市 as before.
 
 Idempotent: a second ``chiiki demo`` adds nothing.
@@ -13,6 +14,8 @@ from chiiki.accounts.models import Role, User
 from chiiki.accounts.services import user_create
 from chiiki.areas.models import Municipality
 from chiiki.prefecture import world
+from chiiki.prefecture.models import Dispatch
+from chiiki.prefecture.services import dispatch as dispatch_services
 
 CODE = "43"  # 熊本県
 LOGIN = "kumamoto"
@@ -24,6 +27,9 @@ def build(municipality: Municipality, seed: int) -> None:
     from chiiki.web.demo import DEMO_PASSWORD
 
     built = world.build(CODE, seed)
+    if not Dispatch.objects.filter(prefecture=built.prefecture).exists():
+        # 平成29年度: adds up exactly to the guide's table of 熊本県's dispatches.
+        dispatch_services.demo_log(built.prefecture, built.municipalities)
     if not User.objects.filter(username=LOGIN).exists():
         user_create(
             username=LOGIN,

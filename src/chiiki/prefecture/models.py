@@ -89,6 +89,9 @@ class TeamVisit(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.municipality.name} {self.team}"
+
 
 class Seminar(models.Model):
     """A seminar the prefecture holds for its municipalities (高知県's トップセミナー): its
@@ -137,3 +140,6 @@ class SeminarAttendance(models.Model):
                 fields=["seminar", "municipality"], name="seminar_attendance_once"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.seminar} {self.municipality.name} {self.attendees}人"

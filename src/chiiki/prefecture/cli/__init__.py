@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-SUBCOMMANDS: tuple[str, ...] = ()
+SUBCOMMANDS: tuple[str, ...] = ("teams",)
 
 
 def modules() -> list[ModuleType]:

@@ -407,15 +407,11 @@ GUIDE_SEMINARS: tuple[tuple[int, str, str, str], ...] = (
 DEMO_PURPOSES = ("意見交換・実情把握", "伴走支援（協議体）", "伴走支援（地域ケア会議）", "研修")
 
 
-def _demo_day(rng: random.Random, fiscal_year: int, months: int = 12) -> dt.date:
+def _demo_day(rng: random.Random, fiscal_year: int, *, months: int = 12) -> dt.date:
+    """A day in the first ``months`` months of the fiscal year (April to March)."""
     start = dt.date(fiscal_year, 4, 1)
-    span = (dt.date(fiscal_year + 1, 4, 1) if months == 12 else _month_end(start, months)) - start
-    return start + dt.timedelta(days=rng.randrange(span.days))
-
-
-def _month_end(start: dt.date, months: int) -> dt.date:
-    year, month = start.year + (start.month - 1 + months) // 12, (start.month - 1 + months) % 12
-    return dt.date(year, month + 1, 1)
+    end = dt.date(fiscal_year + (3 + months) // 12, (3 + months) % 12 + 1, 1)
+    return start + dt.timedelta(days=rng.randrange((end - start).days))
 
 
 def demo_support(
@@ -425,7 +421,7 @@ def demo_support(
 
     - 平成30年度 (FY2018): every municipality visited one to three times (the guide's
       「全63市町村を職員が訪問」 for 埼玉県, here for whatever prefecture the demo builds);
-    - 令和元年度 (FY2019), April to September: about half of them once;
+    - 令和元年度 (FY2019), April to September: half of them once;
     - the guide's 高知県 seminars of 平成26–30年度 (the two sessions of 平成30年度 on one
       day), each with synthetic attendance from about two thirds of the municipalities.
 
@@ -436,9 +432,8 @@ def demo_support(
     for m in ordered:
         for _ in range(rng.randint(1, 3)):
             planned.append(_demo_visit(prefecture, m, _demo_day(rng, 2018), rng))
-    for m in ordered:
-        if rng.random() < 0.5:
-            planned.append(_demo_visit(prefecture, m, _demo_day(rng, 2019, months=6), rng))
+    for m in sorted(rng.sample(ordered, len(ordered) // 2), key=lambda m: m.code):
+        planned.append(_demo_visit(prefecture, m, _demo_day(rng, 2019, months=6), rng))
     seminars: list[tuple[Seminar, dict[int, int]]] = []
     days: dict[int, dt.date] = {}
     for year, session, title, audience in GUIDE_SEMINARS:

@@ -146,6 +146,7 @@ def test_the_attendance_grid_saves_in_one_post_and_names_each_bad_municipality(
     html = _text(client.get(url))
     assert all(f'name="m-{m.code}"' in html for m in kochi.municipalities)
     assert "管内4市町村のうち1市町村から2人が参加" in html
+    assert '<table id="attendance">' in html  # printed: the grid's form is not
     saved = client.post(url, {"m-392014": "", "m-392022": "4", "m-392031": "1", "m-392049": "0"})
     assert saved.status_code == 302
     assert dict(SeminarAttendance.objects.values_list("municipality__code", "attendees")) == {

@@ -3,10 +3,12 @@ from __future__ import annotations
 from chiiki.prefecture.views import (
     dispatch,
     home,
+    support,
 )
 
 app_name = "prefecture"
 urlpatterns = [
     *home.urlpatterns,
     *dispatch.urlpatterns,
+    *support.urlpatterns,
 ]

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-SUBCOMMANDS: tuple[str, ...] = ("dispatch",)
+SUBCOMMANDS: tuple[str, ...] = (
+    "dispatch",
+    "teams",
+)
 
 
 def modules() -> list[ModuleType]:

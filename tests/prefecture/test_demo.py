@@ -10,6 +10,7 @@ from chiiki.prefecture import demo
 from chiiki.prefecture.models import Dispatch
 from chiiki.prefecture.selectors.compare import side_by_side
 from chiiki.prefecture.selectors.dispatch import dispatch_summary_for_user
+from chiiki.prefecture.selectors.support import seminar_table, team_coverage
 
 GUIDE = {
     "広域支援センター": [527, 205, 304, 197],
@@ -28,6 +29,9 @@ def test_kumamoto_sees_its_45_municipalities_and_the_guides_dispatch_table(db, t
     assert sum(r.cells["participation"].value is not None for r in rows) > 30
     summary = dispatch_summary_for_user(user=viewer, year=2017)
     assert {line.label: list(line.counts) for line in summary.senders} == GUIDE
+    coverage = team_coverage(prefecture=viewer.prefecture)
+    assert coverage.year(2018).line == "全45市町村を訪問（平成30年度）"
+    assert len(seminar_table(prefecture=viewer.prefecture)) >= 5
     made = (Municipality.objects.count(), Dispatch.objects.count(), User.objects.count())
     demo.build(town.municipality, 2018)
     assert (Municipality.objects.count(), Dispatch.objects.count(), User.objects.count()) == made

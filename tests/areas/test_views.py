@@ -36,7 +36,10 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
 def test_a_prefecture_viewer_sees_the_municipalities_of_their_prefecture_only(
     client_for, personas, population
 ):
-    page = client_for(personas["pref"]).get(reverse("dashboard")).content.decode()
+    client = client_for(personas["pref"])
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302 and response.url == reverse("prefecture:index")
+    page = client.get(response.url).content.decode()
     assert "萩市" in page and "国東市" not in page
 
 
@@ -115,7 +118,7 @@ def test_an_upload_of_a_cell_of_two_to_the_63_people_is_refused_and_every_page_s
     assert PopulationRecord.objects.count() == 0
     for role in ("officer", "nurse", "pref"):
         client = client_for(personas[role])
-        assert client.get(reverse("dashboard")).status_code == 200
+        assert client.get(reverse("dashboard"), follow=True).status_code == 200
         assert client.get("/api/areas/population").status_code == 200
 
 

@@ -24,11 +24,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     if access.can(user, Cap.MUTUALAID_OWN_JOBS):
         return redirect("mutualaid:my")  # a volunteer's home is their own jobs, in large type
     if access.scope_of(user, Cap.DASHBOARD_VIEW) == Scope.PREFECTURE:
-        municipalities = selectors.municipality_list_for_user(user=user)
-        rows = [
-            (m, selectors.municipality_overview(municipality=m).summary) for m in municipalities
-        ]
-        return render(request, "areas/prefecture_dashboard.html", {"rows": rows})
+        return redirect("prefecture:index")  # its municipalities side by side
     municipality = selectors.municipality_get_for_user(user=user)
     overview = selectors.municipality_overview(municipality=municipality, date=date)
     template = "areas/dashboard.html#areas" if request.htmx else "areas/dashboard.html"

@@ -182,6 +182,9 @@ def command_keeps_connection(monkeypatch):
 
 # The database-free tests (the engines: wareki, the KCL and needs rules, recurrence, the
 # tariff…) run in the SQLite pass; on PostgreSQL the suite runs what touches a database.
+# The browser tests run in the SQLite pass too: what they add to the other tests is the page
+# in Chromium (its scripts, HTMX swaps, CSP, print), which no database changes, while the
+# routes under them run on PostgreSQL through the client tests, the grid and the fuzz run.
 _DB_FIXTURES = {"db", "transactional_db", "live_server"}
 
 
@@ -194,7 +197,8 @@ def _on_postgresql() -> bool:
 def pytest_report_header(config):
     if _on_postgresql():
         return (
-            "PostgreSQL pass: tests that use no database are left out (the SQLite pass runs them)"
+            "PostgreSQL pass: tests that use no database, and the browser tests, are left out "
+            "(the SQLite pass runs them)"
         )
     return None
 
@@ -205,7 +209,9 @@ def pytest_collection_modifyitems(config, items):
     kept, free = [], []
     for item in items:
         uses_db = set(getattr(item, "fixturenames", ())) & _DB_FIXTURES
-        (kept if uses_db or item.get_closest_marker("django_db") else free).append(item)
+        in_browser = item.nodeid.startswith("tests/browser/")
+        wanted = (uses_db or item.get_closest_marker("django_db")) and not in_browser
+        (kept if wanted else free).append(item)
     if free:
         config.hook.pytest_deselected(items=free)
         items[:] = kept

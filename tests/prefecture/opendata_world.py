@@ -76,7 +76,7 @@ def build(town, personas, other_town, tmp_path) -> World:
         table=read_csv_bytes(REPORT.replace("2023,1000", "2023,80000").encode()),
     )
     survey = survey_services.survey_create(
-        user=None, municipality=hagi, name="ニーズ調査", fiscal_year=2025,
+        user=None, municipality=hagi, name="令和7年度 地区別ニーズ調査", fiscal_year=2025,
         mailed_on=dt.date(2025, 11, 1),
     )  # fmt: skip
     survey_services.survey_import(

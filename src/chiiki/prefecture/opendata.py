@@ -240,7 +240,11 @@ def descriptor(
     """The ``datapackage.json``: a CSV and an XLSX resource per table, one schema each."""
     resources: list[dict[str, Any]] = []
     for t in tables:
-        common = {"title": t.title, "description": t.description, "schema": _schema(t)}
+        common: dict[str, Any] = {
+            "title": t.title,
+            "description": t.description,
+            "schema": _schema(t),
+        }
         if t.source:
             common["sources"] = [{"title": t.source}]
         resources.append(

@@ -337,7 +337,8 @@ def aging_table(prefecture: Prefecture, municipalities: list[Municipality]) -> T
         _rate("高齢化率", "65歳以上人口÷総人口（小数第1位で四捨五入）"),
         _rate("75歳以上の割合", "75歳以上人口÷総人口（小数第1位で四捨五入）"),
     )
-    rows, hidden = [], set()
+    rows: list[tuple[Any, ...]] = []
+    hidden: set[tuple[int, str]] = set()
     for m in municipalities:
         o = municipality_overview(municipality=m)
         if o.date is None:
@@ -351,8 +352,9 @@ def aging_table(prefecture: Prefecture, municipalities: list[Municipality]) -> T
         ):
             if engine.primary(v):
                 hidden.add((i, name))
-        rows.append((m.code, m.name, o.date, s.total, s.aged_65, s.aged_75))
-        rows[-1] += (s.aging_rate, s.late_aging_rate)
+        rows.append(
+            (m.code, m.name, o.date, s.total, s.aged_65, s.aged_75, s.aging_rate, s.late_aging_rate)
+        )
     hidden |= _rate_cells(hidden, len(rows), {"高齢化率": ("65歳以上人口", "総人口")})
     hidden |= _rate_cells(hidden, len(rows), {"75歳以上の割合": ("75歳以上人口", "総人口")})
     return Table(
@@ -383,16 +385,17 @@ def certification_by_municipality(
         _people("認定者数", "要支援1〜要介護5の認定者数（第1号被保険者）"),
         _rate("認定率", "認定者数÷第1号被保険者数（小数第1位で四捨五入）"),
     )
-    rows, hidden = [], set()
+    rows: list[tuple[Any, ...]] = []
+    hidden: set[tuple[int, str]] = set()
     for m in municipalities:
-        y = latest.get(m.pk)
-        if y is None:
+        found = latest.get(m.pk)
+        if found is None:
             continue
-        i = len(rows)
+        y, i = found, len(rows)
         hidden |= {(i, "第1号被保険者数")} if engine.primary(y.insured_65) else set()
         hidden |= {(i, "認定者数")} if engine.primary(y.certified_total) else set()
-        rows.append((m.code, m.name, y.fiscal_year, y.insured_65, y.certified_total))
-        rows[-1] += (percent(y.certified_total, y.insured_65),)
+        rate = percent(y.certified_total, y.insured_65)
+        rows.append((m.code, m.name, y.fiscal_year, y.insured_65, y.certified_total, rate))
     hidden |= _rate_cells(hidden, len(rows), {"認定率": ("認定者数", "第1号被保険者数")})
     return Table(
         name="certification-by-municipality",
@@ -440,8 +443,8 @@ def dispatch_table(prefecture: Prefecture, municipalities: list[Municipality]) -
         for m in municipalities:
             values = tuple(grid.value(m.pk, w) for w in works)
             rows.append((year, m.code, m.name, *values, sum(values)))
-        rows.append((year, "", PREFECTURE_TOTAL, *(grid.value(TOTAL, w) for w in works)))
-        rows[-1] += (grid.value(TOTAL, TOTAL),)
+        totals = [grid.value(TOTAL, w) for w in works]
+        rows.append((year, "", PREFECTURE_TOTAL, *totals, grid.value(TOTAL, TOTAL)))
     return Table(
         name="dispatches-by-municipality",
         title="専門職の派遣件数（市町村別・事業区分別）",

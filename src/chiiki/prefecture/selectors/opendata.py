@@ -525,18 +525,24 @@ def seminar_table(prefecture: Prefecture) -> Table:
     )
 
 
-def side_by_side_table(prefecture: Prefecture) -> Table | None:
+def side_by_side_table(prefecture: Prefecture, user: Any | None = None) -> Table | None:
     """The side-by-side indicators of the prefecture's municipalities, for the package.
 
-    To be made from ``chiiki.prefecture.selectors.compare`` once it is there; until then
-    the package has no such table (the aging and certification tables carry those figures).
+    To be made from ``chiiki.prefecture.selectors.compare.side_by_side(user=user)`` (one
+    row per municipality, a column per indicator, its suppressed cells hidden) once that
+    module is on this branch; it reads through a prefecture user, so the command (which
+    has none) would need a system read. Until then the package has no such table: the
+    aging and certification tables carry those figures.
     """
-    del prefecture
+    del prefecture, user
     return None
 
 
 def prefecture_tables(
-    prefecture: Prefecture, municipalities: list[Municipality] | None = None
+    prefecture: Prefecture,
+    municipalities: list[Municipality] | None = None,
+    *,
+    user: Any | None = None,
 ) -> list[Table]:
     """A prefecture's published tables, each municipality a row (in code order)."""
     found = municipalities if municipalities is not None else _municipalities(prefecture)
@@ -547,7 +553,7 @@ def prefecture_tables(
         team_visit_table(prefecture, found),
         seminar_table(prefecture),
     ]
-    side = side_by_side_table(prefecture)
+    side = side_by_side_table(prefecture, user)
     return tables + ([side] if side is not None else [])
 
 
@@ -603,7 +609,7 @@ def prefecture_package(
 
 def prefecture_tables_for_user(user: Any) -> tuple[Prefecture, list[Table]]:
     prefecture = prefecture_of(user)
-    return prefecture, prefecture_tables(prefecture, list(municipalities_of(user)))
+    return prefecture, prefecture_tables(prefecture, list(municipalities_of(user)), user=user)
 
 
 def municipality_tables_for_user(user: Any) -> tuple[Municipality, list[Table]]:

@@ -35,8 +35,9 @@ class Command(ChiikiCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        super().add_arguments(parser)
+        # Not the base's --municipality: here it has no default (one of the two is given).
         parser.add_argument("verb", choices=("export",), help="export: 書き出す")
+        parser.add_argument("--municipality", metavar="CODE", help="地方公共団体コード（6桁）")
         parser.add_argument("--prefecture", metavar="CODE", help="都道府県コード（2桁）")
         parser.add_argument("-o", "--output", metavar="DIR", required=True, help="出力フォルダ")
         parser.add_argument("--format", choices=("text", "json"), default="text")

@@ -9,312 +9,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("areas", "0003_addressarea"),
+        ('areas', '0003_addressarea'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Seminar",
+            name='Seminar',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "day",
-                    models.DateField(
-                        validators=[
-                            django.core.validators.MinValueValidator(
-                                datetime.date(1900, 1, 1),
-                                "開催日は1900-01-01から2100-12-31までの日付です",
-                            ),
-                            django.core.validators.MaxValueValidator(
-                                datetime.date(2100, 12, 31),
-                                "開催日は1900-01-01から2100-12-31までの日付です",
-                            ),
-                        ],
-                        verbose_name="開催日",
-                    ),
-                ),
-                (
-                    "session",
-                    models.CharField(
-                        blank=True, help_text="例: 午前・午後", max_length=20, verbose_name="部"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="セミナー名")),
-                ("audience", models.CharField(max_length=200, verbose_name="対象者")),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                (
-                    "prefecture",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="areas.prefecture",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('day', models.DateField(validators=[django.core.validators.MinValueValidator(datetime.date(1900, 1, 1), '開催日は1900-01-01から2100-12-31までの日付です'), django.core.validators.MaxValueValidator(datetime.date(2100, 12, 31), '開催日は1900-01-01から2100-12-31までの日付です')], verbose_name='開催日')),
+                ('session', models.CharField(blank=True, help_text='例: 午前・午後', max_length=20, verbose_name='部')),
+                ('title', models.CharField(max_length=200, verbose_name='セミナー名')),
+                ('audience', models.CharField(max_length=200, verbose_name='対象者')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('prefecture', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='areas.prefecture')),
             ],
             options={
-                "verbose_name": "セミナー",
-                "verbose_name_plural": "セミナー",
-                "ordering": ["day", "session", "pk"],
+                'verbose_name': 'セミナー',
+                'verbose_name_plural': 'セミナー',
+                'ordering': ['day', 'session', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="SeminarAttendance",
+            name='SeminarAttendance',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "attendees",
-                    models.PositiveSmallIntegerField(
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(1000),
-                        ],
-                        verbose_name="参加者数",
-                    ),
-                ),
-                (
-                    "municipality",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="areas.municipality",
-                    ),
-                ),
-                (
-                    "seminar",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="attendance",
-                        to="prefecture.seminar",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('attendees', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(1000)], verbose_name='参加者数')),
+                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='areas.municipality')),
+                ('seminar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='prefecture.seminar')),
             ],
             options={
-                "verbose_name": "セミナーの参加",
-                "verbose_name_plural": "セミナーの参加",
-                "ordering": ["seminar", "municipality"],
+                'verbose_name': 'セミナーの参加',
+                'verbose_name_plural': 'セミナーの参加',
+                'ordering': ['seminar', 'municipality'],
             },
         ),
         migrations.CreateModel(
-            name="TeamVisit",
+            name='TeamVisit',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "day",
-                    models.DateField(
-                        validators=[
-                            django.core.validators.MinValueValidator(
-                                datetime.date(1900, 1, 1),
-                                "訪問日は1900-01-01から2100-12-31までの日付です",
-                            ),
-                            django.core.validators.MaxValueValidator(
-                                datetime.date(2100, 12, 31),
-                                "訪問日は1900-01-01から2100-12-31までの日付です",
-                            ),
-                        ],
-                        verbose_name="訪問日",
-                    ),
-                ),
-                (
-                    "team",
-                    models.CharField(
-                        default="地域包括ケア総合支援チーム", max_length=80, verbose_name="チーム"
-                    ),
-                ),
-                (
-                    "purpose",
-                    models.CharField(blank=True, max_length=200, verbose_name="目的・内容"),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "municipality",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="areas.municipality",
-                    ),
-                ),
-                (
-                    "prefecture",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="areas.prefecture",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('day', models.DateField(validators=[django.core.validators.MinValueValidator(datetime.date(1900, 1, 1), '訪問日は1900-01-01から2100-12-31までの日付です'), django.core.validators.MaxValueValidator(datetime.date(2100, 12, 31), '訪問日は1900-01-01から2100-12-31までの日付です')], verbose_name='訪問日')),
+                ('team', models.CharField(default='地域包括ケア総合支援チーム', max_length=80, verbose_name='チーム')),
+                ('purpose', models.CharField(blank=True, max_length=200, verbose_name='目的・内容')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='areas.municipality')),
+                ('prefecture', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='areas.prefecture')),
             ],
             options={
-                "verbose_name": "支援チームの訪問",
-                "verbose_name_plural": "支援チームの訪問",
-                "ordering": ["-day", "municipality"],
+                'verbose_name': '支援チームの訪問',
+                'verbose_name_plural': '支援チームの訪問',
+                'ordering': ['-day', 'municipality'],
             },
         ),
         migrations.CreateModel(
-            name="Dispatch",
+            name='Dispatch',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "day",
-                    models.DateField(
-                        validators=[
-                            django.core.validators.MinValueValidator(
-                                datetime.date(1900, 1, 1),
-                                "日付は1900-01-01から2100-12-31までの日付です",
-                            ),
-                            django.core.validators.MaxValueValidator(
-                                datetime.date(2100, 12, 31),
-                                "日付は1900-01-01から2100-12-31までの日付です",
-                            ),
-                        ],
-                        verbose_name="日付",
-                    ),
-                ),
-                (
-                    "sender",
-                    models.CharField(
-                        help_text="例: 広域支援センター", max_length=60, verbose_name="派遣元"
-                    ),
-                ),
-                (
-                    "work",
-                    models.CharField(
-                        choices=[
-                            ("prevention", "介護予防事業"),
-                            ("care_meeting", "地域ケア会議"),
-                            ("places", "通いの場等"),
-                            ("other", "その他"),
-                        ],
-                        max_length=20,
-                        verbose_name="事業区分",
-                    ),
-                ),
-                (
-                    "profession",
-                    models.CharField(
-                        help_text="例: 理学療法士", max_length=40, verbose_name="職種"
-                    ),
-                ),
-                (
-                    "count",
-                    models.PositiveIntegerField(
-                        default=1,
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(10000),
-                        ],
-                        verbose_name="件数",
-                    ),
-                ),
-                (
-                    "source",
-                    models.CharField(blank=True, max_length=255, verbose_name="取り込んだファイル"),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "municipality",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="areas.municipality",
-                    ),
-                ),
-                (
-                    "prefecture",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="areas.prefecture",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('day', models.DateField(validators=[django.core.validators.MinValueValidator(datetime.date(1900, 1, 1), '日付は1900-01-01から2100-12-31までの日付です'), django.core.validators.MaxValueValidator(datetime.date(2100, 12, 31), '日付は1900-01-01から2100-12-31までの日付です')], verbose_name='日付')),
+                ('sender', models.CharField(help_text='例: 広域支援センター', max_length=60, verbose_name='派遣元')),
+                ('work', models.CharField(choices=[('prevention', '介護予防事業'), ('care_meeting', '地域ケア会議'), ('places', '通いの場等'), ('other', 'その他')], max_length=20, verbose_name='事業区分')),
+                ('profession', models.CharField(help_text='例: 理学療法士', max_length=40, verbose_name='職種')),
+                ('count', models.PositiveIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10000)], verbose_name='件数')),
+                ('source', models.CharField(blank=True, max_length=255, verbose_name='取り込んだファイル')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='areas.municipality')),
+                ('prefecture', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='areas.prefecture')),
             ],
             options={
-                "verbose_name": "専門職の派遣",
-                "verbose_name_plural": "専門職の派遣",
-                "ordering": ["-day", "municipality", "sender", "work", "profession"],
-                "indexes": [models.Index(fields=["prefecture", "day"], name="dispatch_by_day")],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=(
-                            "prefecture",
-                            "day",
-                            "municipality",
-                            "sender",
-                            "work",
-                            "profession",
-                        ),
-                        name="dispatch_once_per_kind_and_day",
-                    )
-                ],
+                'verbose_name': '専門職の派遣',
+                'verbose_name_plural': '専門職の派遣',
+                'ordering': ['-day', 'municipality', 'sender', 'work', 'profession'],
+                'indexes': [models.Index(fields=['prefecture', 'day'], name='dispatch_by_day')],
+                'constraints': [models.UniqueConstraint(fields=('prefecture', 'day', 'municipality', 'sender', 'work', 'profession'), name='dispatch_once_per_kind_and_day')],
             },
         ),
         migrations.AddConstraint(
-            model_name="seminar",
-            constraint=models.UniqueConstraint(
-                fields=("prefecture", "day", "session", "title"), name="seminar_once"
-            ),
+            model_name='seminar',
+            constraint=models.UniqueConstraint(fields=('prefecture', 'day', 'session', 'title'), name='seminar_once'),
         ),
         migrations.AddConstraint(
-            model_name="seminarattendance",
-            constraint=models.UniqueConstraint(
-                fields=("seminar", "municipality"), name="seminar_attendance_once"
-            ),
+            model_name='seminarattendance',
+            constraint=models.UniqueConstraint(fields=('seminar', 'municipality'), name='seminar_attendance_once'),
         ),
         migrations.AddConstraint(
-            model_name="teamvisit",
-            constraint=models.UniqueConstraint(
-                fields=("prefecture", "municipality", "day", "team"), name="team_visit_once"
-            ),
+            model_name='teamvisit',
+            constraint=models.UniqueConstraint(fields=('prefecture', 'municipality', 'day', 'team'), name='team_visit_once'),
         ),
     ]

@@ -4,6 +4,8 @@ from chiiki.prefecture.views import (
     dispatch,
     home,
     support,
+    opendata,
+    profile,
 )
 
 app_name = "prefecture"
@@ -11,4 +13,6 @@ urlpatterns = [
     *home.urlpatterns,
     *dispatch.urlpatterns,
     *support.urlpatterns,
+    *opendata.urlpatterns,
+    *profile.urlpatterns,
 ]

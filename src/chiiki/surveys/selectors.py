@@ -593,3 +593,11 @@ def district_owner_choices(*, user: Any) -> tuple[list[User], list[District]]:
 def survey_for_system(*, survey_id: int) -> Survey | None:
     """A survey by id, for the commands the operator runs on the server."""
     return Survey.objects.select_related("municipality").filter(pk=survey_id).first()
+
+
+def survey_results_for_system(*, survey: Survey, by: str = "life_area") -> ResultTable:
+    """The results of ``survey_results`` for the commands the operator runs on the server
+    (open data): the same cells, hidden under the same threshold."""
+    if by not in BY_CHOICES:
+        by = "life_area"
+    return _survey_results(survey, by, "", SUPPRESS)

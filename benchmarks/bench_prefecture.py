@@ -69,7 +69,7 @@ def baseline(user, municipalities) -> None:
         compare._latest_insurance([m.pk])
         if year:
             participation_by_municipality(municipalities=[m], fiscal_year=year)
-        compare._grant(user, [m.pk])
+        compare._grant([m.pk])
 
 
 def run(label: str, url: str) -> bool:

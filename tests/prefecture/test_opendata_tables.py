@@ -107,4 +107,26 @@ def test_a_prefecture_publishes_each_municipality_as_a_row(world):
     ]
     certification = found["certification-by-municipality"]
     assert [r[2] for r in certification.rows] == [2024, 2024]
-    assert tables.side_by_side_table(world.hagi.prefecture) is None
+    side = found["indicators-by-municipality"]
+    assert [r[0] for r in side.rows] == [opendata_world.SHIMONOSEKI, opendata_world.HAGI]
+
+
+def test_the_side_by_side_table_hides_a_rate_of_fewer_than_ten_participants(db):
+    from tests.prefecture.compare_world import kumamoto
+
+    built, viewer = kumamoto(limit=3)
+    from chiiki.prefecture.selectors.compare import side_by_side
+
+    side = tables.side_by_side_table(built.prefecture, built.municipalities)
+    shown = {r.code: r for r in side_by_side(user=viewer).rows}
+    for i, row in enumerate(side.rows):
+        count, rate = row[3], row[4]
+        if count is not None and 0 < count < 10:
+            assert {
+                (i, "通いの場の参加率"),
+                (i, "通いの場に参加した65歳以上の実人数"),
+            } <= side.hidden
+        else:
+            assert not any(k == i for k, _ in side.hidden)
+            assert rate == shown[row[0]].cells["participation"].value
+        assert row[5] == shown[row[0]].cells["council"].value

@@ -3,9 +3,9 @@ from __future__ import annotations
 from chiiki.prefecture.views import (
     dispatch,
     home,
-    support,
     opendata,
     profile,
+    support,
 )
 
 app_name = "prefecture"

@@ -71,6 +71,16 @@ def _door(user: Any, cap: Cap) -> Scope:
     return lambda qs: access.visible(user, cap, qs)
 
 
+def _among(ids: list[int]) -> Scope:
+    """For a command, which has no user: the rows of these municipalities."""
+
+    def scope(qs: QuerySet[Any]) -> QuerySet[Any]:
+        path = access.paths_of(qs.model).municipality_id()
+        return qs.filter(**{f"{path}__in": ids})
+
+    return scope
+
+
 def _council_spans(scope: Scope, districts: list[District]) -> tuple[list[engine.Span], int]:
     bodies = list(
         scope(Body.objects.filter(layer__in=[Layer.LIFE_AREA, Layer.DISTRICT])).order_by(
@@ -195,17 +205,30 @@ def _spans(
 
 
 def coverage_by_municipality(
-    *, user: Any, cap: Cap, on: dt.date
+    *,
+    user: Any = None,
+    cap: Cap | None = None,
+    municipality_ids: list[int] | None = None,
+    on: dt.date,
 ) -> dict[int, dict[str, tuple[int, int]]]:
-    """For each municipality the user reaches with ``cap`` (a prefecture's), per structure
-    the districts that have it on ``on`` and the districts there are: the spread table's
-    last row, municipality by municipality, in one pass over the prefecture's records."""
-    districts = list(access.visible(user, cap, District.objects.order_by("pk")))
-    spans, _ = _spans(_door(user, cap), districts, Gaps())
+    """For each municipality, per structure the districts that have it on ``on`` and the
+    districts there are: the spread table's last row, municipality by municipality, in one
+    pass over the records. Either the municipalities the user reaches with ``cap`` (a
+    prefecture's viewer) or, for a command, the ``municipality_ids`` given."""
+    scope: Scope
+    if municipality_ids is not None:
+        scope = _among(list(municipality_ids))
+    else:
+        if cap is None:
+            raise TypeError("a user's coverage needs the capability it is read with")
+        scope = _door(user, cap)
+    districts = list(scope(District.objects.order_by("pk")))
+    spans, _ = _spans(scope, districts, Gaps())
     by_municipality: dict[int, set[int]] = {}
     for d in districts:
         by_municipality.setdefault(d.municipality_id, set()).add(d.pk)
     have = {k: engine.covered(found, on, today=on) for k, found in spans.items()}
     return {
-        m: {k: (len(have[k] & ids), len(ids)) for k in spans} for m, ids in by_municipality.items()
+        m: {k: (len(have[k] & mine), len(mine)) for k in spans}
+        for m, mine in by_municipality.items()
     }

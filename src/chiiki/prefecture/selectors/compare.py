@@ -200,13 +200,12 @@ def participation_year(ids: list[int]) -> int | None:
     return wareki.fiscal_year(max(known)) if known else None
 
 
-def _grant(user: Any, ids: list[int]) -> dict[int, tuple[int, dict[str, int]]]:
+def _grant(ids: list[int]) -> dict[int, tuple[int, dict[str, int]]]:
     """Each municipality's latest shared self-assessment: its fiscal year and the counts of
-    its answers (はい・一部・いいえ). Never a note or a piece of evidence."""
-    shared = access.visible(
-        user,
-        Cap.PREFECTURE_VIEW,
-        GrantAssessment.objects.filter(municipality_id__in=ids, shared_with_prefecture=True),
+    its answers (はい・一部・いいえ). Never a note or a piece of evidence. (``ids`` are the
+    prefecture's municipalities, as the door gave them.)"""
+    shared = GrantAssessment.objects.filter(
+        municipality_id__in=ids, shared_with_prefecture=True
     ).order_by("fiscal_year")
     latest = {a.municipality_id: a for a in shared}
     counts: dict[int, dict[str, int]] = defaultdict(dict)
@@ -360,21 +359,24 @@ def _fingerprint(ids: list[int]) -> tuple[Any, ...]:
     return tuple(parts)
 
 
-def _overview_rows(
-    user: Any, ms: list[Municipality], on: dt.date
-) -> tuple[list[engine.Row], int | None]:
+def overview_rows(
+    ms: list[Municipality], on: dt.date
+) -> tuple[list[engine.Row], int | None, dict[int, Any]]:
+    """The overview's rows of these municipalities (a prefecture's, as the door or the
+    command gave them), the participation year, and each municipality's participation
+    total (for open data, which suppresses rates of small counts)."""
     ids = [m.pk for m in ms]
-    key = (access.who(user).prefecture_id, on, _fingerprint(ids))
+    key = (tuple(ids), on, _fingerprint(ids))
     kept = _KEPT.get(key)
     if kept is not None and time.monotonic() - kept[0] < KEPT_FOR:
-        rows, year = kept[1]
-        return [engine.Row(r.code, r.name, dict(r.cells)) for r in rows], year
+        rows, year, totals = kept[1]
+        return [engine.Row(r.code, r.name, dict(r.cells)) for r in rows], year, totals
     pop = population_by_municipality(ids, on)
     insurance = _latest_insurance(ids)
     year = participation_year(ids)
     rates = participation_by_municipality(municipalities=ms, fiscal_year=year) if year else {}
-    spread = coverage_by_municipality(user=user, cap=Cap.PREFECTURE_VIEW, on=on)
-    grant = _grant(user, ids)
+    spread = coverage_by_municipality(municipality_ids=ids, on=on)
+    grant = _grant(ids)
     rows = [
         engine.Row(
             m.code,
@@ -390,10 +392,11 @@ def _overview_rows(
         )
         for m in ms
     ]
-    _KEPT[key] = (time.monotonic(), (rows, year))
+    totals = {m: t.total for m, t in rates.items()}
+    _KEPT[key] = (time.monotonic(), (rows, year, totals))
     while len(_KEPT) > _KEEP_AT_MOST:
         _KEPT.popitem(last=False)
-    return [engine.Row(r.code, r.name, dict(r.cells)) for r in rows], year
+    return [engine.Row(r.code, r.name, dict(r.cells)) for r in rows], year, totals
 
 
 def side_by_side(
@@ -418,7 +421,7 @@ def side_by_side(
     else:
         view = "overview"
         columns = list(OVERVIEW)
-        rows, year = _overview_rows(user, ms, on)
+        rows, year, _ = overview_rows(ms, on)
     if sort is not None and sort not in {c.key for c in columns}:
         raise ParamError(
             "sort", sort, "表の列を指定してください: " + "、".join(c.key for c in columns)

@@ -27,6 +27,7 @@ from chiiki.people.models import CareLevel
 from chiiki.prefecture import opendata as engine
 from chiiki.prefecture.models import Dispatch, SeminarAttendance, TeamVisit, WorkKind
 from chiiki.prefecture.opendata import TOTAL, Column, Grid, Table
+from chiiki.prefecture.selectors import compare
 from chiiki.prefecture.selectors.common import municipalities_of, prefecture_of
 from chiiki.surveys.models import Survey
 from chiiki.surveys.selectors import survey_results, survey_results_for_system
@@ -525,24 +526,67 @@ def seminar_table(prefecture: Prefecture) -> Table:
     )
 
 
-def side_by_side_table(prefecture: Prefecture, user: Any | None = None) -> Table | None:
-    """The side-by-side indicators of the prefecture's municipalities, for the package.
-
-    To be made from ``chiiki.prefecture.selectors.compare.side_by_side(user=user)`` (one
-    row per municipality, a column per indicator, its suppressed cells hidden) once that
-    module is on this branch; it reads through a prefecture user, so the command (which
-    has none) would need a system read. Until then the package has no such table: the
-    aging and certification tables carry those figures.
-    """
-    del prefecture, user
-    return None
+def side_by_side_table(prefecture: Prefecture, municipalities: list[Municipality]) -> Table:
+    """The side by side's own figures, one row per municipality: gathering places'
+    participation (its count of people and its rate hidden from 1 to 9 participants), the
+    share of districts with each of the guide's structures, and a shared self-assessment's
+    share of はい. Population and certification are in their own tables."""
+    rows_of, year, totals = compare.overview_rows(municipalities, timezone.localdate())
+    by_code = {r.code: r for r in rows_of}
+    columns = (
+        CODE,
+        NAME,
+        YEAR,
+        _people(
+            "通いの場に参加した65歳以上の実人数",
+            "その年度に通いの場に参加した65歳以上の実人数（名簿のある出席の記録から）",
+        ),
+        _rate("通いの場の参加率", "参加した65歳以上の実人数÷65歳以上人口"),
+        _rate("協議体のある地区の割合", "第2層・第3層の協議体がある地区の割合（出力日時点）"),
+        _rate("助け合いのある地区の割合", "住民の助け合いがある地区の割合（出力日時点）"),
+        _rate("毎週の通いの場のある地区の割合", "毎週開く通いの場がある地区の割合（出力日時点）"),
+        _rate(
+            "自己評価のはいの割合",
+            "保険者機能強化推進交付金の自己評価のうち「はい」の割合（市町村が県に共有した最新の年度）",
+        ),
+    )
+    rows: list[tuple[Any, ...]] = []
+    hidden: set[tuple[int, str]] = set()
+    for i, m in enumerate(municipalities):
+        cells = by_code[m.code].cells
+        total = totals.get(m.pk)
+        count = total.participants_65 if total is not None and total.participants else None
+        if count is not None and engine.primary(count):
+            hidden |= {(i, columns[3].name), (i, columns[4].name)}
+        rows.append(
+            (
+                m.code,
+                m.name,
+                year,
+                count,
+                cells["participation"].value,
+                cells["council"].value,
+                cells["mutualaid"].value,
+                cells["kayoi"].value,
+                cells["grant"].value,
+            )
+        )
+    return Table(
+        name="indicators-by-municipality",
+        title="市町村の指標の比較",
+        description=f"{prefecture}の市町村ごとの通いの場の参加率と、協議体・助け合い・毎週の"
+        "通いの場がある地区の割合、共有された自己評価。参加者が1〜9人の値と、そこから求めた"
+        "率は「X」で秘匿しています。",
+        columns=columns,
+        rows=tuple(rows),
+        hidden=frozenset(hidden),
+        source="chiiki に記録された出席・協議体・助け合い・地域資源・自己評価の記録",
+    )
 
 
 def prefecture_tables(
     prefecture: Prefecture,
     municipalities: list[Municipality] | None = None,
-    *,
-    user: Any | None = None,
 ) -> list[Table]:
     """A prefecture's published tables, each municipality a row (in code order)."""
     found = municipalities if municipalities is not None else _municipalities(prefecture)
@@ -553,8 +597,7 @@ def prefecture_tables(
         team_visit_table(prefecture, found),
         seminar_table(prefecture),
     ]
-    side = side_by_side_table(prefecture, user)
-    return tables + ([side] if side is not None else [])
+    return [*tables, side_by_side_table(prefecture, found)]
 
 
 # --- packages -----------------------------------------------------------------------------------
@@ -609,7 +652,7 @@ def prefecture_package(
 
 def prefecture_tables_for_user(user: Any) -> tuple[Prefecture, list[Table]]:
     prefecture = prefecture_of(user)
-    return prefecture, prefecture_tables(prefecture, list(municipalities_of(user)), user=user)
+    return prefecture, prefecture_tables(prefecture, list(municipalities_of(user)))
 
 
 def municipality_tables_for_user(user: Any) -> tuple[Municipality, list[Table]]:

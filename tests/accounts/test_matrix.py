@@ -353,7 +353,9 @@ def probe(name: str, client, persona: str, w: Town) -> bool:
         case "jobs":
             return _ok(get(reverse("scheduler:jobs")), "実行記録の整理")
         case "prefecture_view":
-            return _ok(get(reverse("prefecture:index")), '萩市 <span class="muted small">352047')
+            return _ok(
+                get(reverse("prefecture:index")), '萩市</a> <span class="muted small">352047'
+            )
         case "prefecture_edit":
             return _ok(get(reverse("prefecture:dispatch_new")), "派遣を記録する")
     raise AssertionError(f"no probe {name}")

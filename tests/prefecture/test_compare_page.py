@@ -66,7 +66,9 @@ def test_the_page_sorts_by_a_column_and_draws_a_tile_per_municipality(pref, clie
     assert 'aria-sort="ascending"' in html
     assert "県の中央値" in html
     assert html.count("<rect ") == len(built.municipalities)
-    names = re.findall(r'<th scope="row">([^<]+) <span class="muted small">(\d{6})', html)
+    names = re.findall(
+        r'<th scope="row"><a href="[^"]+">([^<]+)</a> <span class="muted small">(\d{6})', html
+    )
     shown = [code for _, code in names]
     c2 = side_by_side(user=viewer, sort="certification", descending=False)
     assert shown == [r.code for r in c2.rows]

@@ -3,10 +3,14 @@ prefecture's median, with a tile grid of one column; and the way to its records 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from chiiki.accounts.http import AuthedRequest
 from chiiki.core.params import Params
@@ -24,6 +28,33 @@ def _tile_key(params: Params, c: Comparison) -> str | None:
         return params.choice("tile", keys)
     wanted = TILE_DEFAULT.get(c.view)
     return wanted if wanted in keys else keys[0]
+
+
+MARKS = {"▲": N_("中央値より高い"), "▼": N_("中央値より低い"), "＝": N_("中央値と同じ")}
+
+
+@dataclass(frozen=True)
+class Line:
+    code: str
+    name: str
+    survey: str
+
+
+def _lines(c: Comparison) -> list[tuple[Line, list[tuple[str, str, str, str]]]]:
+    """The table's rows as plain tuples: the template's loop over 63 × 10 cells is the
+    page's cost, so each cell comes ready (value, mark, the mark's words, a second line)."""
+    labels = {m: _(text) for m, text in MARKS.items()}
+    out = []
+    for r in c.rows:
+        cells = []
+        for col in c.columns:
+            cell = r.cells.get(col.key)
+            m = r.marks.get(col.key, "")
+            cells.append(
+                (cell.shown if cell else "—", m, labels.get(m, ""), cell.detail if cell else "")
+            )
+        out.append((Line(r.code, r.name, c.survey_names.get(r.code, "")), cells))
+    return out
 
 
 def _table(c: Comparison) -> tuple[list[str], list[list[object]]]:
@@ -59,10 +90,21 @@ def index(request: AuthedRequest) -> HttpResponse:
     tile = _tile_key(params, c)
     context = {
         "c": c,
+        "lines": _lines(c),
         "views": VIEWS,
         "tile": tile,
         "tile_column": c.column(tile) if tile else None,
-        "tiles": c.tiles(tile) if tile else [],
+        "tiles": [
+            (
+                t.x * 100,
+                t.y * 70,
+                t.name,
+                t.name if len(t.name) <= 6 else t.name[:5] + "…",
+                t.klass or "none",
+                t.text,
+            )
+            for t in (c.tiles(tile) if tile else [])
+        ],
         "tile_height": 70 * max(1, -(-len(c.rows) // 8)),
         "sort_column": c.column(c.sort) if c.sort else None,
         "tile_summary": c.summary(tile) if tile else "",

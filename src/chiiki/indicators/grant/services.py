@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.timezone import now as timezone_now
 
@@ -163,3 +163,26 @@ def _links_store(row: GrantAnswer, found: list[finder.Candidate]) -> None:
     for link in new:
         link.full_clean(exclude=["answer"])
     GrantEvidence.objects.bulk_create(new)
+
+
+@transaction.atomic
+def grant_share_set(
+    *, user: User, municipality: Municipality, fiscal_year: int, shared: bool
+) -> GrantAssessment:
+    """Share the year's answers with the prefecture, or stop sharing them. The prefecture
+    then sees the counts of はい・一部・いいえ only, never a note or a piece of evidence."""
+    access.require(user, Cap.INDICATORS_EDIT, REFUSED)
+    if access.who(user).municipality_id != municipality.pk:
+        raise PermissionDenied(REFUSED)
+    assessment = _assessment(user=user, municipality=municipality, fiscal_year=fiscal_year)
+    if assessment.shared_with_prefecture != shared:
+        before = assessment.shared_with_prefecture
+        assessment.shared_with_prefecture = shared
+        assessment.save(update_fields=["shared_with_prefecture"])
+        access.audit_write(
+            user,
+            AuditAction.UPDATE,
+            assessment,
+            changes={"shared_with_prefecture": [before, shared]},
+        )
+    return assessment

@@ -128,6 +128,25 @@ def answer(request: AuthedRequest, fiscal_year: int, indicator_id: str) -> HttpR
     return redirect(f"{url}#ind-{indicator.id}")
 
 
+@login_required
+@require_POST
+def share(request: AuthedRequest, fiscal_year: int) -> HttpResponse:
+    """Share the year's answers (their counts only) with the prefecture, or stop."""
+    user = request.user
+    access.require(user, Cap.INDICATORS_EDIT, EDIT_REFUSED)
+    fiscal_year = _year(fiscal_year)
+    shared = Params(request.POST).flag("shared")
+    view = selectors.year_for_user(user=user, fiscal_year=fiscal_year)
+    services.grant_share_set(
+        user=user, municipality=view.municipality, fiscal_year=fiscal_year, shared=shared
+    )
+    messages.success(
+        request,
+        "回答の件数を都道府県に共有しました" if shared else "都道府県への共有をやめました",
+    )
+    return redirect(reverse("indicators:grant_year", kwargs={"fiscal_year": fiscal_year}))
+
+
 def _table(request: AuthedRequest, fiscal_year: int) -> selectors.YearView:
     access.require(request.user, Cap.INDICATORS_VIEW, VIEW_REFUSED)
     return selectors.year_for_user(user=request.user, fiscal_year=_year(fiscal_year))
@@ -165,5 +184,6 @@ urlpatterns = [
     path("grant/<year:fiscal_year>/", year, name="grant_year"),
     path("grant/<year:fiscal_year>/export.xlsx", export_xlsx, name="grant_export_xlsx"),
     path("grant/<year:fiscal_year>/export.csv", export_csv, name="grant_export_csv"),
+    path("grant/<year:fiscal_year>/share", share, name="grant_share"),
     path("grant/<year:fiscal_year>/<slug:indicator_id>/", answer, name="grant_answer"),
 ]

@@ -145,3 +145,16 @@ def test_kept_figures_are_the_fresh_ones_and_a_new_import_shows_at_once(pref):
     assert after != first  # the import's rows changed the fingerprint: no minute's wait
     compare.forget()
     assert after == {r.code: r.cells for r in side_by_side(user=viewer).rows}
+
+
+def test_the_profile_names_the_last_year_of_dispatches_and_no_rate_from_headcounts(pref):
+    from chiiki.prefecture.selectors.profile import profile_for_user
+    from chiiki.prefecture.services.dispatch import demo_log
+
+    built, viewer = pref
+    demo_log(built.prefecture, built.municipalities)
+    rows = {r.code: r for r in side_by_side(user=viewer).rows}
+    for m in built.municipalities:
+        p = profile_for_user(user=viewer, code=m.code)
+        assert p.fiscal_year == 2017  # the demo log's 平成29年度, not the current year
+        assert p.participation_rate == rows[m.code].cells["participation"].value

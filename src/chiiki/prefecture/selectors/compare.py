@@ -256,7 +256,9 @@ def _overview_cells(
         )
     else:
         cells["certification"] = _cell(None)
-    if rate is not None and rate.participants == 0 and rate.attendances:
+    if rate is not None and not rate.attendances:
+        cells["participation"] = engine.Cell(None, "—", "出席の記録なし")
+    elif rate is not None and rate.participants == 0:
         # Headcount sheets only: attendances without names count no distinct participant.
         cells["participation"] = engine.Cell(None, "—", f"延べ{rate.attendances:,}人（名簿なし）")
     else:

@@ -88,16 +88,23 @@ def municipality_for_user(*, user: Any, code: str) -> Municipality:
 def profile_for_user(*, user: Any, code: str, today: dt.date | None = None) -> MunicipalityProfile:
     municipality = municipality_for_user(user=user, code=code)
     today = today or timezone.localdate()
-    year = wareki.fiscal_year(today)
+    # The latest fiscal year with a dispatch to it (this year when there is none yet).
+    last = (
+        Dispatch.objects.filter(municipality=municipality, day__lte=today)
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .first()
+    )
+    year = wareki.fiscal_year(last or today)
     latest = (
         InsuranceYear.objects.filter(municipality=municipality).order_by("-fiscal_year").first()
     )
     years = attendance_years(municipality)
     rate = None
     if years:
-        rate = participation_by_district(
-            municipality=municipality, fiscal_year=years[-1]
-        ).total.rate
+        total = participation_by_district(municipality=municipality, fiscal_year=years[-1]).total
+        # Headcount sheets alone give attendances but no distinct participant: no rate.
+        rate = total.rate if total.participants else None
     return MunicipalityProfile(
         municipality=municipality,
         profile=profile_of(municipality=municipality),

@@ -191,12 +191,15 @@ def team_visit_import(
 
 
 def _seminar_fields(day: dt.date, session: str, title: str, audience: str) -> dict[str, Any]:
-    return {
-        "day": day,
-        "session": (session or "").strip(),
-        "title": (title or "").strip(),
-        "audience": (audience or "").strip(),
-    }
+    texts = {"session": session, "title": title, "audience": audience}
+    labels = {"session": "部", "title": "セミナー名", "audience": "対象者"}
+    try:
+        return {
+            "day": day,
+            **{k: visit_file.no_control((v or "").strip(), labels[k]) for k, v in texts.items()},
+        }
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 def _seminar_save(seminar: Seminar, *, user: Any, action: str, changes: dict[str, Any]) -> None:

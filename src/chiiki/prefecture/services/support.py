@@ -295,7 +295,9 @@ def attendance_count(raw: str) -> int:
     text = visit_file.fold(raw).replace(",", "").removesuffix("人")
     if not text:
         return 0
-    if not text.isdigit():
+    # ASCII digits only (str.isdigit takes ٣ too) and few of them: int() of thousands of
+    # digits would refuse them in English.
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
         raise ValueError(f"参加者数は0から{MAX_ATTENDEES:,}までの整数です（空欄は参加なし）")
     value = int(text)
     if value > MAX_ATTENDEES:

@@ -260,11 +260,24 @@ def seminar_update(
 
 def seminar_delete(*, user: Any, seminar: Seminar) -> None:
     with transaction.atomic():
+        # The attendance goes with the seminar: the trail keeps its counts, as it keeps
+        # every change of them.
+        attendance = dict(
+            SeminarAttendance.objects.filter(seminar=seminar)
+            .order_by("municipality__code")
+            .values_list("municipality__code", "attendees")
+        )
         entry = audit.Entry(
             action=AuditAction.DELETE,
             object_id=seminar.pk,
             object_repr=str(seminar),
-            changes={"day": seminar.day.isoformat(), "title": seminar.title},
+            changes={
+                "day": seminar.day.isoformat(),
+                "session": seminar.session,
+                "title": seminar.title,
+                "audience": seminar.audience,
+                "attendance": attendance,
+            },
         )
         seminar.delete()  # its attendance goes with it (CASCADE)
         audit.record(user=user, model=SEMINAR, entry=entry)

@@ -218,7 +218,8 @@ def parse_count(raw: str) -> int:
     text = fold(raw).replace(",", "").replace(" ", "")
     if not text:
         return 1
-    if not _DIGITS.fullmatch(text) or int(text) not in COUNT:
+    # A cell of thousands of digits is refused before int(), which would refuse it in English.
+    if not _DIGITS.fullmatch(text) or len(text) > 9 or int(text) not in COUNT:
         raise ValueError(f"件数は正の整数（{COUNT.expected()}）です。空欄なら1件です")
     return int(text)
 

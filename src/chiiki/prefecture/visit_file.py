@@ -186,18 +186,26 @@ def parse_day(raw: str, today: dt.date) -> dt.date:
     return day
 
 
+def no_control(text: str, label: str) -> str:
+    """``text`` without control characters (which no worksheet cell can hold), else
+    ValueError: one stored would take every XLSX download of it down."""
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        raise ValueError(f"{label}に制御文字は使えません")
+    return text
+
+
 def parse_team(raw: str) -> str:
     team = unicodedata.normalize("NFKC", raw or "").strip() or DEFAULT_TEAM
     if len(team) > TEAM_LENGTH:
         raise ValueError(f"チーム名は{TEAM_LENGTH}文字以内です（{len(team)}文字）")
-    return team
+    return no_control(team, "チーム名")
 
 
 def parse_purpose(raw: str) -> str:
     purpose = (raw or "").strip()
     if len(purpose) > PURPOSE_LENGTH:
         raise ValueError(f"目的は{PURPOSE_LENGTH}文字以内です（{len(purpose)}文字）")
-    return purpose
+    return no_control(purpose, "目的")
 
 
 @dataclass

@@ -220,7 +220,8 @@ def dispatch_add(
                 **fields,
             )
         else:
-            found.count += count
+            # A key's count is bounded as a whole, not only what one entry adds to it.
+            found.count = dispatch_file.COUNT.check(found.count + count, "件数の合計")
         found.full_clean(validate_constraints=False, validate_unique=False)
         found.save()
         access.audit_write(

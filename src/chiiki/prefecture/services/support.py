@@ -191,12 +191,15 @@ def team_visit_import(
 
 
 def _seminar_fields(day: dt.date, session: str, title: str, audience: str) -> dict[str, Any]:
-    return {
-        "day": day,
-        "session": (session or "").strip(),
-        "title": (title or "").strip(),
-        "audience": (audience or "").strip(),
-    }
+    texts = {"session": session, "title": title, "audience": audience}
+    labels = {"session": "部", "title": "セミナー名", "audience": "対象者"}
+    try:
+        return {
+            "day": day,
+            **{k: visit_file.no_control((v or "").strip(), labels[k]) for k, v in texts.items()},
+        }
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 def _seminar_save(seminar: Seminar, *, user: Any, action: str, changes: dict[str, Any]) -> None:
@@ -257,11 +260,24 @@ def seminar_update(
 
 def seminar_delete(*, user: Any, seminar: Seminar) -> None:
     with transaction.atomic():
+        # The attendance goes with the seminar: the trail keeps its counts, as it keeps
+        # every change of them.
+        attendance = dict(
+            SeminarAttendance.objects.filter(seminar=seminar)
+            .order_by("municipality__code")
+            .values_list("municipality__code", "attendees")
+        )
         entry = audit.Entry(
             action=AuditAction.DELETE,
             object_id=seminar.pk,
             object_repr=str(seminar),
-            changes={"day": seminar.day.isoformat(), "title": seminar.title},
+            changes={
+                "day": seminar.day.isoformat(),
+                "session": seminar.session,
+                "title": seminar.title,
+                "audience": seminar.audience,
+                "attendance": attendance,
+            },
         )
         seminar.delete()  # its attendance goes with it (CASCADE)
         audit.record(user=user, model=SEMINAR, entry=entry)
@@ -292,7 +308,9 @@ def attendance_count(raw: str) -> int:
     text = visit_file.fold(raw).replace(",", "").removesuffix("人")
     if not text:
         return 0
-    if not text.isdigit():
+    # ASCII digits only (str.isdigit takes ٣ too) and few of them: int() of thousands of
+    # digits would refuse them in English.
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
         raise ValueError(f"参加者数は0から{MAX_ATTENDEES:,}までの整数です（空欄は参加なし）")
     value = int(text)
     if value > MAX_ATTENDEES:

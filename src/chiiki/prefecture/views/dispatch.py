@@ -145,16 +145,22 @@ def new(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         town = next(m for m in towns if str(m.pk) == data["municipality"])
-        saved = dispatch_add(
-            user=request.user,
-            prefecture=prefecture,
-            day=data["day"],
-            municipality=town,
-            sender=data["sender"],
-            work=data["work"],
-            profession=data["profession"],
-            count=data["count"],
-        )
+        try:
+            saved = dispatch_add(
+                user=request.user,
+                prefecture=prefecture,
+                day=data["day"],
+                municipality=town,
+                sender=data["sender"],
+                work=data["work"],
+                profession=data["profession"],
+                count=data["count"],
+            )
+        except ValueError as exc:  # the key's count would pass its bound
+            form.add_error("count", str(exc))
+            return render(
+                request, "prefecture/dispatch_new.html", _new_context(request, form), status=400
+            )
         messages.success(
             request,
             f"{wareki.display(saved.day)} {town.name} {saved.sender} "

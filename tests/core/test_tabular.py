@@ -169,3 +169,19 @@ def test_openpyxl_parses_with_defusedxml():
     import openpyxl.xml
 
     assert openpyxl.xml.DEFUSEDXML
+
+
+def test_a_cell_drops_the_control_characters_a_workbook_cannot_hold():
+    from openpyxl import Workbook
+
+    assert safe_cell("北\x01部\x0b地区") == "北部地区"
+    assert safe_cell("a\tb\nc\r") == "a\tb\nc\r"  # tab and line breaks are text
+    assert safe_cell("\x02=SUM(1+1)") == "'=SUM(1+1)"  # dropped first, then guarded
+    Workbook().active.append([safe_cell("北\x01部")])  # openpyxl would refuse the raw text
+
+
+def test_a_district_named_with_a_control_character_still_downloads_as_xlsx():
+    from chiiki.indicators.exports import xlsx_bytes
+
+    content = xlsx_bytes("人口", ["地区", "人数"], [["北\x01部", 12]])
+    assert content[:2] == b"PK"

@@ -520,8 +520,16 @@ def read_path(
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Control characters an XLSX sheet cannot hold (openpyxl refuses them: one such character
+# typed into a name would take every workbook download that shows it down).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def safe_cell(value: object) -> object:
-    """Guard an exported cell against spreadsheet formula injection."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
+    """Guard an exported cell: against spreadsheet formula injection, and against the control
+    characters a workbook cannot hold (dropped; tab and line breaks stay)."""
+    if isinstance(value, str):
+        value = _CONTROL.sub("", value)
+        if value.startswith(_FORMULA_PREFIXES):
+            return "'" + value
     return value

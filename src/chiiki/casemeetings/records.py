@@ -27,6 +27,7 @@ from functools import lru_cache
 from chiiki.casemeetings.rollup import split_tags
 from chiiki.core import wareki
 from chiiki.core.bounds import AGE, DATE
+from chiiki.core.sheet import Fault, Faults, FileFaults
 from chiiki.core.tabular import PROGRESS_EVERY, Progress, Table
 from chiiki.core.text import normalize_display
 
@@ -34,8 +35,6 @@ from chiiki.core.text import normalize_display
 TAG_CODES_MAX = 400
 
 CHECKING = "検証中"
-MAX_ERRORS = 500  # faults kept to show; all of them are counted
-MAX_SHOWN = 50  # faults in the exception's text
 
 COLUMNS = (
     "会議日",
@@ -56,34 +55,8 @@ _EXCEL_DATETIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]00:00:00")
 _INTEGER = re.compile(r"[0-9]{1,4}")
 
 
-@dataclass(frozen=True, slots=True)
-class Fault:
-    """One bad cell, or a rule between rows broken at one row and column."""
-
-    row: int
-    column: str
-    value: str
-    expected: str
-
-    @property
-    def message(self) -> str:
-        shown = f"（入力: {self.value}）" if self.value else ""
-        return f"{self.row}行目「{self.column}」: {self.expected}{shown}"
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class ReviewFileError(ValueError):
+class ReviewFileError(FileFaults):
     """Every fault of a file of past reviews; nothing of it is stored."""
-
-    def __init__(self, faults: list[Fault], count: int | None = None) -> None:
-        self.errors = faults[:MAX_ERRORS]
-        self.count = count if count is not None else len(faults)
-        text = "\n".join(str(f) for f in faults[:MAX_SHOWN])
-        if self.count > MAX_SHOWN:
-            text += f"\nほか {self.count - MAX_SHOWN:,} 件"
-        super().__init__(text)
 
 
 @dataclass(frozen=True)
@@ -119,20 +92,13 @@ class ReviewRow:
 
 
 @dataclass
-class Reading:
+class Reading(Faults):
     """The rows that passed their cells' checks, and the faults found so far."""
 
     rows: list[ReviewRow] = field(default_factory=list)
-    faults: list[Fault] = field(default_factory=list)
-    count: int = 0  # all faults, beyond the ones kept
     labels: dict[str, str] = field(default_factory=dict)  # stage code → label
     # (number, stage) → the first row that names them, for rows whose cells were bad too.
     seen: dict[tuple[str, str], int] = field(default_factory=dict)
-
-    def bad(self, row: int, column: str, value: str, expected: str) -> None:
-        self.count += 1
-        if len(self.faults) < MAX_ERRORS:
-            self.faults.append(Fault(row, column, value, expected))
 
     def numbers(self) -> list[str]:
         return sorted({r.number for r in self.rows})

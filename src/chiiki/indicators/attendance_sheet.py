@@ -27,6 +27,7 @@ from functools import lru_cache
 
 from chiiki.core import wareki
 from chiiki.core.bounds import CARE_PERIOD, IntRange
+from chiiki.core.sheet import Fault, Faults, FileFaults
 from chiiki.core.tabular import Table
 from chiiki.core.text import fold, normalize_display
 
@@ -41,41 +42,13 @@ ATTENDANCE_COUNT = IntRange(0, 1000, "人")
 # 通いの場 are 介護予防 of the care insurance, which began on 2000-04-01.
 ATTENDANCE_DAY = CARE_PERIOD
 
-MAX_ERRORS = 500  # faults kept to show; all of them are counted
-MAX_SHOWN = 50  # faults in the exception's text
 _EXCEL_DATETIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]00:00:00")
 _INTEGER = re.compile(r"-?[0-9]+")
 _UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}")
 
 
-@dataclass(frozen=True, slots=True)
-class Fault:
-    """One bad cell, or a rule between rows broken at one row and column."""
-
-    row: int
-    column: str
-    value: str
-    expected: str
-
-    @property
-    def message(self) -> str:
-        shown = f"（入力: {self.value}）" if self.value else ""
-        return f"{self.row}行目「{self.column}」: {self.expected}{shown}"
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class AttendanceFileError(ValueError):
+class AttendanceFileError(FileFaults):
     """Every fault of an attendance sheet; nothing of it is stored."""
-
-    def __init__(self, faults: list[Fault], count: int | None = None) -> None:
-        self.errors = faults[:MAX_ERRORS]
-        self.count = count if count is not None else len(faults)
-        text = "\n".join(str(f) for f in faults[:MAX_SHOWN])
-        if self.count > MAX_SHOWN:
-            text += f"\nほか {self.count - MAX_SHOWN:,} 件"
-        super().__init__(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,18 +68,11 @@ class Line:
 
 
 @dataclass
-class Sheet:
+class Sheet(Faults):
     """The layout, the rows read, and the faults found so far."""
 
     layout: str = ""
     lines: list[Line] = field(default_factory=list)
-    faults: list[Fault] = field(default_factory=list)
-    count: int = 0  # all faults, beyond the ones kept
-
-    def bad(self, row: int, column: str, value: str, expected: str) -> None:
-        self.count += 1
-        if len(self.faults) < MAX_ERRORS:
-            self.faults.append(Fault(row, column, value, expected))
 
     def numbers(self) -> list[str]:
         return sorted({ln.number for ln in self.lines if ln.number})

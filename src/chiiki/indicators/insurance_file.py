@@ -30,10 +30,9 @@ from dataclasses import dataclass, field
 
 from chiiki.core import wareki
 from chiiki.core.bounds import FISCAL_YEAR, PEOPLE, IntRange
+from chiiki.core.sheet import Fault, Faults, FileFaults
+from chiiki.core.sheet import header_map as _header_map
 from chiiki.core.tabular import Table
-
-MAX_ERRORS = 500
-MAX_SHOWN = 50
 
 LEVELS = ("要支援1", "要支援2", "要介護1", "要介護2", "要介護3", "要介護4", "要介護5")
 FIELDS = ("support_1", "support_2", "care_1", "care_2", "care_3", "care_4", "care_5")
@@ -66,32 +65,8 @@ _INT = re.compile(r"[0-9]{1,16}")
 _YEAR_ONLY = re.compile(r"[0-9]{4}")
 
 
-@dataclass(frozen=True, slots=True)
-class Fault:
-    row: int
-    column: str
-    value: str
-    expected: str
-
-    @property
-    def message(self) -> str:
-        shown = f"（入力: {self.value}）" if self.value else ""
-        return f"{self.row}行目「{self.column}」: {self.expected}{shown}"
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class InsuranceFileError(ValueError):
+class InsuranceFileError(FileFaults):
     """Every fault of the file; nothing of it is stored."""
-
-    def __init__(self, faults: list[Fault], count: int | None = None) -> None:
-        self.errors = faults[:MAX_ERRORS]
-        self.count = count if count is not None else len(faults)
-        text = "\n".join(str(f) for f in faults[:MAX_SHOWN])
-        if self.count > MAX_SHOWN:
-            text += f"\nほか {self.count - MAX_SHOWN:,} 件"
-        super().__init__(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,35 +137,13 @@ def _count(raw: str, label: str, bounds: IntRange) -> int:
 
 
 @dataclass
-class _Reading:
+class _Reading(Faults):
     rows: list[YearRow] = field(default_factory=list)
-    faults: list[Fault] = field(default_factory=list)
-    count: int = 0
-
-    def bad(self, row: int, column: str, value: str, expected: str) -> None:
-        self.count += 1
-        if len(self.faults) < MAX_ERRORS:
-            self.faults.append(Fault(row, column, value, expected))
 
 
 def header_map(headers: list[str]) -> tuple[dict[str, str], list[Fault]]:
     """The file's headers by the column each one is, and the faults of the header row."""
-    mapping: dict[str, str] = {}
-    faults: list[Fault] = []
-    for header in headers:
-        name = ALIASES.get(_fold(header))
-        if name is None:
-            faults.append(
-                Fault(1, header, "", "知らない列です。列は " + "・".join(REQUIRED + OPTIONAL))
-            )
-        elif name in mapping.values():
-            faults.append(Fault(1, header, "", f"「{name}」の列が2つあります"))
-        else:
-            mapping[header] = name
-    for name in REQUIRED:
-        if name not in mapping.values():
-            faults.append(Fault(1, name, "", "この列がありません"))
-    return mapping, faults
+    return _header_map(headers, ALIASES, REQUIRED, OPTIONAL)
 
 
 def _read_row(number: int, cells: Mapping[str, str], reading: _Reading) -> YearRow | None:

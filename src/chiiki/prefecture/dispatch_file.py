@@ -32,15 +32,14 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from chiiki.areas import codes
 from chiiki.core import municipality_code, wareki
 from chiiki.core.bounds import DATE, IntRange
+from chiiki.core.sheet import Fault, Faults, FileFaults
+from chiiki.core.sheet import header_map as _header_map
 from chiiki.core.tabular import Table
-
-MAX_ERRORS = 500
-MAX_SHOWN = 50
 
 REQUIRED = ("日付", "市町村コード", "派遣元", "事業区分", "職種")
 OPTIONAL = ("件数",)
@@ -88,32 +87,8 @@ _SPACES = re.compile(r"\s+")
 _EXCEL_DATETIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]00:00:00")
 
 
-@dataclass(frozen=True, slots=True)
-class Fault:
-    row: int
-    column: str
-    value: str
-    expected: str
-
-    @property
-    def message(self) -> str:
-        shown = f"（入力: {self.value}）" if self.value else ""
-        return f"{self.row}行目「{self.column}」: {self.expected}{shown}"
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class DispatchFileError(ValueError):
+class DispatchFileError(FileFaults):
     """Every fault of the file; nothing of it is stored."""
-
-    def __init__(self, faults: list[Fault], count: int | None = None) -> None:
-        self.errors = faults[:MAX_ERRORS]
-        self.count = count if count is not None else len(faults)
-        text = "\n".join(str(f) for f in faults[:MAX_SHOWN])
-        if self.count > MAX_SHOWN:
-            text += f"\nほか {self.count - MAX_SHOWN:,} 件"
-        super().__init__(text)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -226,39 +201,13 @@ def parse_count(raw: str) -> int:
 
 def header_map(headers: list[str]) -> tuple[dict[str, str], list[Fault]]:
     """The file's headers by the column each one is, and the faults of the header row."""
-    mapping: dict[str, str] = {}
-    faults: list[Fault] = []
-    for header in headers:
-        name = ALIASES.get(_header(header))
-        if name is None:
-            faults.append(
-                Fault(1, header, "", "知らない列です。列は " + "・".join(REQUIRED + OPTIONAL))
-            )
-        elif name in mapping.values():
-            faults.append(Fault(1, header, "", f"「{name}」の列が2つあります"))
-        else:
-            mapping[header] = name
-    for name in REQUIRED:
-        if name not in mapping.values():
-            faults.append(Fault(1, name, "", "この列がありません"))
-    return mapping, faults
-
-
-@dataclass
-class _Reading:
-    faults: list[Fault] = field(default_factory=list)
-    count: int = 0
-
-    def bad(self, row: int, column: str, value: str, expected: str) -> None:
-        self.count += 1
-        if len(self.faults) < MAX_ERRORS:
-            self.faults.append(Fault(row, column, value, expected))
+    return _header_map(headers, ALIASES, REQUIRED, OPTIONAL)
 
 
 def _read_row(
     number: int,
     cells: Mapping[str, str],
-    reading: _Reading,
+    reading: Faults,
     context: tuple[str, Collection[str], dt.date],
 ) -> tuple[Key, int] | None:
     prefecture, known, today = context
@@ -299,7 +248,7 @@ def read(table: Table, *, prefecture: str, known: Collection[str], today: dt.dat
     mapping, header_faults = header_map(table.headers)
     if header_faults:
         raise DispatchFileError(header_faults)
-    reading = _Reading()
+    reading = Faults()
     counts: dict[Key, int] = {}
     rows: dict[Key, list[int]] = {}
     context = (prefecture, known, today)

@@ -66,8 +66,12 @@ def _participants(named: Any, cutoff: dt.date) -> dict[str, dict[Any, int]]:
     return {"everyone": dict(everyone), "aged": dict(aged)}
 
 
-def _of(found: dict[Any, int], municipality_id: int) -> dict[Any, int]:
-    return {key: n for (m, key), n in found.items() if m == municipality_id}
+def _by_municipality(found: dict[Any, Any]) -> dict[int, dict[Any, Any]]:
+    """{(municipality, key): n} as {municipality: {key: n}}, in one pass."""
+    out: dict[int, dict[Any, Any]] = defaultdict(dict)
+    for (m, key), n in found.items():
+        out[m][key] = n
+    return out
 
 
 def participation_by_district(*, municipality: Municipality, fiscal_year: int) -> engine.Table:
@@ -116,19 +120,32 @@ def participation_by_municipality(
     tables = _population(ids, start, end)
     short = [m for m in ids if any(pk not in tables[m][1] for pk, _, _ in districts[m])]
     register_65 = _register_65(short, cutoff, end) if short else {}
+    parts = {
+        name: _by_municipality(found)
+        for name, found in (
+            ("aged", people["aged"]),
+            ("everyone", people["everyone"]),
+            ("register", register_65),
+            ("named", named_at),
+            ("counted", counts["n"]),
+            ("counted_65", counts["aged"]),
+            ("places", {k: len(v) for k, v in places.items()}),
+        )
+    }
     out: dict[int, engine.Table] = {}
     for m in ids:
         table_date, table_65, municipality_65 = tables[m]
+        mine = {name: found.get(m, {}) for name, found in parts.items()}
         figures = engine.figures_by_district(
             districts[m],
-            participants_65=_of(people["aged"], m),
-            participants=_of(people["everyone"], m),
+            participants_65=mine["aged"],
+            participants=mine["everyone"],
             table_65=table_65,
-            register_65=_of(register_65, m),
-            named=_of(named_at, m),
-            counted=_of(counts["n"], m),
-            counted_65=_of(counts["aged"], m),
-            places={k: len(v) for k, v in _of(places, m).items()},  # type: ignore[arg-type]
+            register_65=mine["register"],
+            named=mine["named"],
+            counted=mine["counted"],
+            counted_65=mine["counted_65"],
+            places=mine["places"],
         )
         out[m] = engine.build(
             fiscal_year=fiscal_year,

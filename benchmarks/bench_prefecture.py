@@ -69,7 +69,7 @@ def baseline(user, municipalities) -> None:
     year = compare.participation_year([m.pk for m in municipalities])
     for m in municipalities:
         compare.population_by_municipality([m.pk], on)
-        compare._latest_insurance([m.pk])
+        compare.latest_insurance([m.pk])
         if year:
             participation_by_municipality(municipalities=[m], fiscal_year=year)
         compare._grant([m.pk])

@@ -26,10 +26,11 @@ from django.utils import timezone
 
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
-from chiiki.areas.models import Municipality, Prefecture
+from chiiki.areas.models import Municipality, PopulationRecord, Prefecture
 from chiiki.areas.population import PopulationSummary, percent, summarize
 from chiiki.core import wareki
 from chiiki.core.params import ParamError
+from chiiki.councils.models import Body
 from chiiki.indicators.models import (
     Attendance,
     AttendanceCount,
@@ -39,8 +40,10 @@ from chiiki.indicators.models import (
 )
 from chiiki.indicators.selectors.participation import participation_by_municipality
 from chiiki.indicators.selectors.spread import coverage_by_municipality
+from chiiki.mutualaid.models import Service as AidService
 from chiiki.prefecture import compare as engine
 from chiiki.prefecture.selectors.common import prefecture_of
+from chiiki.resources.models import Service as ResourceService
 from chiiki.surveys.models import Survey
 from chiiki.surveys.selectors import survey_results
 
@@ -154,8 +157,6 @@ def _cell(
 def population_by_municipality(ids: list[int], on: dt.date) -> dict[int, PopulationSummary]:
     """Each municipality's latest population table on or before ``on``, summed from its
     districts' cells when it has any, else from its municipality-level cells."""
-    from chiiki.areas.models import PopulationRecord
-
     cells = PopulationRecord.objects.filter(municipality_id__in=ids, date__lte=on)
     days = dict(
         cells.order_by()
@@ -182,7 +183,8 @@ def population_by_municipality(ids: list[int], on: dt.date) -> dict[int, Populat
     }
 
 
-def _latest_insurance(ids: list[int]) -> dict[int, InsuranceYear]:
+def latest_insurance(ids: list[int]) -> dict[int, InsuranceYear]:
+    """Each municipality's latest fiscal year of the insurer's report."""
     latest: dict[int, InsuranceYear] = {}
     for y in InsuranceYear.objects.filter(municipality_id__in=ids).order_by("fiscal_year"):
         latest[y.municipality_id] = y
@@ -329,32 +331,25 @@ def forget() -> None:
 def _fingerprint(ids: list[int]) -> tuple[Any, ...]:
     """What the tables that imports write say of themselves, for the prefecture: one small
     aggregate each (no table of residents: the register is covered by the time limit)."""
-    from django.db.models import Max as M
-
-    from chiiki.areas.models import PopulationRecord
-    from chiiki.councils.models import Body
-    from chiiki.mutualaid.models import Service as AidService
-    from chiiki.resources.models import Service as ResourceService
-
     where = {"municipality_id__in": ids}
     parts: list[Any] = [tuple(ids)]
     for qs, aggregates in (
         (PopulationRecord.objects.filter(**where), {"n": Count("id"), "s": Sum("count")}),
-        (InsuranceYear.objects.filter(**where), {"n": Count("id"), "t": M("imported_at")}),
+        (InsuranceYear.objects.filter(**where), {"n": Count("id"), "t": Max("imported_at")}),
         (
             Attendance.objects.filter(**where),
-            {"n": Count("id"), "i": M("id"), "t": M("imported_at")},
+            {"n": Count("id"), "i": Max("id"), "t": Max("imported_at")},
         ),
         (
             AttendanceCount.objects.filter(**where),
-            {"n": Count("id"), "i": M("id"), "s": Sum("participants"), "t": M("imported_at")},
+            {"n": Count("id"), "i": Max("id"), "s": Sum("participants"), "t": Max("imported_at")},
         ),
-        (ResourceService.objects.filter(**where), {"n": Count("id"), "t": M("last_modified")}),
-        (Body.objects.filter(**where), {"n": Count("id"), "i": M("id")}),
-        (AidService.objects.filter(**where), {"n": Count("id"), "i": M("id")}),
+        (ResourceService.objects.filter(**where), {"n": Count("id"), "t": Max("last_modified")}),
+        (Body.objects.filter(**where), {"n": Count("id"), "i": Max("id")}),
+        (AidService.objects.filter(**where), {"n": Count("id"), "i": Max("id")}),
         (
             GrantAssessment.objects.filter(**where, shared_with_prefecture=True),
-            {"n": Count("id"), "i": M("id")},
+            {"n": Count("id"), "i": Max("id")},
         ),
     ):
         parts.append(tuple(qs.order_by().aggregate(**aggregates).values()))
@@ -374,7 +369,7 @@ def overview_rows(
         rows, year, totals = kept[1]
         return [engine.Row(r.code, r.name, dict(r.cells)) for r in rows], year, totals
     pop = population_by_municipality(ids, on)
-    insurance = _latest_insurance(ids)
+    insurance = latest_insurance(ids)
     year = participation_year(ids)
     rates = participation_by_municipality(municipalities=ms, fiscal_year=year) if year else {}
     spread = coverage_by_municipality(municipality_ids=ids, on=on)

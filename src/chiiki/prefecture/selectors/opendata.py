@@ -340,11 +340,12 @@ def aging_table(prefecture: Prefecture, municipalities: list[Municipality]) -> T
     )
     rows: list[tuple[Any, ...]] = []
     hidden: set[tuple[int, str]] = set()
+    # One read for the whole prefecture, as the side by side does (not one per municipality).
+    found = compare.population_by_municipality([m.pk for m in municipalities], timezone.localdate())
     for m in municipalities:
-        o = municipality_overview(municipality=m)
-        if o.date is None:
+        s = found.get(m.pk)
+        if s is None or s.date is None:
             continue
-        s = o.summary
         i = len(rows)
         for name, v in (
             ("総人口", s.total),
@@ -354,7 +355,7 @@ def aging_table(prefecture: Prefecture, municipalities: list[Municipality]) -> T
             if engine.primary(v):
                 hidden.add((i, name))
         rows.append(
-            (m.code, m.name, o.date, s.total, s.aged_65, s.aged_75, s.aging_rate, s.late_aging_rate)
+            (m.code, m.name, s.date, s.total, s.aged_65, s.aged_75, s.aging_rate, s.late_aging_rate)
         )
     hidden |= _rate_cells(hidden, len(rows), {"高齢化率": ("65歳以上人口", "総人口")})
     hidden |= _rate_cells(hidden, len(rows), {"75歳以上の割合": ("75歳以上人口", "総人口")})
@@ -373,11 +374,7 @@ def certification_by_municipality(
     prefecture: Prefecture, municipalities: list[Municipality]
 ) -> Table:
     """Each municipality's certification rate in its latest reported fiscal year."""
-    latest: dict[int, InsuranceYear] = {}
-    for y in InsuranceYear.objects.filter(municipality__prefecture=prefecture).order_by(
-        "fiscal_year"
-    ):
-        latest[y.municipality_id] = y
+    latest = compare.latest_insurance([m.pk for m in municipalities])
     columns = (
         CODE,
         NAME,

@@ -40,9 +40,6 @@ from chiiki.core.suppression import Margin, suppressed
 from chiiki.core.tabular import safe_cell
 
 _SAFE = re.compile(r"[a-z0-9][a-z0-9_-]*\.(csv|xlsx)")
-# The control characters no worksheet cell can hold (openpyxl refuses them): a name keyed in
-# elsewhere (a district's) may carry one, and the package must still be written.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MARK = "X"  # 秘匿: what a suppressed cell shows (declared in the schema's missingValues)
 DESCRIPTOR = "datapackage.json"
 PROFILE = "chiiki-opendata"  # our own packages say so, and the command overwrites only those
@@ -146,8 +143,8 @@ def _cell(value: Any) -> Any:
         return float(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, str):
-        value = _CONTROL.sub("", value)
+    # safe_cell also drops the control characters a worksheet cannot hold (a district's name
+    # keyed in elsewhere may carry one, and the package must still be written).
     return safe_cell(value)
 
 

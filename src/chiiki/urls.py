@@ -31,6 +31,9 @@ urlpatterns = [
     path("imports/", include("chiiki.imports.urls")),
     path("jobs/", include("chiiki.scheduler.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", api.urls),
+    # The API's current version, and /api/ as its alias: an integration written against
+    # /api/v1/ keeps working when a later version is added beside it.
+    path("api/v1/", api.urls),
+    path("api/", include((api.urls[0], "ninja"), namespace="api-current")),
     path("admin/", admin.site.urls),
 ]

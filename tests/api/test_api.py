@@ -19,10 +19,10 @@ def bearer(personas):
 def test_the_openapi_document_lists_the_routes(client, db):
     doc = client.get("/api/openapi.json").json()
     assert {
-        "/api/areas/municipalities",
-        "/api/areas/population",
-        "/api/people",
-        "/api/people/{person_id}",
+        "/api/v1/areas/municipalities",
+        "/api/v1/areas/population",
+        "/api/v1/people",
+        "/api/v1/people/{person_id}",
     } <= set(doc["paths"])
 
 
@@ -96,3 +96,57 @@ def test_districts_are_scoped_to_the_users_areas(client, bearer, town):
         for d in client.get("/api/areas/districts", headers=bearer("nurse")).json()["items"]
     }
     assert names == {"須佐", "田万川"}
+
+
+def test_every_error_is_one_problem_shape_with_an_english_title(client, bearer, town):
+    anonymous = client.get("/api/v1/people")
+    assert anonymous.status_code == 401 and anonymous["WWW-Authenticate"].startswith("Bearer")
+    bad = client.get("/api/v1/people", {"page_size": "AAA"}, headers=bearer("nurse"))
+    missing = client.get("/api/v1/people/999999999", headers=bearer("nurse"))
+    for response, status, title in (
+        (anonymous, 401, "Unauthorized"),
+        (bad, 422, "Unprocessable Content"),
+        (missing, 403, "Forbidden"),
+    ):
+        body = response.json()
+        assert response["Content-Type"].startswith("application/problem+json")
+        assert (body["type"], body["title"], body["status"]) == ("about:blank", title, status)
+        assert any("\u3040" <= ch <= "\u9fff" for ch in body["detail"])  # Japanese
+    assert bad.json()["errors"] == [
+        {"name": "page_size", "in": "query", "reason": "整数を指定してください"}
+    ]
+
+
+def test_every_operation_documents_its_problems_by_one_reference(client, db):
+    doc = client.get("/api/v1/openapi.json").json()
+    assert doc["components"]["responses"]["BadRequest"]["content"]["application/problem+json"]
+    for path, methods in doc["paths"].items():
+        for method, op in methods.items():
+            wanted = {"400", "403", "404", "422"} | ({"409"} if method != "get" else set())
+            assert wanted <= set(op["responses"]), (method, path)
+            for code in wanted:
+                assert op["responses"][code]["$ref"].startswith("#/components/responses/")
+
+
+def test_the_api_answers_under_v1_and_under_its_alias(client, bearer, town):
+    headers = bearer("nurse")
+    v1 = client.get("/api/v1/people", headers=headers)
+    alias = client.get("/api/people", headers=headers)
+    assert v1.status_code == alias.status_code == 200 and v1.json() == alias.json()
+    assert (
+        client.get("/api/openapi.json").json()["paths"]
+        == client.get("/api/v1/openapi.json").json()["paths"]
+    )
+
+
+def test_pages_say_the_count_and_the_next_page(client, bearer, town):
+    from chiiki.core.paging import next_page
+
+    assert [next_page(page=p, size=2, count=5) for p in (1, 2, 3, 4)] == [2, 3, None, None]
+    headers = bearer("officer")
+    first = client.get("/api/v1/areas/districts", {"page_size": 1}, headers=headers).json()
+    assert first["count"] >= 2 and first["next"] == 2 and len(first["items"]) == 1
+    last = client.get(
+        "/api/v1/areas/districts", {"page_size": 1, "page": first["count"]}, headers=headers
+    ).json()
+    assert last["next"] is None and len(last["items"]) == 1

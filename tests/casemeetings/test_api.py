@@ -84,9 +84,9 @@ def cases(client, headers, **params):
 def test_the_routes_are_documented(client, db):
     paths = set(client.get("/api/openapi.json").json()["paths"])
     assert {
-        "/api/casemeetings/rollup",
-        "/api/casemeetings/cases",
-        "/api/casemeetings/cases/{case_id}",
+        "/api/v1/casemeetings/rollup",
+        "/api/v1/casemeetings/cases",
+        "/api/v1/casemeetings/cases/{case_id}",
     } <= paths
 
 
@@ -121,16 +121,19 @@ def test_the_rollup_gives_the_commands_figures(client, bearer, town, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("params", "param"),
-    [
-        ({"from": "2025-13"}, "from"),
-        ({"to": "abc"}, "to"),
-        ({"from": "2026-04", "to": "2025-04"}, "from"),
-    ],
+    ("params", "param"), [({"from": "2025-13"}, "from"), ({"to": "abc"}, "to")]
 )
-def test_a_bad_month_is_a_400_naming_the_parameter(client, bearer, town, params, param):
+def test_a_bad_month_is_a_422_problem_naming_the_parameter(client, bearer, town, params, param):
     response = client.get("/api/casemeetings/rollup", params, headers=bearer("officer"))
-    assert response.status_code == 400 and response.json()["param"] == param
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert [e["name"] for e in response.json()["errors"]] == [param]
+
+
+def test_from_after_to_is_an_empty_span(client, bearer, town):
+    params = {"from": "2026-04", "to": "2025-04"}
+    response = client.get("/api/casemeetings/rollup", params, headers=bearer("officer"))
+    assert response.status_code == 200 and response.json() == []
 
 
 @pytest.mark.parametrize("role", ["advisor", "volunteer", "pref"])
@@ -208,7 +211,7 @@ def test_another_municipalitys_case_and_a_missing_one_are_404_alike(client, bear
     assert mine.json()["detail"].startswith("事例（id") and nowhere.json()["detail"].startswith(
         "事例（id"
     )
-    assert cases(client, outsider).json() == {"items": [], "count": 0}
+    assert cases(client, outsider).json() == {"items": [], "count": 0, "next": None}
 
 
 @pytest.mark.parametrize("role", ["volunteer", "pref"])
@@ -244,8 +247,12 @@ def test_cases_are_paged_and_filtered_by_tag(client, bearer, w):
         "N-2025-001",
         "S-2025-001",
     }
-    assert cases(client, headers, page=3, page_size=1).json() == {"items": [], "count": 2}
+    assert cases(client, headers, page=3, page_size=1).json() == {
+        "items": [],
+        "count": 2,
+        "next": None,
+    }
     tagged = cases(client, headers, tag="shopping").json()
     assert [c["number"] for c in tagged["items"]] == ["N-2025-001"]
     unknown = cases(client, headers, tag="onsen")
-    assert unknown.status_code == 400 and unknown.json()["param"] == "tag"
+    assert unknown.status_code == 404 and "onsen" in unknown.json()["detail"]

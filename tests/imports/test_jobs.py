@@ -165,7 +165,7 @@ def test_the_api_answers_202_for_a_large_file_and_its_status_url_gives_the_resul
     )
     assert response.status_code == 202
     status_url = response.json()["status_url"]
-    assert status_url == f"/api/imports/{response.json()['job']}"
+    assert status_url == f"/api/v1/imports/{response.json()['job']}"
     assert client.get(status_url).json()["status"] == "queued"
     run_worker()
     body = client.get(status_url).json()
@@ -177,9 +177,9 @@ def test_the_api_answers_202_for_a_large_file_and_its_status_url_gives_the_resul
 @pytest.mark.django_db
 def test_the_openapi_document_describes_the_202_and_the_status_route(client):
     doc = client.get("/api/openapi.json").json()
-    for route in ("/api/surveys/{survey_id}/import", "/api/surveys/{survey_id}/mailing"):
+    for route in ("/api/v1/surveys/{survey_id}/import", "/api/v1/surveys/{survey_id}/mailing"):
         assert {"200", "202", "400"} <= set(doc["paths"][route]["post"]["responses"])
-    assert "/api/imports/{job_id}" in doc["paths"]
+    assert "/api/v1/imports/{job_id}" in doc["paths"]
 
 
 @pytest.mark.django_db

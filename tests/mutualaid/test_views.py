@@ -337,8 +337,9 @@ def test_the_api_quotes_and_refuses_with_the_reason(aid, personas, client_for):
     c = client_for(personas["officer"])
     ok = c.get("/api/mutualaid/quote?task=mowing&minutes=45").json()
     assert ok["fee"] == 800 and [p["amount"] for p in ok["parts"]] == [600, 200]
-    bad = c.get("/api/mutualaid/quote?task=mowing&minutes=61")
-    assert bad.status_code == 400 and "上限" in bad.json()["detail"]
+    bad = c.get("/api/mutualaid/quote?task=mowing&minutes=61")  # the document's maximum is 60
+    assert bad.status_code == 422 and bad.json()["errors"][0]["name"] == "minutes"
+    assert "60 以下" in bad.json()["errors"][0]["reason"]
     assert (
         client_for(personas["outsider"])
         .get("/api/mutualaid/quote?task=mowing&minutes=45")
@@ -480,16 +481,20 @@ def test_staff_of_other_areas_cannot_edit_a_volunteer(aid, personas, client_for)
 
 def test_the_openapi_document_describes_the_mutual_aid_routes_and_their_refusals(client, db):
     doc = client.get("/api/openapi.json").json()
-    quote_op = doc["paths"]["/api/mutualaid/quote"]["get"]
+    quote_op = doc["paths"]["/api/v1/mutualaid/quote"]["get"]
     assert {"200", "400", "422"} <= set(quote_op["responses"])
     assert (
-        "409" in doc["paths"]["/api/mutualaid/requests/{request_id}/confirm"]["post"]["responses"]
+        "409"
+        in doc["paths"]["/api/v1/mutualaid/requests/{request_id}/confirm"]["post"]["responses"]
     )
 
 
 def test_a_malformed_parameter_is_answered_422(aid, personas, client_for):
     response = client_for(personas["officer"]).get("/api/mutualaid/quote?task=mowing&minutes=abc")
-    assert response.status_code == 422 and isinstance(response.json()["detail"], list)
+    assert response.status_code == 422 and response.json()["title"] == "Unprocessable Content"
+    assert response.json()["errors"] == [
+        {"name": "minutes", "in": "query", "reason": "整数を指定してください"}
+    ]
 
 
 def test_the_request_list_filters_the_done_jobs_still_unpaid(aid, personas, client_for):
@@ -597,13 +602,14 @@ def test_the_api_takes_a_request_and_refuses_bad_ones_with_the_reason(aid, perso
         {**body, "estimated_minutes": 75},
         content_type="application/json",
     )
-    assert too_long.status_code == 400 and "上限 60分" in too_long.json()["detail"]
+    assert too_long.status_code == 409 and "上限 60分" in too_long.json()["detail"]
     bad_slot = c.post(
         "/api/mutualaid/requests",
         {**body, "preferred_slots": [14]},
         content_type="application/json",
     )
-    assert bad_slot.status_code == 400 and "0〜13" in bad_slot.json()["detail"]
+    assert bad_slot.status_code == 422
+    assert bad_slot.json()["errors"][0]["name"] == "preferred_slots.0"
     outsider = client_for(personas["outsider"]).post(
         "/api/mutualaid/requests", body, content_type="application/json"
     )

@@ -20,7 +20,7 @@ def test_the_api_calendar_follows_the_json_contract(directory, personas, client_
     assert body["month"] == "2019-01" and len(body["days"]) == 31
     assert body["days"][7]["hours"] == [["08:00", "12:00"]]
     bad = client.get(f"/api/resources/services/{cafe.pk}/calendar", {"month": "2019-1x"})
-    assert bad.status_code == 400
+    assert bad.status_code == 422 and bad.json()["errors"][0]["name"] == "month"
 
 
 def test_hsds_services_come_in_valid_pages(directory, personas, client_for):

@@ -16,6 +16,8 @@ class MunicipalityOut(Schema):
 class MunicipalityPage(Schema):
     items: list[MunicipalityOut]
     count: int
+    # The next page's number (`page` + 1), or null on the last page.
+    next: int | None = None
 
 
 class LifeAreaOut(Schema):
@@ -37,6 +39,8 @@ class DistrictOut(Schema):
 class DistrictPage(Schema):
     items: list[DistrictOut]
     count: int
+    # The next page's number (`page` + 1), or null on the last page.
+    next: int | None = None
 
 
 class PopulationFigures(Schema):

@@ -29,7 +29,16 @@ from chiiki.accounts.http import AuthedRequest
 from chiiki.casemeetings import rollup, selectors
 from chiiki.casemeetings.models import Stage
 from chiiki.casemeetings.selectors import CaseCard
-from chiiki.core.params import ApiId, ApiPage, ApiPageSize, ApiText, ParamError, parse_month
+from chiiki.core.paging import page_body
+from chiiki.core.params import (
+    ApiId,
+    ApiMonthOrEmpty,
+    ApiPage,
+    ApiPageSize,
+    ApiSlug,
+    ParamError,
+    parse_month,
+)
 from chiiki.councils.services.issues import known_tags
 
 router = Router(tags=["casemeetings"])
@@ -81,6 +90,8 @@ class CaseOut(Schema):
 class CasePage(Schema):
     items: list[CaseOut]
     count: int
+    # The next page's number (`page` + 1), or null on the last page.
+    next: int | None = None
 
 
 class TagOut(Schema):
@@ -140,14 +151,16 @@ def _month(raw: str, name: str) -> tuple[int, int] | None:
 )
 def rollup_view(
     request: AuthedRequest,
-    start: ApiText = Query("", alias="from"),  # noqa: B008 (ninja's parameter marker)
-    end: ApiText = Query("", alias="to"),  # noqa: B008
+    start: ApiMonthOrEmpty = Query("", alias="from"),  # noqa: B008 (ninja's parameter marker)
+    end: ApiMonthOrEmpty = Query("", alias="to"),  # noqa: B008
 ) -> Any:
     """Cases per issue seed and district over whole months (``from``/``to`` as YYYY-MM,
-    either may be left out), most cases first. 400 for a month that is not one, or
-    ``from`` after ``to``."""
+    either may be left out), most cases first; ``from`` after ``to`` is an empty span,
+    so an empty list."""
     access.require(request.user, Cap.CASES_ROLLUP, "事例の課題を集計する権限がありません")
     first_month, last_month = _month(start, "from"), _month(end, "to")
+    if first_month and last_month and first_month > last_month:
+        return []  # an empty span: no case was opened in it
     try:
         first, last = rollup.months(first_month, last_month)
     except ValueError as exc:
@@ -164,16 +177,16 @@ def rollup_view(
 )
 def case_list(
     request: AuthedRequest,
-    tag: ApiText = "",
+    tag: ApiSlug = "",
     page: ApiPage = 1,
     page_size: ApiPageSize = PAGE_SIZE,
 ) -> Any:
     """The cases the caller sees, newest opened first (``tag``: those with this issue seed,
-    by its code). A page past the end is empty; 400 for an unknown tag."""
+    by its code). A page past the end is empty; 404 for a tag not registered."""
     found, count = selectors.case_page_for_user(
         user=request.user, page=page, size=page_size, tag=tag.strip()
     )
-    return {"items": [card_out(c) for c in found], "count": count}
+    return page_body([card_out(c) for c in found], page=page, size=page_size, count=count)
 
 
 @router.get(

@@ -24,6 +24,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.http import Http404
 
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
@@ -43,7 +44,6 @@ from chiiki.casemeetings.models import (
     Series,
     Stage,
 )
-from chiiki.core.params import ParamError
 from chiiki.councils.models import RegionalIssue
 from chiiki.councils.services.issues import known_tags
 from chiiki.people.models import CareLevel
@@ -416,7 +416,7 @@ def case_page_for_user(
     qs = _cases(user)
     if tag:
         if tag not in known_tags(user.municipality):
-            raise ParamError("tag", tag, "登録されている課題の種のコードを指定してください")
+            raise Http404(f"課題の種「{tag}」は登録されていません")
         qs = qs.filter(pk__in=ReviewTag.objects.filter(tag=tag).values("case_id"))
     qs = qs.order_by("-opened_on", "-id")
     start = (page - 1) * size

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
 from annotated_types import Ge, Le
-from pydantic import StringConstraints
+from pydantic import BeforeValidator, StringConstraints, WithJsonSchema
 
 MIN_DATE = dt.date(1900, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
@@ -166,4 +166,48 @@ ApiText = Annotated[str, StringConstraints(max_length=MAX_TEXT, pattern=r"^[^\x0
 ApiPage = Annotated[int, Ge(1), Le(MAX_PAGE)]
 ApiPageSize = Annotated[int, Ge(1), Le(500)]
 ApiYear = Annotated[int, Ge(MIN_YEAR), Le(MAX_YEAR)]
-ApiDate = Annotated[dt.date, Ge(MIN_DATE), Le(MAX_DATE)]
+# A day of 1900-01-01 … 2100-12-31 written YYYY-MM-DD, exactly as the pattern the document
+# shows says (month lengths and leap years included): pydantic alone would also take a
+# timestamp ("0" is 1970-01-01) and a day out of range that the document cannot show.
+_LEAP = r"(19(0[48]|[2468][048]|[13579][26])|20(0[048]|[2468][048]|[13579][26]))-02-29"
+DATE_PATTERN = (
+    r"^((19[0-9]{2}|20[0-9]{2}|2100)-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
+    r"|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)|" + _LEAP + r")$"
+)
+MONTH_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+_DATE_RE = re.compile(DATE_PATTERN)
+
+
+def _iso_day(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _DATE_RE.fullmatch(value):
+        raise ValueError(
+            f"{MIN_DATE.isoformat()}〜{MAX_DATE.isoformat()} の日付を YYYY-MM-DD で指定してください"
+        )
+    return value
+
+
+ApiDate = Annotated[
+    dt.date,
+    BeforeValidator(_iso_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
+]
+# YYYY-MM (or empty where the parameter may be left out), and HH:MM.
+ApiMonth = Annotated[str, StringConstraints(pattern=MONTH_PATTERN)]
+ApiMonthOrEmpty = Annotated[str, StringConstraints(pattern=r"^(|" + MONTH_PATTERN[1:-1] + r")$")]
+ApiTimeOrEmpty = Annotated[str, StringConstraints(pattern=r"^(|" + TIME_PATTERN[1:-1] + r")$")]
+
+
+# A slug (a tag's code): one the register does not know is a 404 (there is no such tag).
+ApiSlug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{0,40}$")]
+
+
+def listed(values: Iterable[Any], *, blank: bool = True) -> WithJsonSchema:
+    """The document of a parameter that takes one of ``values`` (an ``enum``; with
+    ``blank``, also empty: left out). The route still checks the value, so one outside
+    the list is a 400 naming it: ``Annotated[str, listed(Status.values)]``."""
+    shown = ([""] if blank else []) + list(values)
+    kind = "integer" if shown and all(isinstance(v, int) for v in shown) else "string"
+    return WithJsonSchema({"type": kind, "enum": shown})

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from annotated_types import Ge, Le
 from django.core.exceptions import ValidationError
 from django.utils.timezone import localdate
 from ninja import Router
@@ -10,10 +11,11 @@ from ninja.responses import Status
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
 from chiiki.accounts.http import AuthedRequest
-from chiiki.core.params import ApiDate, ApiId, ApiText
+from chiiki.core.params import ApiDate, ApiId, ApiText, listed
 from chiiki.mutualaid import selectors, services
 from chiiki.mutualaid.models import HelpRequest
 from chiiki.mutualaid.schemas import (
+    TASKS,
     ConfirmIn,
     ErrorOut,
     JobOut,
@@ -22,7 +24,7 @@ from chiiki.mutualaid.schemas import (
     RequestOut,
     ValidationErrorOut,
 )
-from chiiki.mutualaid.tariff import TariffError, load_tariff, quote
+from chiiki.mutualaid.tariff import TariffError, available_tariffs, load_tariff, quote
 
 router = Router(tags=["mutualaid"])
 
@@ -46,12 +48,21 @@ def _request_out(r: HelpRequest) -> dict[str, Any]:
     }
 
 
+# The shipped tariffs, their jobs and the longest job any of them takes: what the document
+# lists for the quote (a job one tariff lacks is still a 400 naming the tariff's jobs).
+TARIFFS = available_tariffs()
+MAX_MINUTES = max(load_tariff(key).max_minutes for key in TARIFFS)
+
+
 @router.get(
     "/quote",
     response={200: QuoteOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
 )
 def quote_get(
-    request: AuthedRequest, task: ApiText, minutes: int, tariff: ApiText = "choi-kase"
+    request: AuthedRequest,
+    task: Annotated[str, listed(TASKS, blank=False)],
+    minutes: Annotated[int, Ge(1), Le(MAX_MINUTES)],
+    tariff: Annotated[str, listed(TARIFFS, blank=False)] = "choi-kase",
 ) -> Any:
     """The fee of a job under a tariff, with its parts; 400 with the reason when refused."""
     if not (
@@ -80,13 +91,15 @@ def request_list(request: AuthedRequest, status: ApiText = "", week: ApiDate | N
     response={
         201: RequestOut,
         400: ErrorOut,
+        409: ErrorOut,
         401: ErrorOut,
         403: ErrorOut,
         422: ValidationErrorOut,
     },
 )
 def request_create(request: AuthedRequest, payload: RequestIn) -> Any:
-    """Take a request; 400 with the reason when the tariff or the slots refuse it."""
+    """Take a request; 409 with the reason when the service, as it stands, cannot take it
+    (a slot it does not offer, a job its tariff lacks)."""
     service = selectors.service_get_for_user(user=request.user, service_id=payload.service_id)
     person = selectors.requester_in_scope(user=request.user, person_id=payload.person_id)
     if person is None:
@@ -104,7 +117,7 @@ def request_create(request: AuthedRequest, payload: RequestIn) -> Any:
         )
     except ValidationError as exc:
         messages = exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages]
-        return Status(400, {"detail": " ".join(m for ms in messages for m in ms)})
+        return Status(409, {"detail": " ".join(m for ms in messages for m in ms)})
     return Status(201, _request_out(req))
 
 

@@ -3,10 +3,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+from annotated_types import Ge, Le
 from ninja import Field, Schema
 
-from chiiki.core.bounds import DATE, MINUTES
+from chiiki.core.bounds import MINUTES
+from chiiki.core.params import ApiDate, listed
 from chiiki.mutualaid.models import SLOT_COUNT
+from chiiki.mutualaid.tariff import available_tariffs, load_tariff
 
 # A database id: BIGINT, so anything larger is refused by the schema (422), not by the
 # database driver (500).
@@ -56,18 +59,24 @@ class RequestOut(Schema):
     paid: bool
 
 
+# The jobs of the shipped tariffs: what a request may name.
+TASKS = sorted({t for key in available_tariffs() for t in load_tariff(key).tasks})
+
+
 class RequestIn(Schema):
     """A request taken by phone: the resident, the job, the week and the time slots
     (0 = Monday morning … 13 = Sunday afternoon)."""
 
     service_id: Id
     person_id: Id
-    task: str = Field(max_length=30)
-    week: dt.date = Field(ge=DATE.low, le=DATE.high)
-    # Slot numbers and short jobs are the service's and the tariff's to refuse, with the
-    # reason in Japanese (400); the schema stops only what no tariff could ever take.
-    preferred_slots: list[int] = Field(max_length=SLOT_COUNT)
-    estimated_minutes: int = Field(30, le=MINUTES.high)
+    task: Annotated[str, listed(TASKS, blank=False)] = Field(max_length=30)
+    week: ApiDate
+    # What no service could take is refused by the schema (422); what this service does
+    # not offer as it stands (a slot, a job its tariff lacks) is a 409 with the reason.
+    preferred_slots: list[Annotated[int, Ge(0), Le(SLOT_COUNT - 1)]] = Field(
+        min_length=1, max_length=SLOT_COUNT
+    )
+    estimated_minutes: int = Field(30, ge=1, le=MINUTES.high)
     notes: str = ""
 
 

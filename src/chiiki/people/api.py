@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from django.utils import timezone
 from ninja import File, Router, Schema, Status, UploadedFile
 
@@ -65,23 +66,28 @@ def person_list(
 ) -> Any:
     """People in the caller's areas in kana order; `q` matches name or kana ignoring width
     and kana; people marked moved out only with `moved=true`. Walk the list with `cursor`
-    (the `next` of the page before), which costs the same at any depth; `page` numbers
-    still work (an OFFSET: slower deep in a large list). Each page read is written to the
+    (the `next` of the page before), which costs the same at any depth; `page` is then
+    left aside; without `cursor`, `page` numbers still work (an OFFSET: slower deep in a large list). Each page read is written to the
     audit trail with the ids it returned."""
     health = access.can(request.user, Cap.HEALTH_VIEW)
     query = q[:200]
     if cursor is not None:
-        if page != 1:
-            raise ParamError("page", page, "cursor と page は同時に指定できません")
-        walked = selectors.person_list_for_user(
-            user=request.user,
-            query=query,
-            district_id=district_id,
-            after=cursor,
-            size=page_size,
-            include_moved=moved,
-            params=("cursor", "cursor"),
-        )
+        try:
+            walked = selectors.person_list_for_user(
+                user=request.user,
+                query=query,
+                district_id=district_id,
+                after=cursor,
+                size=page_size,
+                include_moved=moved,
+                params=("cursor", "cursor"),
+            )
+        except ParamError as exc:  # a cursor naming no row the caller reaches
+            if exc.name != "cursor":
+                raise
+            raise Http404(
+                "cursor が示す行はありません（一覧を最初から読み直してください）"
+            ) from None
         return {
             "items": [_out(p, health=health) for p in walked.rows],
             "count": walked.count,

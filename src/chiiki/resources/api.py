@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 
 from chiiki.accounts.http import AuthedRequest
 from chiiki.core.paging import api_page
-from chiiki.core.params import ApiId, ApiPage, ApiPageSize, ApiText
+from chiiki.core.params import ApiId, ApiMonth, ApiPage, ApiPageSize, ApiText, ApiTimeOrEmpty
 from chiiki.resources import calendar, hsds, selectors, taxonomy
 from chiiki.resources.schemas import ErrorOut, MonthOut, ServicePage
 
@@ -28,7 +28,7 @@ def service_list(
     category: ApiText = "",
     district_id: ApiId | None = None,
     weekday: ApiText = "",
-    time: ApiText = "",
+    time: ApiTimeOrEmpty = "",
     pickup: bool = False,
     free: bool = False,
 ) -> Any:
@@ -56,7 +56,7 @@ def service_list(
 @router.get(
     "/services/{service_id}/calendar", response={200: MonthOut, 400: ErrorOut, 403: ErrorOut}
 )
-def service_calendar(request: AuthedRequest, service_id: ApiId, month: ApiText) -> Any:
+def service_calendar(request: AuthedRequest, service_id: ApiId, month: ApiMonth) -> Any:
     """One entry for every day of ``month`` (YYYY-MM): open, reason, hours, events."""
     try:
         year, number = calendar.parse_month(month)

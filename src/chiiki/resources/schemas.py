@@ -16,6 +16,8 @@ class ServiceOut(Schema):
 class ServicePage(Schema):
     items: list[ServiceOut]
     count: int
+    # The next page's number (`page` + 1), or null on the last page.
+    next: int | None = None
 
 
 class DayEventOut(Schema):

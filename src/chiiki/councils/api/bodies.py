@@ -9,13 +9,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils import timezone
 from ninja import Router, Schema
 
 from chiiki.accounts.http import AuthedRequest
-from chiiki.core.params import ApiId, ApiPage, ApiPageSize, ApiText, ParamError
+from chiiki.core.paging import page_body
+from chiiki.core.params import ApiId, ApiPage, ApiPageSize, ParamError, listed
 from chiiki.councils.api.common import ERRORS, AreaRef, CodeLabel, CouncilsError
 from chiiki.councils.models import Body, BodyKind, Layer, Membership
 from chiiki.councils.selectors import exchange as selectors
@@ -42,6 +43,8 @@ class BodyOut(Schema):
 class BodyPage(Schema):
     items: list[BodyOut]
     count: int
+    # The next page's number (`page` + 1), or null on the last page.
+    next: int | None = None
 
 
 class MemberOut(Schema):
@@ -104,8 +107,8 @@ def _member(m: Membership) -> dict[str, Any]:
 @router.get("/bodies", response={200: BodyPage, 400: CouncilsError, **ERRORS})
 def body_list(
     request: AuthedRequest,
-    layer: int | None = None,
-    kind: ApiText = "",
+    layer: Annotated[int, listed(Layer.values, blank=False)] | None = None,
+    kind: Annotated[str, listed(BodyKind.values)] = "",
     page: ApiPage = 1,
     page_size: ApiPageSize = PAGE_SIZE,
 ) -> Any:
@@ -118,7 +121,8 @@ def body_list(
     rows, count = selectors.body_api_page(
         user=request.user, page=page, size=page_size, layer=layer, kind=kind
     )
-    return {"items": [_body(b, b.members) for b in rows], "count": count}  # type: ignore[attr-defined]
+    items = [_body(b, b.members) for b in rows]  # type: ignore[attr-defined]
+    return page_body(items, page=page, size=page_size, count=count)
 
 
 @router.get("/bodies/{body_id}", response={200: BodyDetailOut, **ERRORS})

@@ -11,14 +11,16 @@ Items have the shape of ``chiiki councils issues --format json`` (``councils.exc
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Router, Schema
 
 from chiiki.accounts.http import AuthedRequest
-from chiiki.core.params import ApiId, ApiPage, ApiPageSize, ApiText
+from chiiki.core.paging import page_body
+from chiiki.core.params import ApiId, ApiPage, ApiPageSize, ApiSlug, listed
 from chiiki.councils import exchange
 from chiiki.councils.api.common import ERRORS, AreaRef, CodeLabel, CouncilsError, Ref
+from chiiki.councils.models import IssueStatus
 from chiiki.councils.selectors import exchange as selectors
 from chiiki.councils.selectors.issues import issue_get_for_user
 
@@ -57,6 +59,8 @@ class IssueOut(Schema):
 class IssuePage(Schema):
     items: list[IssueOut]
     count: int
+    # The next page's number (`page` + 1), or null on the last page.
+    next: int | None = None
 
 
 class EventOut(Schema):
@@ -93,14 +97,14 @@ class IssueDetailOut(IssueOut):
 @router.get("/issues", response={200: IssuePage, 400: CouncilsError, **ERRORS})
 def issue_list(
     request: AuthedRequest,
-    status: ApiText = "",
-    tag: ApiText = "",
+    status: Annotated[str, listed(IssueStatus.values)] = "",
+    tag: ApiSlug = "",
     life_area_id: ApiId | None = None,
     page: ApiPage = 1,
     page_size: ApiPageSize = PAGE_SIZE,
 ) -> Any:
-    """The register the caller sees (the municipality's staff: all of it). An unknown
-    ``status`` or ``tag`` is a 400 naming the parameter; a page past the end is empty."""
+    """The register the caller sees (the municipality's staff: all of it). A ``status``
+    outside the list is a 400 naming it, a ``tag`` the register does not know a 404; a page past the end is empty."""
     rows, count, counts = selectors.issue_api_page(
         user=request.user,
         page=page,
@@ -111,7 +115,7 @@ def issue_list(
     )
     tags = selectors.register_tags(municipality=request.user.municipality)
     items = [exchange.issue_record(r, tags=tags, evidence_count=counts.get(r.pk, 0)) for r in rows]
-    return {"items": items, "count": count}
+    return page_body(items, page=page, size=page_size, count=count)
 
 
 @router.get("/issues/{issue_id}", response={200: IssueDetailOut, **ERRORS})

@@ -16,7 +16,8 @@ from ninja.responses import Status
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
 from chiiki.accounts.http import AuthedRequest
-from chiiki.core.params import ApiDate, ApiId, ApiPage, ApiPageSize, ParamError
+from chiiki.core.paging import page_body
+from chiiki.core.params import ApiDate, ApiId, ApiPage, ApiPageSize
 from chiiki.councils.models import Meeting
 from chiiki.councils.selectors import meetings as selectors
 
@@ -54,6 +55,8 @@ class MeetingOut(Schema):
 class MeetingPage(Schema):
     items: list[MeetingOut]
     count: int
+    # The next page's number (`page` + 1), or null on the last page.
+    next: int | None = None
 
 
 class AttendeeOut(Schema):
@@ -132,15 +135,14 @@ def meeting_list(
     page_size: ApiPageSize = selectors.PAGE_SIZE,
 ) -> Any:
     """The municipality's meetings, newest first: optionally one body's (`body_id`), held
-    from `since` to `until` (both included). 400 when `since` is after `until`; a page past
-    the end is empty."""
-    if since and until and since > until:
-        raise ParamError("since", since.isoformat(), f"until（{until.isoformat()}）以前の日付です")
+    from `since` to `until` (both included; `since` after `until` is an empty span, so an
+    empty page). A page past the end is empty."""
     rows = selectors.meeting_rows_for_user(
         user=request.user, body_id=body_id, since=since, until=until
     )
     start = (page - 1) * page_size  # a page past the end is empty, as core.paging's
-    return {"items": [_out(m) for m in rows[start : start + page_size]], "count": rows.count()}
+    items = [_out(m) for m in rows[start : start + page_size]]
+    return page_body(items, page=page, size=page_size, count=rows.count())
 
 
 @router.get("/meetings/{meeting_id}", response=DETAIL_RESPONSES)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
 
 from chiiki.accounts import access
 from chiiki.accounts.access import Cap
@@ -50,7 +51,7 @@ def check_filters(*, municipality: Any, status: str, tag: str) -> None:
     if status and status not in IssueStatus.values:
         raise ParamError("status", status, "次のいずれかです: " + "、".join(IssueStatus.values))
     if tag and tag not in register_tags(municipality=municipality):
-        raise ParamError("tag", tag, "登録されているタグのコードを指定してください")
+        raise Http404(f"タグ「{tag}」は登録されていません")
 
 
 def issue_api_page(

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 
 from chiiki.accounts.services import api_token_create
@@ -34,6 +36,17 @@ FULL = {"nurse", None}
 schema = schemathesis.openapi.from_wsgi(
     "/api/v1/openapi.json", get_wsgi_application(), config=CONFIG
 )
+
+
+@pytest.fixture(autouse=True)
+def _the_test_transaction_stays_open():
+    """As Django's test client does: the app called in process must not close the test's
+    connection at the end of each request (on PostgreSQL that ends the test transaction)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("persona", PERSONAS, ids=lambda p: p or "anonymous")

@@ -15,6 +15,8 @@ from chiiki.core.params import ApiDate, ApiId, ApiText, listed
 from chiiki.mutualaid import selectors, services
 from chiiki.mutualaid.models import HelpRequest
 from chiiki.mutualaid.schemas import (
+    MAX_MINUTES,
+    TARIFFS,
     TASKS,
     ConfirmIn,
     ErrorOut,
@@ -24,7 +26,7 @@ from chiiki.mutualaid.schemas import (
     RequestOut,
     ValidationErrorOut,
 )
-from chiiki.mutualaid.tariff import TariffError, available_tariffs, load_tariff, quote
+from chiiki.mutualaid.tariff import TariffError, load_tariff, quote
 
 router = Router(tags=["mutualaid"])
 
@@ -46,12 +48,6 @@ def _request_out(r: HelpRequest) -> dict[str, Any]:
         "fee": r.fee,
         "paid": r.paid,
     }
-
-
-# The shipped tariffs, their jobs and the longest job any of them takes: what the document
-# lists for the quote (a job one tariff lacks is still a 400 naming the tariff's jobs).
-TARIFFS = available_tariffs()
-MAX_MINUTES = max(load_tariff(key).max_minutes for key in TARIFFS)
 
 
 @router.get(

@@ -59,8 +59,12 @@ class RequestOut(Schema):
     paid: bool
 
 
-# The jobs of the shipped tariffs: what a request may name.
-TASKS = sorted({t for key in available_tariffs() for t in load_tariff(key).tasks})
+# The shipped tariffs, their jobs and the longest job any of them takes, read once: what
+# the document lists for a request and a quote (a job one tariff lacks is still refused
+# by that tariff, with its jobs named).
+TARIFFS = available_tariffs()
+TASKS = sorted({t for key in TARIFFS for t in load_tariff(key).tasks})
+MAX_MINUTES = max(load_tariff(key).max_minutes for key in TARIFFS)
 
 
 class RequestIn(Schema):

@@ -66,8 +66,9 @@ def person_list(
 ) -> Any:
     """People in the caller's areas in kana order; `q` matches name or kana ignoring width
     and kana; people marked moved out only with `moved=true`. Walk the list with `cursor`
-    (the `next` of the page before), which costs the same at any depth; `page` is then
-    left aside; without `cursor`, `page` numbers still work (an OFFSET: slower deep in a large list). Each page read is written to the
+    (the `next` of the page before), which costs the same at any depth, and `page` is left
+    aside; without it, `page` numbers still work (an OFFSET: slower deep in a large list).
+    A cursor naming no row the caller reaches is a 404. Each page read is written to the
     audit trail with the ids it returned."""
     health = access.can(request.user, Cap.HEALTH_VIEW)
     query = q[:200]

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils.timezone import now as timezone_now
 
 from chiiki.accounts import access
@@ -83,16 +83,16 @@ def service_reindex(*, service: Service) -> None:
     )
 
 
-def _own(model: Any, value: str, service: Service, service_id: str) -> str:
+def _own(taken: set[tuple[str, str]], model: Any, value: str, service_id: str) -> str:
     """The row's HSDS id, or, when this service already holds that id (a record may list a
     schedule or phone twice; each of our rows is one row of one service), an id derived
-    from both. Only this service's rows are looked at: whether another service or another
+    from both. Only this service's rows count (``taken``: the ids stored for it in this
+    import, its older rows having been deleted first): whether another service or another
     municipality uses the id never shows in what is stored."""
-    mine = Q(service=service)
-    if model is Phone:
-        mine |= Q(contact__service=service)
-    if model.objects.filter(mine, uuid=value).exists():
-        return hsds.derived_id(model.__name__.lower(), service_id, value)
+    key = (model.__name__, value)
+    if key in taken:
+        value = hsds.derived_id(model.__name__.lower(), service_id, value)
+    taken.add((model.__name__, value))
     return value
 
 
@@ -108,15 +108,52 @@ _ENTITY = {
 }
 
 
-def _saved(obj: Any, *, exclude: list[str] | None = None) -> Any:
+def _saved(
+    obj: Any, *, exclude: list[str] | None = None, known: bool = False, own_id: bool = False
+) -> Any:
+    """Validate with the model's rules (Japanese messages tied to fields) and save.
+
+    ``known``: the object's relations were set from rows of this same transaction, so
+    their existence is not asked of the database again (one query per relation per row
+    on an import of thousands). ``own_id``: the row's id was given by ``_own``, unique
+    within its service by construction, so the constraints on it are not queried either.
+    Every other field and constraint is still checked."""
+    skip = set(exclude or [])
+    relations = {
+        f.name
+        for f in obj._meta.concrete_fields
+        if known and f.is_relation and f.is_cached(obj) and getattr(obj, f.name) is not None
+    }
+    # Model.full_clean's steps, in its order, the relations aside.
+    errors: dict[str, Any] = {}
     try:
-        obj.full_clean(exclude=exclude, validate_unique=False)
+        try:
+            obj.clean_fields(exclude=skip | relations)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        try:
+            obj.clean()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        try:
+            unasked = {"uuid"} if own_id else set()
+            obj.validate_constraints(exclude=skip | unasked | (set(errors) - {NON_FIELD_ERRORS}))
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
     except ValidationError as exc:
         # Name the HSDS field, e.g. "service_areas.name", not only the column.
         prefix = _ENTITY.get(type(obj).__name__, "")
         raise ValidationError({prefix + k: v for k, v in exc.message_dict.items()}) from exc
     obj.save()
     return obj
+
+
+def _stored(obj: Any) -> Any:
+    """An imported row of one service, its id from ``_own`` and its relations rows of the
+    same import."""
+    return _saved(obj, known=True, own_id=True)
 
 
 class DirectoryImportError(ValueError):
@@ -215,19 +252,25 @@ def _import_one(municipality: Municipality, r: hsds.ServiceRecord, districts: di
     service.district = districts.get(r.district_code)
     service.category_codes = "|" + "|".join(r.categories) + "|" if r.categories else ""
     service.free = r.free
-    _saved(service, exclude=["search_text", "name_folded"])
+    fresh = service.pk is None
+    _saved(service, exclude=["search_text", "name_folded"], known=True)
     for related in (
-        service.schedules,
-        service.contacts,
-        service.phones,
-        service.cost_options,
-        service.service_areas,
-        service.at_locations,
+        ()
+        if fresh
+        else (
+            service.schedules,
+            service.contacts,
+            service.phones,
+            service.cost_options,
+            service.service_areas,
+            service.at_locations,
+        )
     ):
         related.all().delete()
-    _schedules_store(service, r)
-    _contacts_store(service, r)
-    _costs_and_areas_store(service, r, districts)
+    taken: set[tuple[str, str]] = set()
+    _schedules_store(service, r, taken)
+    _contacts_store(service, r, taken)
+    _costs_and_areas_store(service, r, districts, taken)
     _locations_store(municipality, service, r, org, districts)
     service_reindex(service=service)
     return service
@@ -239,14 +282,14 @@ def _organization_store(municipality: Municipality, o: hsds.OrganizationRecord) 
     ).first() or Organization(uuid=o.uuid, municipality=municipality)
     org.name, org.description, org.provider_kind = o.name, o.description, o.provider_kind
     org.email, org.website = o.email, o.website
-    return _saved(org)
+    return _saved(org, known=True)
 
 
-def _schedules_store(service: Service, r: hsds.ServiceRecord) -> None:
+def _schedules_store(service: Service, r: hsds.ServiceRecord, taken: set) -> None:
     for n, s in enumerate(r.schedules):
-        _saved(
+        _stored(
             Schedule(
-                uuid=_own(Schedule, s.uuid, service, r.uuid),
+                uuid=_own(taken, Schedule, s.uuid, r.uuid),
                 service=service,
                 kind=s.kind,
                 freq=s.freq,
@@ -267,13 +310,13 @@ def _schedules_store(service: Service, r: hsds.ServiceRecord) -> None:
         )
 
 
-def _contacts_store(service: Service, r: hsds.ServiceRecord) -> None:
+def _contacts_store(service: Service, r: hsds.ServiceRecord, taken: set) -> None:
     """Contacts and phones, the service's own and each contact's."""
     contact_phones: list[tuple[Contact, hsds.PhoneRecord]] = []
     for c in r.contacts:
-        contact = _saved(
+        contact = _stored(
             Contact(
-                uuid=_own(Contact, c.uuid, service, r.uuid),
+                uuid=_own(taken, Contact, c.uuid, r.uuid),
                 service=service,
                 name=c.name,
                 title=c.title,
@@ -286,9 +329,9 @@ def _contacts_store(service: Service, r: hsds.ServiceRecord) -> None:
     # HSDS may list one phone under the service and under its contact: one row, two links.
     phones: dict[str, Phone] = {}
     for p in r.phones:
-        phones[p.uuid] = _saved(
+        phones[p.uuid] = _stored(
             Phone(
-                uuid=_own(Phone, p.uuid, service, r.uuid),
+                uuid=_own(taken, Phone, p.uuid, r.uuid),
                 service=service,
                 number=p.number,
                 type=p.type,
@@ -298,11 +341,11 @@ def _contacts_store(service: Service, r: hsds.ServiceRecord) -> None:
     for contact, p in contact_phones:
         if p.uuid in phones:
             phones[p.uuid].contact = contact
-            _saved(phones[p.uuid])
+            _stored(phones[p.uuid])
             continue
-        phones[p.uuid] = _saved(
+        phones[p.uuid] = _stored(
             Phone(
-                uuid=_own(Phone, p.uuid, service, r.uuid),
+                uuid=_own(taken, Phone, p.uuid, r.uuid),
                 contact=contact,
                 number=p.number,
                 type=p.type,
@@ -311,11 +354,13 @@ def _contacts_store(service: Service, r: hsds.ServiceRecord) -> None:
         )
 
 
-def _costs_and_areas_store(service: Service, r: hsds.ServiceRecord, districts: dict) -> None:
+def _costs_and_areas_store(
+    service: Service, r: hsds.ServiceRecord, districts: dict, taken: set
+) -> None:
     for cost in r.cost_options:
-        _saved(
+        _stored(
             CostOption(
-                uuid=_own(CostOption, cost.uuid, service, r.uuid),
+                uuid=_own(taken, CostOption, cost.uuid, r.uuid),
                 service=service,
                 option=cost.option,
                 amount=cost.amount,
@@ -323,9 +368,9 @@ def _costs_and_areas_store(service: Service, r: hsds.ServiceRecord, districts: d
             )
         )
     for a in r.areas:
-        _saved(
+        _stored(
             ServiceArea(
-                uuid=_own(ServiceArea, a.uuid, service, r.uuid),
+                uuid=_own(taken, ServiceArea, a.uuid, r.uuid),
                 service=service,
                 district=districts.get(a.district_code),
                 name=a.name,
@@ -350,8 +395,8 @@ def _locations_store(
         location.latitude, location.longitude = loc.latitude, loc.longitude
         location.organization = org
         location.district = districts.get(loc.district_code)
-        _saved(location)
-        _saved(ServiceAtLocation(uuid=loc.at_uuid, service=service, location=location))
+        _saved(location, known=True)
+        _saved(ServiceAtLocation(uuid=loc.at_uuid, service=service, location=location), known=True)
 
 
 @transaction.atomic
